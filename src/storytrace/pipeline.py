@@ -1,0 +1,153 @@
+"""The component registry and the per-document pipeline: versioned ``Document -> Document`` stages.
+
+A component is registered under a versioned name (``clean.language.py3langid.v1``) with what it
+``requires`` and ``assigns``; a pipeline is a list of names, checked when it is built, so a missing
+prerequisite fails before the first document rather than halfway through a batch. Built-in components
+register through the same decorator a third party uses; other packages add theirs through the
+``storytrace.components`` entry-point group.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any
+
+from storytrace.errors import PipelineError
+from storytrace.model import Document
+
+__all__ = [
+    "BASE_ASSIGNS",
+    "DEFAULT_INGEST_PIPELINE",
+    "ComponentFn",
+    "ComponentInfo",
+    "Pipeline",
+    "get_component",
+    "register",
+    "registered_components",
+]
+
+ComponentFn = Callable[[Document], Document]
+
+# What every cleaned Document carries before any component runs.
+BASE_ASSIGNS = frozenset({"doc.text", "doc.title", "doc.url", "doc.outlet", "doc.published", "doc.trims"})
+
+# Modules holding the built-in components; imported on first use of the registry.
+_BUILTIN_MODULES = ("storytrace.clean.language",)
+
+DEFAULT_INGEST_PIPELINE = ("clean.language.py3langid.v1",)
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentInfo:
+    name: str
+    factory: Callable[..., ComponentFn]
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
+    description: str = ""
+    module: str = ""
+
+
+_REGISTRY: dict[str, ComponentInfo] = {}
+_loaded = False
+
+
+def register(
+    name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = (), description: str = ""
+) -> Callable[[Callable[..., ComponentFn]], Callable[..., ComponentFn]]:
+    """Register a component factory: ``factory(**config) -> (Document -> Document)``."""
+    parts = name.split(".")
+    if len(parts) < 3 or not parts[-1].startswith("v") or not parts[-1][1:].isdigit():
+        raise PipelineError(
+            f"component name {name!r} must be dotted and end in a version, like 'extract.quotes.rules.v1'"
+        )
+
+    def decorator(factory: Callable[..., ComponentFn]) -> Callable[..., ComponentFn]:
+        existing = _REGISTRY.get(name)
+        if existing is not None and existing.factory is not factory:
+            raise PipelineError(
+                f"component {name!r} is already registered by {existing.module}",
+                hint="a changed behaviour needs a new version in its name",
+            )
+        doc = (factory.__doc__ or "").strip().splitlines()
+        _REGISTRY[name] = ComponentInfo(
+            name=name,
+            factory=factory,
+            requires=tuple(requires),
+            assigns=tuple(assigns),
+            description=description or (doc[0] if doc else ""),
+            module=factory.__module__,
+        )
+        return factory
+
+    return decorator
+
+
+def _load_builtins() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in _BUILTIN_MODULES:
+        importlib.import_module(module)
+    for entry in entry_points(group="storytrace.components"):
+        entry.load()
+
+
+def registered_components() -> list[ComponentInfo]:
+    _load_builtins()
+    return [_REGISTRY[name] for name in sorted(_REGISTRY)]
+
+
+def get_component(name: str) -> ComponentInfo:
+    _load_builtins()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY)) or "none"
+        raise PipelineError(f"no component named {name!r} (registered: {known})") from None
+
+
+@dataclass(slots=True)
+class Pipeline:
+    """An ordered, validated list of components; calling it runs a Document through all of them."""
+
+    names: tuple[str, ...]
+    config: dict[str, dict[str, Any]] = field(default_factory=dict)
+    steps: list[tuple[str, ComponentFn]] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        available = set(BASE_ASSIGNS)
+        for name in self.names:
+            info = get_component(name)
+            missing = [need for need in info.requires if need not in available]
+            if missing:
+                raise PipelineError(
+                    f"component {name!r} requires {', '.join(missing)}, which no earlier component assigns",
+                    hint="put a component that assigns it before this one",
+                )
+            available.update(info.assigns)
+            self.steps.append((name, info.factory(**self.config.get(name, {}))))
+
+    @classmethod
+    def from_names(cls, names: Sequence[str], config: dict[str, dict[str, Any]] | None = None) -> Pipeline:
+        return cls(tuple(names), config or {})
+
+    def __call__(self, doc: Document) -> Document:
+        text = doc.text
+        for name, step in self.steps:
+            result = step(doc)
+            if not isinstance(result, Document):
+                raise PipelineError(
+                    f"component {name!r} returned {type(result).__name__} instead of a Document",
+                    hint="a component must return the Document it was given",
+                )
+            if result.text is not text and result.text != text:
+                raise PipelineError(
+                    f"component {name!r} changed the document text",
+                    hint="the cleaned text is immutable; add spans instead of editing it",
+                )
+            doc = result
+        return doc

@@ -1,0 +1,174 @@
+"""Schema of the SQLite store, as an ordered list of migrations; the store applies the ones it lacks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration"]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+_INITIAL = """
+-- Outlets. `id` is a hash of the normalised name (or of the domain when no name is known).
+CREATE TABLE sources (
+    id      TEXT PRIMARY KEY,
+    name    TEXT NOT NULL,
+    domain  TEXT,
+    kind    TEXT               -- news, agency, think_tank, social, government; NULL while unknown
+);
+
+-- One row per distinct cleaned text. `n` is the internal rowid the full-text index points at;
+-- the public key is `id` (doc_ + hash of the cleaned text), so exact duplicates collapse by construction.
+CREATE TABLE documents (
+    n                     INTEGER PRIMARY KEY,
+    id                    TEXT NOT NULL UNIQUE,
+    source_id             TEXT REFERENCES sources(id),
+    outlet                TEXT,
+    outlet_via            TEXT,
+    title                 TEXT,
+    url                   TEXT,
+    canonical_url         TEXT,
+    original_id           TEXT,
+    domain                TEXT,
+    author                TEXT,
+    published_at          TEXT,
+    published_precision   TEXT,
+    published_via         TEXT,
+    published_evidence    TEXT,
+    lang                  TEXT,
+    lang_score            REAL,
+    kind                  TEXT NOT NULL,
+    text                  TEXT NOT NULL,
+    word_count            INTEGER NOT NULL,
+    near_duplicate_of     TEXT,
+    near_duplicate_score  REAL,
+    locator               TEXT NOT NULL,
+    ingested_at           TEXT NOT NULL,
+    meta                  TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX documents_published ON documents (published_at);
+CREATE INDEX documents_source ON documents (source_id);
+CREATE INDEX documents_original_id ON documents (original_id);
+CREATE INDEX documents_url ON documents (url);
+
+-- Every input that produced a document. An exact duplicate adds a sighting, not a document, so the
+-- outlets that carried the same text stay known (independence of sources depends on it).
+CREATE TABLE sightings (
+    doc_id        TEXT NOT NULL REFERENCES documents(id),
+    locator       TEXT NOT NULL,
+    url           TEXT,
+    original_id   TEXT,
+    outlet        TEXT,
+    title         TEXT,
+    published_at  TEXT,
+    raw_hash      TEXT NOT NULL,
+    first_seen    TEXT NOT NULL,
+    last_seen     TEXT NOT NULL,
+    PRIMARY KEY (doc_id, locator)
+);
+CREATE INDEX sightings_raw_hash ON sightings (raw_hash);
+CREATE INDEX sightings_locator ON sightings (locator);
+
+-- Boilerplate removed while cleaning, kept for audit.
+CREATE TABLE trims (
+    doc_id    TEXT NOT NULL REFERENCES documents(id),
+    seq       INTEGER NOT NULL,
+    position  TEXT NOT NULL,
+    rule      TEXT NOT NULL,
+    text      TEXT NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+);
+
+-- Annotation layers: spans with character offsets into documents.text, and the component that made them.
+CREATE TABLE spans (
+    id           TEXT PRIMARY KEY,
+    doc_id       TEXT NOT NULL REFERENCES documents(id),
+    layer        TEXT NOT NULL,
+    start_char   INTEGER NOT NULL,
+    end_char     INTEGER NOT NULL,
+    label        TEXT NOT NULL DEFAULT '',
+    attrs        TEXT NOT NULL DEFAULT '{}',
+    produced_by  TEXT NOT NULL,
+    CHECK (0 <= start_char AND start_char <= end_char)
+);
+CREATE INDEX spans_doc_layer ON spans (doc_id, layer);
+
+-- Scored, explained links between records; clusters are derived from them, never destructive merges.
+CREATE TABLE edges (
+    id           TEXT PRIMARY KEY,
+    left_id      TEXT NOT NULL,
+    right_id     TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    score        REAL NOT NULL,
+    method       TEXT NOT NULL,
+    explanation  TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    created_at   TEXT NOT NULL
+);
+CREATE INDEX edges_left ON edges (left_id, kind);
+CREATE INDEX edges_right ON edges (right_id, kind);
+
+-- Inputs that did not become documents, with the reason and what to do.
+CREATE TABLE failures (
+    id           TEXT PRIMARY KEY,
+    locator      TEXT NOT NULL,
+    stage        TEXT NOT NULL,
+    code         TEXT NOT NULL,
+    message      TEXT NOT NULL,
+    hint         TEXT NOT NULL,
+    first_seen   TEXT NOT NULL,
+    last_seen    TEXT NOT NULL,
+    count        INTEGER NOT NULL DEFAULT 1,
+    resolved_at  TEXT
+);
+CREATE INDEX failures_locator ON failures (locator);
+
+-- Near-duplicate detection: a MinHash signature per document and its LSH band buckets.
+CREATE TABLE fingerprints (
+    doc_id     TEXT PRIMARY KEY REFERENCES documents(id),
+    method     TEXT NOT NULL,
+    signature  BLOB NOT NULL
+);
+CREATE TABLE minhash_bands (
+    band    INTEGER NOT NULL,
+    bucket  INTEGER NOT NULL,
+    doc_id  TEXT NOT NULL,
+    PRIMARY KEY (band, bucket, doc_id)
+) WITHOUT ROWID;
+
+-- One row per ingest run, for "what changed since" and for resuming.
+CREATE TABLE runs (
+    id           TEXT PRIMARY KEY,
+    command      TEXT NOT NULL,
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT,
+    added        INTEGER NOT NULL DEFAULT 0,
+    duplicates   INTEGER NOT NULL DEFAULT 0,
+    unchanged    INTEGER NOT NULL DEFAULT 0,
+    failed       INTEGER NOT NULL DEFAULT 0
+);
+
+-- Full-text search over titles and texts (external content: the text is stored once).
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, text, content='documents', content_rowid='n', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts (rowid, title, text) VALUES (new.n, new.title, new.text);
+END;
+CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.n, old.title, old.text);
+END;
+CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.n, old.title, old.text);
+    INSERT INTO documents_fts (rowid, title, text) VALUES (new.n, new.title, new.text);
+END;
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", _INITIAL),)
+SCHEMA_VERSION = MIGRATIONS[-1].version
