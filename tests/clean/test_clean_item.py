@@ -41,9 +41,7 @@ def test_clean_item_wire_story_becomes_a_document_with_sourced_metadata() -> Non
     doc = clean_item(item(fixture("wire_story.txt"), url=WIRE_URL))
 
     assert doc.id == make_id("doc", normalize_for_hash(doc.text))
-    assert doc.text.startswith(
-        "Harbal port reopens six weeks after floods\n\nHARBAL, March 14 (Meridian Wire) -"
-    )
+    assert doc.text.startswith("Harbal port reopens six weeks after floods\n\nHARBAL, March 14 (Meridian Wire) -")
     assert doc.text.endswith("It was not enough, she said.")
     assert doc.title == "Harbal port reopens six weeks after floods"
     assert (doc.outlet, doc.outlet_via) == ("Meridian Wire", OutletVia.SOURCE_LINE)
@@ -147,9 +145,7 @@ def test_clean_item_unreadable_given_date_is_kept_raw_and_other_signals_date_the
         ("Port news", None, None),
     ],
 )
-def test_clean_item_date_precedence_in_plain_text(
-    top: str, url: str | None, published: tuple[str, str] | None
-) -> None:
+def test_clean_item_date_precedence_in_plain_text(top: str, url: str | None, published: tuple[str, str] | None) -> None:
     doc = clean_item(item(f"Harbal port reopens\n{top}\n\n{BODY}", url=url))
 
     assert ((doc.published.value, str(doc.published.via)) if doc.published else None) == published

@@ -29,10 +29,7 @@ def test_extract_html_keeps_paragraphs_and_headings_as_paragraphs(with_meta: str
     assert len(paragraphs) == 9
     assert paragraphs[0] == "Harbal port reopens after floods"
     assert paragraphs[3] == "A costly closure"
-    assert (
-        paragraphs[-1]
-        == "The agency did not say when the southern quay, which was hit hardest, would reopen."
-    )
+    assert paragraphs[-1] == "The agency did not say when the southern quay, which was hit hardest, would reopen."
     assert all(p.strip() == p and p for p in paragraphs)
 
 
@@ -134,17 +131,14 @@ def test_extract_html_reads_the_date_from_markup(head: str, body: str, value: st
     "body",
     [
         ARTICLE,  # no date at all: never today's date
-        ARTICLE
-        + "<p>The last vote, on March 2, 2024, was just as close.</p>",  # a date in the body is an event
+        ARTICLE + "<p>The last vote, on March 2, 2024, was just as close.</p>",  # a date in the body is an event
         ARTICLE + '<div class="comments"><p>Posted on June 20, 2024 by Omar</p><p>Good.</p></div>',
         ARTICLE + '<aside><time datetime="2024-06-20">June 20</time> Bridge closed</aside>',
         '<script type="application/ld+json">{broken json</script>' + ARTICLE,
     ],
 )
 def test_extract_html_invents_no_date(body: str) -> None:
-    assert (
-        extract_html(page("<title>Bridge vote</title>", body), url=None, locator="p.html").published is None
-    )
+    assert extract_html(page("<title>Bridge vote</title>", body), url=None, locator="p.html").published is None
 
 
 def test_extract_html_prefers_publication_over_update_in_the_byline() -> None:

@@ -49,9 +49,7 @@ def test_language_component_is_registered_with_what_it_assigns() -> None:
     ("given", "config", "lang"),
     [(None, {}, "fr"), ("en", {}, "en"), ("en", {"overwrite": True}, "fr")],
 )
-def test_language_component_fills_in_a_missing_language(
-    given: str | None, config: dict[str, bool], lang: str
-) -> None:
+def test_language_component_fills_in_a_missing_language(given: str | None, config: dict[str, bool], lang: str) -> None:
     pipeline = Pipeline.from_names(["clean.language.py3langid.v1"], {"clean.language.py3langid.v1": config})
     text = "Le port fluvial de Harbal a rouvert vendredi aux navires de marchandises."
 

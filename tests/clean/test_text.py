@@ -150,9 +150,7 @@ def test_trim_boilerplate_removes_a_run_of_short_lines_at_the_end() -> None:
 
 
 def test_trim_boilerplate_removes_short_lines_between_footer_lines() -> None:
-    result = trim_boilerplate(
-        f"{BODY}\nThe Valley Courier\n© 2024 The Valley Courier\nThe Valley Courier\nor\n"
-    )
+    result = trim_boilerplate(f"{BODY}\nThe Valley Courier\n© 2024 The Valley Courier\nThe Valley Courier\nor\n")
 
     assert result.text == BODY.rstrip("\n")
     assert [t.rule for t in result.trims] == ["nav-run", "copyright", "after-copyright", "or-line"]
@@ -160,9 +158,7 @@ def test_trim_boilerplate_removes_short_lines_between_footer_lines() -> None:
 
 def test_trim_boilerplate_removes_only_strong_patterns_in_the_body() -> None:
     paragraphs = BODY.split("\n\n")
-    text = "\n\n".join(
-        [paragraphs[0], paragraphs[1], "Advertisement", "Most Popular", "Read more", paragraphs[2]]
-    )
+    text = "\n\n".join([paragraphs[0], paragraphs[1], "Advertisement", "Most Popular", "Read more", paragraphs[2]])
 
     result = trim_boilerplate(text)
 
@@ -193,9 +189,7 @@ def test_trim_boilerplate_source_line_in_the_body_is_content() -> None:
 
 
 def test_trim_boilerplate_normalises_line_ends_spaces_and_blank_runs() -> None:
-    raw = (
-        "Harbal port reopens  \r\n\r\n\r\n\r\n  The port reopened on Friday after six weeks.\t\r\nShare.\r\n"
-    )
+    raw = "Harbal port reopens  \r\n\r\n\r\n\r\n  The port reopened on Friday after six weeks.\t\r\nShare.\r\n"
 
     result = trim_boilerplate(raw)
 
@@ -215,9 +209,7 @@ def test_load_boilerplate_rules_reads_a_custom_file(tmp_path: Path) -> None:
     result = trim_boilerplate(f"{BODY}\nVisit harbal.example for more\n\n{BODY}", rules=rules)
 
     assert [r.name for r in rules] == ["harbal-promo"]
-    assert result.trims == [
-        Trim(position="inline", text="Visit harbal.example for more", rule="harbal-promo")
-    ]
+    assert result.trims == [Trim(position="inline", text="Visit harbal.example for more", rule="harbal-promo")]
 
 
 @pytest.mark.parametrize(

@@ -171,7 +171,12 @@ def test_read_stdin_sniffs_kind() -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("  {\"a\": 1}", "records"), ("<?xml version='1.0'?><rss>", "feed"), ("<html>", "html"), ("Hello", "text")],
+    [
+        ('  {"a": 1}', "records"),
+        ("<?xml version='1.0'?><rss>", "feed"),
+        ("<html>", "html"),
+        ("Hello", "text"),
+    ],
 )
 def test_sniff_text_kind(text: str, kind: str) -> None:
     assert sniff_text_kind(text) == kind

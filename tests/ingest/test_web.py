@@ -181,18 +181,14 @@ def test_fetch_refuses_too_many_redirects(local_server: LocalServer) -> None:
     local_server.route_handler("/r2", redirect("/r3"))
     local_server.route("/r3", HTML)
     error = fetch_error(start, max_redirects=2)
-    assert_error(
-        error, "ST204", start, f"more than 2 redirects (the last to {local_server.url('/r3')})", "browser"
-    )
+    assert_error(error, "ST204", start, f"more than 2 redirects (the last to {local_server.url('/r3')})", "browser")
     assert local_server.requests_to("/r3") == []
 
 
 def test_fetch_refuses_a_redirect_to_another_scheme(local_server: LocalServer) -> None:
     start = local_server.route_handler("/escape", redirect("file:///etc/passwd"))
     error = fetch_error(start)
-    assert_error(
-        error, "ST206", start, "redirected to an unsupported scheme 'file:'", "only http:// and https://"
-    )
+    assert_error(error, "ST206", start, "redirected to an unsupported scheme 'file:'", "only http:// and https://")
 
 
 # --- Errors, one code at a time ---------------------------------------------------------------------------
@@ -201,9 +197,7 @@ def test_fetch_refuses_a_redirect_to_another_scheme(local_server: LocalServer) -
 def test_fetch_connection_refused_is_st201() -> None:
     url = f"http://127.0.0.1:{free_port()}/page"
     error = fetch_error(url)
-    assert_error(
-        error, "ST201", url, "could not connect to host 127.0.0.1: connection refused", "server is down"
-    )
+    assert_error(error, "ST201", url, "could not connect to host 127.0.0.1: connection refused", "server is down")
 
 
 def test_fetch_dns_failure_is_st201() -> None:
@@ -229,18 +223,14 @@ def test_fetch_connect_timeout_is_st202() -> None:
     url = "http://slow-host.example/page"
     with Fetcher(FAST, transport=httpx.MockTransport(fail)) as fetcher, pytest.raises(FetchError) as caught:
         fetcher.fetch(url)
-    assert_error(
-        caught.value, "ST202", url, "timed out connecting to host slow-host.example after 1 s", "later"
-    )
+    assert_error(caught.value, "ST202", url, "timed out connecting to host slow-host.example after 1 s", "later")
 
 
 @pytest.mark.parametrize("after_headers", [False, True], ids=["before-headers", "mid-body"])
 def test_fetch_silent_server_is_st202(local_server: LocalServer, after_headers: bool) -> None:
     url = local_server.route_handler("/stall", stall(5.0, after_headers=after_headers))
     error = fetch_error(url, read_timeout=0.3)
-    assert_error(
-        error, "ST202", url, "host 127.0.0.1 sent nothing for 0.3 s (read timeout)", "slow or stalled"
-    )
+    assert_error(error, "ST202", url, "host 127.0.0.1 sent nothing for 0.3 s (read timeout)", "slow or stalled")
 
 
 def test_fetch_slow_drip_is_cut_by_the_deadline(local_server: LocalServer) -> None:
@@ -285,9 +275,7 @@ def test_fetch_retries_429_after_retry_after(local_server: LocalServer) -> None:
 
 def test_fetch_retry_after_as_http_date(local_server: LocalServer) -> None:
     past = "Wed, 21 Oct 2015 07:28:00 GMT"  # already passed: retry at once
-    url = local_server.route_handler(
-        "/busy", sequence(Reply(503, b"", {"Retry-After": past}), Reply(200, HTML))
-    )
+    url = local_server.route_handler("/busy", sequence(Reply(503, b"", {"Retry-After": past}), Reply(200, HTML)))
     assert fetch(url).status == 200
 
 
@@ -296,9 +284,7 @@ def test_fetch_does_not_wait_past_the_retry_cap(local_server: LocalServer) -> No
     started = time.monotonic()
     error = fetch_error(url)
     assert time.monotonic() - started < 1
-    assert_error(
-        error, "ST203", url, "HTTP 429 Too Many Requests, asking to retry after 120 s", "rate-limiting"
-    )
+    assert_error(error, "ST203", url, "HTTP 429 Too Many Requests, asking to retry after 120 s", "rate-limiting")
     assert len(local_server.requests_to("/busy")) == 1
 
 
@@ -371,9 +357,7 @@ def test_fetch_unsupported_scheme_is_st206(url: str, scheme: str) -> None:
     ],
     ids=["image", "pdf", "octet-stream-png", "pdf-labelled-html", "nul-bytes"],
 )
-def test_fetch_binary_is_st207(
-    local_server: LocalServer, content_type: str, body: bytes, message: str
-) -> None:
+def test_fetch_binary_is_st207(local_server: LocalServer, content_type: str, body: bytes, message: str) -> None:
     url = local_server.route("/file", body, headers={"Content-Type": content_type})
     error = fetch_error(url)
     assert_error(error, "ST207", url, message, "convert it to text first")
@@ -414,9 +398,7 @@ def test_fetch_broken_connection_is_st209(local_server: LocalServer, head: bytes
 # --- sniff_kind -------------------------------------------------------------------------------------------
 
 RSS = b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>T</title></channel></rss>'
-ATOM = (
-    b'<?xml version="1.0"?><!-- <html> --><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>'
-)
+ATOM = b'<?xml version="1.0"?><!-- <html> --><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>'
 RDF = b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'
 
 

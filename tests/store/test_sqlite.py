@@ -28,7 +28,16 @@ def store(tmp_path: Path) -> Store:
 def test_store_creates_schema_at_current_version(store: Store) -> None:
     assert store.schema_version == SCHEMA_VERSION
     tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"documents", "sightings", "trims", "spans", "edges", "failures", "sources", "documents_fts"} <= tables
+    assert {
+        "documents",
+        "sightings",
+        "trims",
+        "spans",
+        "edges",
+        "failures",
+        "sources",
+        "documents_fts",
+    } <= tables
 
 
 def test_store_opens_in_plain_sqlite(tmp_path: Path) -> None:
@@ -108,7 +117,11 @@ def test_store_search_reports_bad_fts_syntax(store: Store) -> None:
 
 
 def test_store_filters_by_date_and_outlet(store: Store) -> None:
-    for day, outlet in (("2025-03-01", "A Wire"), ("2025-03-14T09:00:00+00:00", "B Daily"), ("2025-04-01", "A Wire")):
+    for day, outlet in (
+        ("2025-03-01", "A Wire"),
+        ("2025-03-14T09:00:00+00:00", "B Daily"),
+        ("2025-04-01", "A Wire"),
+    ):
         doc = _doc(f"Report of {day}.", outlet=outlet, published=PublishedDate(day, DateVia.USER))
         store.save_document(doc, _sighting(day))
     rows = store.list_documents(DocumentFilter(since="2025-03-10", until="2025-03-14"))

@@ -168,18 +168,14 @@ def _given_or_markup_date(
             # A date we cannot read is kept for the user to see; the other signals still date the item.
             meta["published_raw"] = item.published
         else:
-            via = item.published_via or (
-                DateVia.FEED if _from_feed(item, item.meta.get("via")) else DateVia.USER
-            )
+            via = item.published_via or (DateVia.FEED if _from_feed(item, item.meta.get("via")) else DateVia.USER)
             given = PublishedDate(parsed[0], via, evidence=item.published, precision=parsed[1])
             signals.append(given)
     if html is not None and html.published is not None:
         signals.append(html.published)
     front_date = _first(front, _FRONT_DATE)
     if front_date and (parsed := parse_date_string(front_date)) is not None:
-        signals.append(
-            PublishedDate(parsed[0], DateVia.METADATA, evidence=f"date: {front_date}", precision=parsed[1])
-        )
+        signals.append(PublishedDate(parsed[0], DateVia.METADATA, evidence=f"date: {front_date}", precision=parsed[1]))
     if given is not None:
         return given, signals
     best = next((d for d in signals if d.via == DateVia.METADATA), None)

@@ -235,8 +235,7 @@ def _sitename(tree: HtmlElement, json_ld: list[dict[str, Any]]) -> str | None:
 
 def _declares_author(tree: HtmlElement, json_ld: list[dict[str, Any]]) -> bool:
     names = " or ".join(
-        f"translate(@name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')='{n}'"
-        for n in _AUTHOR_META
+        f"translate(@name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')='{n}'" for n in _AUTHOR_META
     )
     if tree.xpath(f"//meta[{names} or @property='article:author'][@content]"):
         return True

@@ -116,9 +116,7 @@ def trim_boilerplate(text: str, *, rules: Sequence[BoilerplateRule] | None = Non
             removed[i] = ("tail", hit[0].name if hit else f"after-{end.rule}")
 
     tail_start, tail_source = _trim_tail(lines, order_above, matched, removed, bool(removed))
-    head_source = _trim_head(
-        lines, order_above[:tail_start], matched, removed, Counter(lines[i] for i in order)
-    )
+    head_source = _trim_head(lines, order_above[:tail_start], matched, removed, Counter(lines[i] for i in order))
     source_line = tail_source or head_source
 
     # In the body only strong patterns remove a line; an end marker that was not followed by a short
@@ -189,11 +187,7 @@ def _trim_tail(
             k -= 1
         elif _is_nav_like(line):
             run_start = k - 1
-            while (
-                run_start > 0
-                and matched[order[run_start - 1]] is None
-                and _is_nav_like(lines[order[run_start - 1]])
-            ):
+            while run_start > 0 and matched[order[run_start - 1]] is None and _is_nav_like(lines[order[run_start - 1]]):
                 run_start -= 1
             # One short line at the very end may be the article's own last line (a sign-off, a name);
             # short lines next to removed boilerplate, or several of them in a row, are page furniture.

@@ -80,7 +80,7 @@ _BOMS = (
     (b"\xfe\xff", "utf-16"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))
+_CONTROL = bytes(range(9)) + bytes(range(14, 32))
 
 
 def check_not_binary(data: bytes, locator: str) -> None:

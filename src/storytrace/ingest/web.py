@@ -29,9 +29,7 @@ def _package_version() -> str:
         return "dev"
 
 
-DEFAULT_USER_AGENT = (
-    f"storytrace/{_package_version()} (+https://github.com/storytrace/storytrace; news research tool)"
-)
+DEFAULT_USER_AGENT = f"storytrace/{_package_version()} (+https://github.com/storytrace/storytrace; news research tool)"
 # Pages first, then feeds, then anything: servers that negotiate should give us the article, not an app shell.
 DEFAULT_ACCEPT = (
     "text/html,application/xhtml+xml;q=0.9,application/rss+xml;q=0.9,application/atom+xml;q=0.9,"
@@ -50,9 +48,7 @@ INVALID_URL = "ST208"
 BROKEN = "ST209"
 
 _RETRY_STATUSES = frozenset({429, 503})
-_BROKEN_REDIRECT_HINT = (
-    "the site sent a broken redirect; open the URL in a browser to find the article's address"
-)
+_BROKEN_REDIRECT_HINT = "the site sent a broken redirect; open the URL in a browser to find the article's address"
 _KEPT_HEADERS = ("etag", "last-modified", "content-type", "content-language")
 
 
@@ -99,9 +95,7 @@ class Fetcher:
     Every failure is a ``FetchError`` with a code (ST201-ST209), the URL as locator and a hint.
     """
 
-    def __init__(
-        self, options: FetchOptions | None = None, *, transport: httpx.BaseTransport | None = None
-    ) -> None:
+    def __init__(self, options: FetchOptions | None = None, *, transport: httpx.BaseTransport | None = None) -> None:
         self.options = options if options is not None else FetchOptions()
         self._last_request: dict[str, float] = {}
         self._client = httpx.Client(
@@ -393,9 +387,7 @@ def _at(url: str, hop: httpx.URL) -> str:
     return "" if str(hop) == url else f" at {hop}"
 
 
-def _raise_transport(
-    url: str, hop: httpx.URL, exc: httpx.HTTPError, opts: FetchOptions, deadline: float
-) -> NoReturn:
+def _raise_transport(url: str, hop: httpx.URL, exc: httpx.HTTPError, opts: FetchOptions, deadline: float) -> NoReturn:
     """Translate an httpx exception into a FetchError with a code; never let httpx's own escape."""
     host = hop.host
     reason = str(exc).rstrip(".") or type(exc).__name__
@@ -414,9 +406,7 @@ def _raise_transport(
         ) from exc
     if isinstance(exc, httpx.ConnectError):
         what, hint = _connect_reason(reason)
-        raise FetchError(
-            f"could not connect to host {host}: {what}", locator=url, code=CONNECT, hint=hint
-        ) from exc
+        raise FetchError(f"could not connect to host {host}: {what}", locator=url, code=CONNECT, hint=hint) from exc
     if isinstance(exc, httpx.UnsupportedProtocol):
         raise FetchError(
             f"unsupported URL scheme '{hop.scheme}:'",
@@ -505,9 +495,7 @@ def _raise_status(url: str, hop: httpx.URL, response: httpx.Response, opts: Fetc
     if status in (404, 410):
         hint = "the page is gone or the URL is wrong; check it in a browser"
     elif status in (401, 403, 451):
-        hint = (
-            "the site refuses automated access or needs a login; save the page in a browser, ingest the file"
-        )
+        hint = "the site refuses automated access or needs a login; save the page in a browser, ingest the file"
     elif status in _RETRY_STATUSES:
         wait = _retry_wait(response, opts)
         message += f", asking to retry after {wait:g} s" if "retry-after" in response.headers else ""
@@ -579,9 +567,7 @@ _BINARY_HINT = "storytrace reads web pages, feeds and text; download the file an
 def _refuse_binary_type(url: str, response: httpx.Response) -> None:
     """Refuse a declared binary type before downloading it: no point fetching 10 MiB of PDF."""
     media = _media_type(response.headers.get("content-type"))
-    if media and (
-        media.startswith(_BINARY_PREFIXES) or media in _BINARY_TYPES or media.startswith("application/vnd.")
-    ):
+    if media and (media.startswith(_BINARY_PREFIXES) or media in _BINARY_TYPES or media.startswith("application/vnd.")):
         if media.startswith("application/vnd.") and ("xml" in media or "json" in media):
             return  # e.g. application/vnd.api+json: text in a vendor wrapper
         raise FetchError(

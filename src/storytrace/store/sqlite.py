@@ -322,7 +322,16 @@ class Store:
             "INSERT INTO failures (id, locator, stage, code, message, hint, first_seen, last_seen) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen, "
             "message = excluded.message, hint = excluded.hint, count = failures.count + 1, resolved_at = NULL",
-            (failure.id, failure.locator, failure.stage, failure.code, failure.message, failure.hint, now, now),
+            (
+                failure.id,
+                failure.locator,
+                failure.stage,
+                failure.code,
+                failure.message,
+                failure.hint,
+                now,
+                now,
+            ),
         )
 
     def _resolve_failures(self, locator: str, when: str) -> None:
@@ -431,7 +440,8 @@ class Store:
             return {}
         marks = ", ".join("?" * len(doc_ids))
         rows = self.db.execute(
-            f"SELECT id, published_at, n, near_duplicate_of FROM documents WHERE id IN ({marks})", list(doc_ids)
+            f"SELECT id, published_at, n, near_duplicate_of FROM documents WHERE id IN ({marks})",
+            list(doc_ids),
         )
         return {str(r["id"]): (str(r["published_at"] or "9999"), int(r["n"])) for r in rows}
 

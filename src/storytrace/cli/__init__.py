@@ -1,0 +1,71 @@
+"""The `storytrace` command: one module per verb group, each thin over library functions."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from storytrace import __version__
+from storytrace.cli.documents import docs_command, failures_command, search_command, show_command
+from storytrace.cli.ingest import ingest_command
+from storytrace.cli.pipeline import components_command
+from storytrace.errors import StorytraceError
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="storytrace")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+def cli(verbose: int) -> None:
+    """storytrace: turn a pile of news reports into a sourced, cross-checked dossier.
+
+    \b
+    Start with:
+      storytrace ingest examples/demo     # files, folders, URLs, RSS/Atom feeds, JSONL, - for stdin
+      storytrace docs                     # what the store holds
+      storytrace search "office Harbal"   # full-text search with snippets
+      storytrace show ID                  # one document with its metadata and provenance
+
+    The store is an SQLite file: --db, then $STORYTRACE_DB, then ./storytrace.db.
+    """
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(
+        level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+for command in (
+    ingest_command,
+    docs_command,
+    show_command,
+    search_command,
+    failures_command,
+    components_command,
+):
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point: library errors become one `Error: …` line and exit code 1, never a traceback."""
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except StorytraceError as exc:
+        click.echo(f"Error: {exc.line()}", err=True)
+        sys.exit(1)
+    except BrokenPipeError:
+        # The reader of our stdout went away (`storytrace docs | head`): not an error.
+        sys.stderr.close()
+        sys.exit(0)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; what was stored so far is kept. Run the same command again to resume.", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

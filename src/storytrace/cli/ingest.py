@@ -1,0 +1,148 @@
+"""`storytrace ingest`: files, folders, URLs, feeds, JSONL and stdin into the store."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from storytrace.batch import IngestOptions, ItemOutcome, ingest
+from storytrace.clean.dates import parse_date_string
+from storytrace.cli.output import db_option
+from storytrace.ingest.files import ReadOptions
+from storytrace.ingest.web import FetchOptions
+from storytrace.store import Store
+
+__all__ = ["ingest_command"]
+
+# Exit codes: 0 all inputs read, 1 an error stopped the command, 3 some inputs failed (see `storytrace failures`).
+EXIT_SOME_FAILED = 3
+
+
+class _Progress:
+    """A one-line counter on stderr while a batch runs (only on a terminal), and one line per failure."""
+
+    def __init__(self, *, quiet: bool, jsonl: bool) -> None:
+        self.quiet = quiet
+        self.jsonl = jsonl
+        self.live = sys.stderr.isatty() and not quiet
+        self.seen = 0
+        self.failed = 0
+
+    def __call__(self, outcome: ItemOutcome) -> None:
+        self.seen += 1
+        if outcome.failure is not None:
+            self.failed += 1
+            self._clear()
+            click.echo(f"skipped {outcome.failure.line()}", err=True)
+        if self.jsonl:
+            row = {
+                "input": outcome.locator,
+                "status": outcome.status,
+                "doc_id": outcome.doc_id,
+                "near_duplicate_of": outcome.near_duplicate_of,
+                "error": outcome.failure.line() if outcome.failure else None,
+            }
+            click.echo(json.dumps(row, ensure_ascii=False))
+        if self.live:
+            click.echo(
+                f"\r{self.seen} inputs, {self.failed} failed: {outcome.locator[-60:]}".ljust(100),
+                nl=False,
+                err=True,
+            )
+
+    def _clear(self) -> None:
+        if self.live:
+            click.echo("\r" + " " * 100 + "\r", nl=False, err=True)
+
+    def close(self) -> None:
+        self._clear()
+
+
+def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    parsed = parse_date_string(value)
+    if parsed is None:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD or an ISO 8601 datetime")
+    return parsed[0]
+
+
+@click.command("ingest")
+@click.argument("inputs", nargs=-1, required=True)
+@db_option
+@click.option("--published", callback=_check_date, help="Publication date for inputs that carry none (YYYY-MM-DD).")
+@click.option("--outlet", help="Outlet name for inputs that carry none.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(1),
+    default=20 * 1024 * 1024,
+    show_default=True,
+    help="Largest article to read, for files and downloads alike.",
+)
+@click.option("--encoding", help="Read files in this encoding instead of detecting it.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=20.0,
+    show_default=True,
+    help="Seconds to wait for a web server to answer.",
+)
+@click.option("--no-fetch-pages", is_flag=True, help="For feeds, use the items' own text; do not fetch their pages.")
+@click.option("--refetch", is_flag=True, help="Fetch feed items again even when their URL is already in the store.")
+@click.option("--no-near-duplicates", is_flag=True, help="Skip near-duplicate detection (faster for huge piles).")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON line per input on stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
+@click.pass_context
+def ingest_command(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    db_path: str,
+    published: str | None,
+    outlet: str | None,
+    max_bytes: int,
+    encoding: str | None,
+    timeout: float,
+    no_fetch_pages: bool,
+    refetch: bool,
+    no_near_duplicates: bool,
+    as_jsonl: bool,
+    quiet: bool,
+) -> None:
+    """Read INPUTS into the store: files, folders (recursive), http(s) URLs, RSS/Atom feeds, JSONL, or - for stdin.
+
+    Running the same command again changes nothing; a run that was interrupted resumes where it stopped.
+    Each input that cannot be read gets one line on stderr and a row in `storytrace failures`.
+
+    \b
+    Examples:
+      storytrace ingest examples/demo
+      storytrace ingest https://example.org/feed.xml --db story.db
+      cat reports.jsonl | storytrace ingest -
+    """
+    options = IngestOptions(
+        read=ReadOptions(max_bytes=max_bytes, encoding=encoding),
+        fetch=FetchOptions(read_timeout=timeout, max_bytes=max_bytes),
+        published=published,
+        outlet=outlet,
+        near_duplicates=not no_near_duplicates,
+        fetch_feed_pages=not no_fetch_pages,
+        refetch=refetch,
+    )
+    progress = _Progress(quiet=quiet, jsonl=as_jsonl)
+    with Store(db_path) as store:
+        try:
+            report = ingest(store, list(inputs), options, on_outcome=progress)
+        finally:
+            progress.close()
+        total = store.count_documents()
+    counts = report.counts
+    if not quiet and not as_jsonl:
+        click.echo(
+            f"{sum(counts.values()) - counts['near_duplicate']} inputs: {counts['added']} added "
+            f"({counts['near_duplicate']} near-duplicates linked), {counts['duplicate']} exact duplicates, "
+            f"{counts['unchanged']} unchanged, {counts['failed']} failed. Store {db_path}: {total} documents."
+        )
+    if counts["failed"]:
+        ctx.exit(EXIT_SOME_FAILED)
