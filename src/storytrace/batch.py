@@ -17,7 +17,7 @@ from typing import IO
 
 from storytrace.clean import clean_item, dedup
 from storytrace.errors import FetchError, InputError, StorytraceError, UnsupportedInput
-from storytrace.ingest.feeds import feed_item_to_raw, parse_feed
+from storytrace.ingest.feeds import iter_feed_pages, parse_feed
 from storytrace.ingest.files import ReadOptions, decode_bytes, iter_records, read_path, read_stdin
 from storytrace.ingest.web import Fetcher, FetchOptions, sniff_kind
 from storytrace.model import DateVia, Document, Edge, Failure, RawItem, make_id
@@ -160,29 +160,16 @@ def _iter_feed(
     except StorytraceError as exc:
         yield exc
         return
-    for item in feed.items:
-        page = None
-        if options.fetch_feed_pages and item.link:
-            if not options.refetch and store.has_sighting(item.link):
-                continue
+    # A page already in the store is not fetched again, unless asked to (its text may have been updated).
+    skip = None if options.refetch else store.has_sighting
+    for raw in iter_feed_pages(feed, feed_item.locator, fetcher, fetch_pages=options.fetch_feed_pages, skip=skip):
+        if isinstance(raw, RawItem) and isinstance(raw.content, bytes):
             try:
-                page = fetcher.fetch(item.link)
-            except StorytraceError as exc:
+                raw.content = decode_bytes(raw.content, raw.locator, raw.encoding)
+            except InputError as exc:
                 yield exc
-        try:
-            raw = feed_item_to_raw(item, page=page, locator=item.link or f"{feed_item.locator}#{item.guid}")
-        except StorytraceError as exc:
-            yield exc
-            continue
-        if raw is not None:
-            if isinstance(raw.content, bytes):
-                try:
-                    raw.content = decode_bytes(raw.content, raw.locator, raw.encoding)
-                except InputError as exc:
-                    yield exc
-                    continue
-            raw.meta.setdefault("feed", feed_item.locator)
-            yield raw
+                continue
+        yield raw
 
 
 def _apply_user_overrides(raw: RawItem, options: IngestOptions) -> None:

@@ -6,7 +6,7 @@ import html
 import io
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -19,7 +19,15 @@ from storytrace.errors import FetchError, MalformedFeed
 from storytrace.ingest.web import Fetched, Fetcher, sniff_kind
 from storytrace.model import DateVia, RawItem
 
-__all__ = ["MIN_FEED_TEXT_WORDS", "Feed", "FeedItem", "feed_item_to_raw", "iter_feed_items", "parse_feed"]
+__all__ = [
+    "MIN_FEED_TEXT_WORDS",
+    "Feed",
+    "FeedItem",
+    "feed_item_to_raw",
+    "iter_feed_items",
+    "iter_feed_pages",
+    "parse_feed",
+]
 
 # Below this, a feed's own text is a teaser, not a report: not worth keeping when the item's page failed.
 MIN_FEED_TEXT_WORDS = 40
@@ -161,14 +169,31 @@ def iter_feed_items(feed_url: str, fetcher: Fetcher) -> Iterator[RawItem | Fetch
         locator=feed_url,
         content_type=fetched.headers.get("content-type"),
     )
-    return _iter_items(feed, feed_url, fetcher)
+    return iter_feed_pages(feed, feed_url, fetcher)
 
 
-def _iter_items(feed: Feed, feed_url: str, fetcher: Fetcher) -> Iterator[RawItem | FetchError]:
+def iter_feed_pages(
+    feed: Feed,
+    feed_locator: str,
+    fetcher: Fetcher,
+    *,
+    fetch_pages: bool = True,
+    skip: Callable[[str], bool] | None = None,
+) -> Iterator[RawItem | FetchError]:
+    """The raw items of a parsed feed: each item's page when it can be fetched, else the feed's own text.
+
+    A failing page yields its ``FetchError`` and then, when the feed carried at least ``MIN_FEED_TEXT_WORDS``
+    words for that item, the item built from that text. ``skip(link)`` true means the page is already known
+    (a re-run): the item is passed over without a request.
+    """
     for number, item in enumerate(feed.items, start=1):
-        locator = item.link or f"{feed_url}#item-{number}"
-        if not item.link:
+        locator = item.link or f"{feed_locator}#item-{number}"
+        if not item.link or not fetch_pages:
+            if item.link and skip is not None and skip(item.link):
+                continue
             yield feed_item_to_raw(item, page=None, locator=locator)
+            continue
+        if skip is not None and skip(item.link):
             continue
         try:
             page = fetcher.fetch(item.link)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -341,7 +342,8 @@ class Store:
 
     def start_run(self, command: str) -> str:
         started = now_iso()
-        run_id = make_id("run", command, started, id(self))
+        # A run is an event, not content: its ID only has to be unique, so the clock in nanoseconds goes in.
+        run_id = make_id("run", command, started, time.time_ns())
         self.db.execute("INSERT INTO runs (id, command, started_at) VALUES (?, ?, ?)", (run_id, command, started))
         return run_id
 
