@@ -8,7 +8,7 @@ halfway leaves a store that opens, and running the same command again skips what
 from __future__ import annotations
 
 import sys
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from io import StringIO
@@ -24,7 +24,7 @@ from storytrace.model import DateVia, Document, Edge, Failure, RawItem, make_id
 from storytrace.pipeline import DEFAULT_INGEST_PIPELINE, Pipeline
 from storytrace.store import Sighting, Store
 
-__all__ = ["IngestOptions", "IngestReport", "ItemOutcome", "ingest", "link_near_duplicates"]
+__all__ = ["IngestOptions", "IngestReport", "ItemOutcome", "NearDuplicateLinker", "ingest"]
 
 MAX_CANDIDATES = 50
 
@@ -73,11 +73,12 @@ def ingest(
     """Ingest paths, folders, URLs, feeds and ``-`` (stdin) into ``store``; never raises for a bad input."""
     options = options or IngestOptions()
     pipeline = Pipeline.from_names(options.pipeline)
+    linker = NearDuplicateLinker(store) if options.near_duplicates else None
     report = IngestReport()
     run_id = store.start_run("ingest " + " ".join(inputs if isinstance(inputs, list) else []))
     with Fetcher(options.fetch) as fetcher:
         for raw in _iter_raw(list(inputs), options, fetcher, store, stdin):
-            outcome = _process(store, raw, options, pipeline)
+            outcome = _process(store, raw, options, pipeline, linker)
             report.counts[outcome.status] += 1
             if outcome.near_duplicate_of:
                 report.counts["near_duplicate"] += 1
@@ -181,7 +182,13 @@ def _apply_user_overrides(raw: RawItem, options: IngestOptions) -> None:
         raw.meta["via"] = "user"
 
 
-def _process(store: Store, raw: RawItem | StorytraceError, options: IngestOptions, pipeline: Pipeline) -> ItemOutcome:
+def _process(
+    store: Store,
+    raw: RawItem | StorytraceError,
+    options: IngestOptions,
+    pipeline: Pipeline,
+    linker: NearDuplicateLinker | None,
+) -> ItemOutcome:
     if isinstance(raw, StorytraceError):
         failure = _failure(raw)
         store.record_failure(failure)
@@ -208,33 +215,59 @@ def _process(store: Store, raw: RawItem | StorytraceError, options: IngestOption
     )
     outcome = store.save_document(doc, sighting)
     original = None
-    if outcome.status == "added" and options.near_duplicates:
-        original = link_near_duplicates(store, doc)
+    if outcome.status == "added" and linker is not None:
+        original = linker.link(doc)
     return ItemOutcome(raw.locator, outcome.status, doc_id=outcome.doc_id, near_duplicate_of=original)
 
 
-def link_near_duplicates(store: Store, doc: Document) -> str | None:
-    """Fingerprint a stored document, find its near-duplicates, and record who copied whom as edges.
+class NearDuplicateLinker:
+    """Finds a new document's near-duplicates in the store and records who copied whom as edges.
 
-    The original of a pair is the one published first (then the one ingested first); every copy points
-    at the earliest document of its group, so ten rewrites of one scoop lead back to one origin.
-    Returns the original this document was found to copy, if any.
+    The original of a pair is the one published first (then the one ingested first); every copy points at the
+    earliest document of its group, so ten rewrites of one scoop lead back to one origin. Shingle sets of
+    recent candidates are cached: in a pile about one story the same documents come up again and again.
     """
-    fp = dedup.fingerprint(doc.text)
-    doc_bands = dedup.bands(fp.signature)
-    # The most similar candidates share the most band buckets; comparing beyond the top few only costs time
-    # in a pile where every report is about the same story.
-    candidates = store.band_candidates(doc_bands, exclude=doc.id)[:MAX_CANDIDATES]
-    texts = store.texts(candidates)
-    matches: list[tuple[str, dedup.Similarity]] = []
-    for other_id in candidates:
-        sim = dedup.compare(doc.text, texts[other_id])
-        if dedup.is_near_duplicate(sim):
-            matches.append((other_id, sim))
-    with store.transaction():
-        store.save_fingerprint(doc.id, dedup.METHOD, fp.signature.astype("<u4").tobytes(), doc_bands)
-        if not matches:
-            return None
+
+    def __init__(self, store: Store, cache_size: int = 20_000) -> None:
+        self.store = store
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, dedup.Shingles] = OrderedDict()
+
+    def _shingles_of(self, doc_ids: list[str]) -> dict[str, dedup.Shingles]:
+        missing = [d for d in doc_ids if d not in self._cache]
+        for doc_id, text in self.store.texts(missing).items():
+            self._remember(doc_id, dedup.shingles(text))
+        for doc_id in doc_ids:
+            self._cache.move_to_end(doc_id)
+        return {d: self._cache[d] for d in doc_ids}
+
+    def _remember(self, doc_id: str, shingles: dedup.Shingles) -> None:
+        self._cache[doc_id] = shingles
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+    def link(self, doc: Document) -> str | None:
+        """Returns the original this document was found to copy, if any."""
+        own = dedup.shingles(doc.text)
+        fp = dedup.fingerprint(own)
+        doc_bands = dedup.bands(fp.signature)
+        # The most similar candidates share the most band buckets; comparing beyond the top few only costs
+        # time in a pile where every report is about the same story.
+        candidates = self.store.band_candidates(doc_bands, exclude=doc.id)[:MAX_CANDIDATES]
+        matches: list[tuple[str, dedup.Similarity]] = []
+        for other_id, other in self._shingles_of(candidates).items():
+            sim = dedup.similarity(own, other)
+            if dedup.is_near_duplicate(sim):
+                matches.append((other_id, sim))
+        self._remember(doc.id, own)
+        with self.store.transaction():
+            self.store.save_fingerprint(doc.id, dedup.METHOD, fp.signature.astype("<u4").tobytes(), doc_bands)
+            if not matches:
+                return None
+            return self._record(doc, matches)
+
+    def _record(self, doc: Document, matches: list[tuple[str, dedup.Similarity]]) -> str | None:
+        store = self.store
         keys = store.order_keys([doc.id, *(m for m, _ in matches)])
         best_original: tuple[tuple[str, int], str, dedup.Similarity] | None = None
         for other_id, sim in matches:
@@ -259,4 +292,4 @@ def link_near_duplicates(store: Store, doc: Document) -> str | None:
         for other_id, sim in matches:
             store.set_near_duplicate(other_id, doc.id, round(dedup.score(sim), 4))
             store.repoint_copies(other_id, doc.id)
-    return None
+        return None

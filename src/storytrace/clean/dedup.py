@@ -23,6 +23,7 @@ __all__ = [
     "Fingerprint",
     "Match",
     "NearDuplicateIndex",
+    "Shingles",
     "Similarity",
     "bands",
     "compare",
@@ -31,12 +32,13 @@ __all__ = [
     "is_near_duplicate",
     "score",
     "shingles",
+    "similarity",
 ]
 
 # The scheme's name goes on every stored edge and next to every stored band. Any change that alters a
 # signature, a band or a verdict (normalisation, k, seeds, N, b×r, thresholds) is a new version, because
 # bands persisted by an older version would silently stop matching.
-METHOD = "clean.near_duplicates.minhash.v1"
+METHOD = "clean.near_duplicates.minhash.v2"
 
 # Chosen on the DEV seed of benchmarks/near_duplicates.py (``--sweep --seed 1``); the numbers are in
 # benchmarks/README.md.
@@ -115,20 +117,43 @@ def _words(text: str) -> list[str]:
     return unicodedata.normalize("NFKC", text).casefold().translate(_strip_table()).split()
 
 
+# Odd 64-bit constants (from the SplitMix64 generator): the rolling multiplier and the finaliser's multipliers.
+_ROLL = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+@functools.lru_cache(maxsize=500_000)
+def _word_hash(word: str) -> int:
+    # BLAKE2b per distinct word (cached: a news pile repeats its vocabulary), not per shingle.
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
 def shingles(text: str, k: int = SHINGLE_WORDS) -> Shingles:
     """The sorted, unique 64-bit hashes of the text's k-word sequences after normalisation.
 
     A text of fewer than k words is one shingle (itself), so identical short items still match; a text with
-    no words at all has no shingles. Hashes are BLAKE2b, identical on every machine and in every process.
+    no words at all has no shingles. Each word is hashed with BLAKE2b; a shingle's hash is a polynomial of
+    its words' hashes (mod 2^64) passed through the SplitMix64 finaliser, all in numpy: identical on every
+    machine and in every process, and about ten times faster than hashing every shingle's bytes.
     """
     if k < 1:
         raise ValueError(f"shingle size must be at least 1 word, got {k}")
     words = _words(text)
     if not words:
         return np.empty(0, dtype=np.uint64)
-    grams = [" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1))]
-    digests = b"".join(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest() for g in grams)
-    return np.unique(np.frombuffer(digests, dtype="<u8").astype(np.uint64))
+    hashes = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    width = min(k, len(words))
+    count = len(words) - width + 1
+    acc = np.zeros(count, dtype=np.uint64)
+    for j in range(width):
+        acc = acc * _ROLL + hashes[j : j + count]  # uint64 arrays wrap modulo 2^64, as intended
+    acc ^= acc >> np.uint64(30)
+    acc *= _MIX1
+    acc ^= acc >> np.uint64(27)
+    acc *= _MIX2
+    acc ^= acc >> np.uint64(31)
+    return np.unique(acc)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -150,9 +175,9 @@ def _minhash(hashes: Shingles) -> Fingerprint:
     return Fingerprint(signature=signature, shingle_count=int(hashes.size))
 
 
-def fingerprint(text: str) -> Fingerprint:
-    """The MinHash signature of the text's shingles; the same text gives the same signature forever."""
-    return _minhash(shingles(text))
+def fingerprint(text: str | Shingles) -> Fingerprint:
+    """The MinHash signature of a text's shingles (or of shingles already computed); the same forever."""
+    return _minhash(shingles(text) if isinstance(text, str) else text)
 
 
 def bands(signature: Signature) -> list[tuple[int, int]]:
@@ -190,7 +215,8 @@ class Similarity:
     shared: int
 
 
-def _similarity(a: Shingles, b: Shingles) -> Similarity:
+def similarity(a: Shingles, b: Shingles) -> Similarity:
+    """Exact Jaccard and containment of two shingle sets (from ``shingles``), for callers that reuse them."""
     if a.size == 0 or b.size == 0:
         return Similarity(jaccard=0.0, containment=0.0, shared=0)
     shared = int(np.intersect1d(a, b, assume_unique=True).size)
@@ -203,7 +229,7 @@ def _similarity(a: Shingles, b: Shingles) -> Similarity:
 
 def compare(text_a: str, text_b: str) -> Similarity:
     """Exact Jaccard and containment of the two texts' shingle sets (for candidates; it is symmetric)."""
-    return _similarity(shingles(text_a), shingles(text_b))
+    return similarity(shingles(text_a), shingles(text_b))
 
 
 def is_near_duplicate(sim: Similarity) -> bool:
@@ -296,7 +322,7 @@ class NearDuplicateIndex:
         self.candidates_checked += len(candidates)
         matches: list[Match] = []
         for other in candidates:
-            sim = _similarity(hashes, self._shingles[other])
+            sim = similarity(hashes, self._shingles[other])
             if is_near_duplicate(sim):
                 matches.append(Match(doc_id=doc_id, other_id=self._ids[other], similarity=sim))
         return matches

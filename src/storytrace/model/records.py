@@ -20,7 +20,7 @@ class Edge:
     right_id: str
     kind: str
     score: float
-    method: str  # the component with version, e.g. "clean.near_duplicates.minhash.v1"
+    method: str  # the component with version, e.g. "clean.near_duplicates.minhash.v2"
     explanation: str
     created_by: str = "storytrace"
 
