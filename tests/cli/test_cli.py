@@ -174,3 +174,25 @@ def test_cli_components_lists_versioned_names() -> None:
     assert code == 0
     names = [row["name"] for row in json.loads(out)]
     assert "clean.language.py3langid.v1" in names
+
+
+def test_cli_status_and_sources(pile: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    run("ingest", str(pile), "--db", db)
+    code, out, _ = run("status", "--db", db, "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert (data["documents"], data["near_duplicates"], data["failures"]) == (4, 1, 0)
+    assert data["first_published"].startswith("2025-03-14") and data["languages"] == {"en": 4}
+    code, out, _ = run("sources", "--db", db, "--json")
+    names = {r["name"]: r["documents"] for r in json.loads(out)}
+    assert names == {"Tesra Courier": 1, "Ibdara Mirror": 1, "Meridian Wire": 1, "Harbal Herald": 1}
+
+
+def test_cli_tables_show_where_each_document_came_from(pile: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    run("ingest", str(pile), "--db", db)
+    code, out, _ = run("docs", "--db", db)
+    assert code == 0
+    assert out.splitlines()[0].split()[-1] == "original"
+    assert sum("01-scoop.txt" in line for line in out.splitlines()) == 1

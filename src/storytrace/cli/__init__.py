@@ -8,7 +8,14 @@ import sys
 import click
 
 from storytrace import __version__
-from storytrace.cli.documents import docs_command, failures_command, search_command, show_command
+from storytrace.cli.documents import (
+    docs_command,
+    failures_command,
+    search_command,
+    show_command,
+    sources_command,
+    status_command,
+)
 from storytrace.cli.ingest import ingest_command
 from storytrace.cli.pipeline import components_command
 from storytrace.errors import StorytraceError
@@ -25,8 +32,9 @@ def cli(verbose: int) -> None:
     \b
     Start with:
       storytrace ingest examples/demo     # files, folders, URLs, RSS/Atom feeds, JSONL, - for stdin
-      storytrace docs                     # what the store holds
-      storytrace search "office Harbal"   # full-text search with snippets
+      storytrace status                   # what the store holds
+      storytrace docs                     # the documents, oldest first
+      storytrace search "secret talks"    # full-text search with snippets
       storytrace show ID                  # one document with its metadata and provenance
 
     The store is an SQLite file: --db, then $STORYTRACE_DB, then ./storytrace.db.
@@ -39,9 +47,11 @@ def cli(verbose: int) -> None:
 
 for command in (
     ingest_command,
+    status_command,
     docs_command,
     show_command,
     search_command,
+    sources_command,
     failures_command,
     components_command,
 ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -11,7 +12,7 @@ from storytrace.cli.output import db_option, emit, output_options, shorten
 from storytrace.model import Document
 from storytrace.store import DocumentFilter, Store
 
-__all__ = ["docs_command", "failures_command", "search_command", "show_command"]
+__all__ = ["docs_command", "failures_command", "search_command", "show_command", "sources_command", "status_command"]
 
 _DOC_COLUMNS = ["id", "published_at", "outlet", "lang", "words", "dup_of", "title", "original_id", "url"]
 
@@ -53,9 +54,21 @@ def _doc_row(row: dict[str, Any], fmt: str) -> dict[str, Any]:
     out = dict(row)
     out["words"] = out.pop("word_count", None)
     out["dup_of"] = out.get("near_duplicate_of")
+    # Where the document came from, as the user knows it: their own id, else the URL, else the input path.
+    out["original"] = out.get("original_id") or out.get("url") or _relative(out.get("locator"))
     if fmt == "table" and out["dup_of"]:
         out["dup_of"] = str(out["dup_of"])[:12]
     return out
+
+
+def _relative(locator: str | None) -> str | None:
+    """An input path relative to the working folder when it is inside it: shorter in a table."""
+    if locator is None or "://" in locator:
+        return locator
+    try:
+        return str(Path(locator).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return locator
 
 
 @click.command("docs")
@@ -87,10 +100,10 @@ def search_command(query: str, db_path: str, fmt: str, **filters: Any) -> None:
     """
     with Store(db_path, create=False) as store:
         rows = store.search(query, _filter(**filters))
-    columns = ["id", "published_at", "outlet", "title", "snippet"]
+    columns = ["id", "published_at", "outlet", "title", "snippet", "original"]
     if fmt != "table":
-        columns = [*columns, "rank", "original_id", "url"]
-    emit(rows, fmt, columns, wide="snippet")
+        columns = ["id", "published_at", "outlet", "title", "snippet", "rank", "original_id", "url", "locator"]
+    emit([_doc_row(r, fmt) for r in rows], fmt, columns, wide="snippet")
 
 
 @click.command("failures")
@@ -218,3 +231,37 @@ def _print_document(d: dict[str, Any]) -> None:
     if "text" in d:
         click.echo()
         click.echo(d["text"])
+
+
+@click.command("sources")
+@db_option
+@output_options
+def sources_command(db_path: str, fmt: str) -> None:
+    """List the outlets in the store with how many documents each published and over which dates."""
+    with Store(db_path, create=False) as store:
+        rows = store.list_sources()
+    emit(rows, fmt, ["id", "name", "domain", "documents", "copies", "first", "last"], wide="name")
+
+
+@click.command("status")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="As one JSON object.")
+def status_command(db_path: str, as_json: bool) -> None:
+    """Summarise the store: documents, near-duplicates, outlets, languages, date range, open failures."""
+    with Store(db_path, create=False) as store:
+        data = store.summary()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"store        {db_path} (schema v{data['schema_version']})")
+    click.echo(
+        f"documents    {data['documents']} ({data['near_duplicates']} near-duplicates of others, "
+        f"{data['sightings'] - data['documents']} exact copies folded in)"
+    )
+    click.echo(f"outlets      {data['sources']}")
+    click.echo(
+        f"published    {data['first_published'] or '?'} .. {data['last_published'] or '?'} ({data['undated']} undated)"
+    )
+    click.echo("languages    " + ", ".join(f"{k} {v}" for k, v in data["languages"].items()))
+    click.echo(f"failures     {data['failures']} open (storytrace failures)")
+    click.echo(f"last ingest  {data['last_run'] or 'never'}")

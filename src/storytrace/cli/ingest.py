@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from pathlib import Path
 
 import click
 
 from storytrace.batch import IngestOptions, ItemOutcome, ingest
 from storytrace.clean.dates import parse_date_string
 from storytrace.cli.output import db_option
-from storytrace.ingest.files import ReadOptions
+from storytrace.ingest.files import ReadOptions, walk_folder
 from storytrace.ingest.web import FetchOptions
 from storytrace.store import Store
 
@@ -21,14 +23,20 @@ EXIT_SOME_FAILED = 3
 
 
 class _Progress:
-    """A one-line counter on stderr while a batch runs (only on a terminal), and one line per failure."""
+    """A progress bar on stderr while a batch runs (only on a terminal), and one line per failed input.
 
-    def __init__(self, *, quiet: bool, jsonl: bool) -> None:
-        self.quiet = quiet
+    The total is estimated before the run from the files under the local inputs (a JSONL file counts its
+    lines); URLs and feeds add what they yield as they go, so the bar can grow.
+    """
+
+    def __init__(self, *, quiet: bool, jsonl: bool, total: int) -> None:
         self.jsonl = jsonl
         self.live = sys.stderr.isatty() and not quiet
+        self.total = total
         self.seen = 0
         self.failed = 0
+        self.started = time.monotonic()
+        self.drawn = 0.0
 
     def __call__(self, outcome: ItemOutcome) -> None:
         self.seen += 1
@@ -45,19 +53,43 @@ class _Progress:
                 "error": outcome.failure.line() if outcome.failure else None,
             }
             click.echo(json.dumps(row, ensure_ascii=False))
-        if self.live:
-            click.echo(
-                f"\r{self.seen} inputs, {self.failed} failed: {outcome.locator[-60:]}".ljust(100),
-                nl=False,
-                err=True,
-            )
+        now = time.monotonic()
+        if self.live and now - self.drawn > 0.1:
+            self.drawn = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        total = max(self.total, self.seen)
+        done = int(30 * self.seen / total) if total else 30
+        rate = self.seen / max(now - self.started, 1e-6)
+        eta = (total - self.seen) / rate if rate else 0
+        failed = f" · {self.failed} failed" if self.failed else ""
+        line = f"[{'#' * done}{'-' * (30 - done)}] {self.seen}/{total} inputs · {rate:.0f}/s · {eta:.0f}s left{failed}"
+        click.echo("\r" + line.ljust(90), nl=False, err=True)
 
     def _clear(self) -> None:
         if self.live:
-            click.echo("\r" + " " * 100 + "\r", nl=False, err=True)
+            click.echo("\r" + " " * 90 + "\r", nl=False, err=True)
 
     def close(self) -> None:
         self._clear()
+
+
+def _estimate_total(inputs: tuple[str, ...]) -> int:
+    """How many inputs a batch will yield, roughly, counted without reading the files' contents."""
+    total = 0
+    for arg in inputs:
+        path = Path(arg)
+        if arg == "-" or "://" in arg or not path.exists():
+            total += 1
+            continue
+        for file in walk_folder(path) if path.is_dir() else [path]:
+            if file.suffix.lower() in {".jsonl", ".ndjson"}:
+                with file.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            else:
+                total += 1
+    return total
 
 
 def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -130,7 +162,7 @@ def ingest_command(
         fetch_feed_pages=not no_fetch_pages,
         refetch=refetch,
     )
-    progress = _Progress(quiet=quiet, jsonl=as_jsonl)
+    progress = _Progress(quiet=quiet, jsonl=as_jsonl, total=_estimate_total(inputs))
     with Store(db_path) as store:
         try:
             report = ingest(store, list(inputs), options, on_outcome=progress)

@@ -70,12 +70,13 @@ def _write_table(out: Any, rows: Sequence[dict[str, Any]], columns: Sequence[str
         return
     cells = [[shorten(row.get(c), 200) for c in columns] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    total = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 160
+    total = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 200
+    # Other long columns are capped so the wide one (a title, a snippet) keeps room to be read.
+    widths = [min(w, 40) if columns[j] != wide else w for j, w in enumerate(widths)]
     if wide is not None and wide in columns:
         i = list(columns).index(wide)
         others = sum(w + 2 for j, w in enumerate(widths) if j != i)
-        widths[i] = max(12, min(widths[i], total - others))
-    widths = [min(w, 60) if columns[j] != wide else w for j, w in enumerate(widths)]
+        widths[i] = max(20, min(widths[i], total - others))
     out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
     for row in cells:

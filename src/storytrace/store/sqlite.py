@@ -464,7 +464,7 @@ class Store:
         where, params = _filter_sql(flt)
         where = where.replace("WHERE", "AND", 1) if where else ""
         sql = (
-            "SELECT d.id, d.original_id, d.published_at, d.outlet, d.title, d.url, "
+            "SELECT d.id, d.original_id, d.published_at, d.outlet, d.title, d.url, d.locator, "
             "round(bm25(documents_fts, 5.0, 1.0), 3) AS rank, "
             "snippet(documents_fts, 1, '[', ']', ' … ', 16) AS snippet "
             f"FROM documents_fts JOIN documents d ON d.n = documents_fts.rowid "
@@ -489,6 +489,35 @@ class Store:
             sql += " LIMIT ?"
             params.append(limit)
         return [dict(r) for r in self.db.execute(sql, params)]
+
+    def list_sources(self) -> list[dict[str, Any]]:
+        """Outlets with their document counts (originals and near-duplicates) and first/last publication."""
+        rows = self.db.execute(
+            "SELECT s.id, s.name, s.domain, COUNT(d.id) AS documents, "
+            "SUM(d.near_duplicate_of IS NOT NULL) AS copies, "
+            "MIN(substr(d.published_at, 1, 10)) AS first, MAX(substr(d.published_at, 1, 10)) AS last "
+            "FROM sources s LEFT JOIN documents d ON d.source_id = s.id GROUP BY s.id ORDER BY documents DESC, s.name"
+        )
+        return [dict(r) for r in rows]
+
+    def summary(self) -> dict[str, Any]:
+        """The figures `storytrace status` shows."""
+        one = self.db.execute
+        dates = one("SELECT MIN(published_at), MAX(published_at), SUM(published_at IS NULL) FROM documents").fetchone()
+        languages = {
+            str(r[0] or "?"): int(r[1])
+            for r in one("SELECT lang, COUNT(*) FROM documents GROUP BY lang ORDER BY COUNT(*) DESC")
+        }
+        last = one("SELECT finished_at FROM runs WHERE finished_at IS NOT NULL ORDER BY finished_at DESC").fetchone()
+        return {
+            **self.stats(),
+            "schema_version": self.schema_version,
+            "first_published": dates[0],
+            "last_published": dates[1],
+            "undated": int(dates[2] or 0),
+            "languages": languages,
+            "last_run": last[0] if last else None,
+        }
 
     def stats(self) -> dict[str, int]:
         one = self.db.execute
