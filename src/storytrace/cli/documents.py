@@ -79,13 +79,9 @@ def docs_command(db_path: str, fmt: str, **filters: Any) -> None:
     """List documents, oldest first, with their metadata (filters combine)."""
     with Store(db_path, create=False) as store:
         rows = store.list_documents(_filter(**filters))
-    columns = _DOC_COLUMNS if fmt != "table" else ["id", "published_at", "outlet", "lang", "words", "dup_of", "title"]
-    emit(
-        [_doc_row(r, fmt) for r in rows],
-        fmt,
-        columns if fmt == "table" else [*columns, "locator"],
-        wide="title",
-    )
+    table = ["id", "published_at", "outlet", "lang", "words", "dup_of", "title", "original"]
+    columns = table if fmt == "table" else [*_DOC_COLUMNS, "locator"]
+    emit([_doc_row(r, fmt) for r in rows], fmt, columns, wide="title")
 
 
 @click.command("search")
