@@ -58,6 +58,8 @@ def _doc_row(row: dict[str, Any], fmt: str) -> dict[str, Any]:
     out["original"] = out.get("original_id") or out.get("url") or _relative(out.get("locator"))
     if fmt == "table" and out["dup_of"]:
         out["dup_of"] = str(out["dup_of"])[:12]
+    if fmt == "table" and out["original"] and len(out["original"]) > 40:
+        out["original"] = "…" + out["original"][-39:]  # the end of a path or URL says the most
     return out
 
 
