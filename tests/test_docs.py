@@ -34,5 +34,8 @@ def test_docs_readme_commands_exist() -> None:
     readme = (ROOT / "README.md").read_text()
     from storytrace.cli import cli
 
-    for name in re.findall(r"^\s*storytrace ([a-z]+)", readme, flags=re.MULTILINE):
+    blocks = "\n".join(re.findall(r"```[a-z]*\n(.*?)```", readme, flags=re.DOTALL))
+    names = re.findall(r"^(?:\$ )?storytrace ([a-z]+)", blocks, flags=re.MULTILINE)
+    assert "ingest" in names
+    for name in names:
         assert name in cli.commands, f"README uses `storytrace {name}`, which does not exist"

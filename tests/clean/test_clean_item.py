@@ -301,3 +301,158 @@ def test_clean_item_is_deterministic(text: str, kind: str) -> None:
     assert first.id == make_id("doc", normalize_for_hash(first.text))
     assert all(line == line.strip() for line in first.text.split("\n"))
     assert "\r" not in first.text
+
+
+# --- plain-text edges: mastheads, date lines, copyright notices, origin links ------------------------
+
+
+def test_clean_item_masthead_gives_the_outlet_and_the_next_line_is_the_title() -> None:
+    text = f"THE AMBER VALLEY TIMES · The valley's own paper since 1952\nHarbal port reopens\nBy Lina Farouk\n\n{BODY}"
+
+    doc = clean_item(item(text))
+
+    assert doc.title == "Harbal port reopens"
+    assert (doc.outlet, doc.outlet_via) == ("The Amber Valley Times", OutletVia.MASTHEAD)
+    assert doc.meta["masthead"] == "The Amber Valley Times"
+    assert doc.trims[0].rule == "masthead"
+    assert "1952" not in doc.text
+
+
+def test_clean_item_source_line_beats_a_masthead() -> None:
+    doc = clean_item(
+        item(f"RIVERSIDE MIRROR — Regional\nHarbal port reopens\n\n{BODY}\n\nSource: Riverside Mirror Online")
+    )
+
+    assert (doc.outlet, doc.outlet_via) == ("Riverside Mirror Online", OutletVia.SOURCE_LINE)
+    assert doc.meta["masthead"] == "Riverside Mirror"
+
+
+def test_clean_item_all_caps_headline_stays_the_title() -> None:
+    doc = clean_item(item(f"HARBAL PORT REOPENS AFTER FLOODS\nBy Lina Farouk | 14 March 2025\n\n{BODY}"))
+
+    assert doc.title == "HARBAL PORT REOPENS AFTER FLOODS"
+    assert doc.outlet is None
+    assert doc.published == PublishedDate(
+        "2025-03-14", DateVia.DATELINE, evidence="By Lina Farouk | 14 March 2025", precision="day"
+    )
+
+
+def test_clean_item_dotted_date_line_with_time_is_day_first_and_stays_in_the_text() -> None:
+    doc = clean_item(item(f"Harbal port reopens\n12.03.2025 | 09:40 | Amber Post\n\n{BODY}"))
+
+    assert doc.published == PublishedDate(
+        "2025-03-12T09:40:00", DateVia.DATELINE, evidence="12.03.2025 | 09:40 | Amber Post", precision="minute"
+    )
+    assert doc.text.startswith("Harbal port reopens\n12.03.2025 | 09:40 | Amber Post\n\n")
+    assert doc.title == "Harbal port reopens"
+
+
+@pytest.mark.parametrize(
+    ("footer", "outlet"),
+    [
+        ("© 2025 Amber Post Media Group. All rights reserved.", ("Amber Post", OutletVia.COPYRIGHT)),
+        ("Source: Amber Times\n© 2025 Amber Post Media Group.", ("Amber Times", OutletVia.SOURCE_LINE)),
+        ("", ("courier.example", OutletVia.URL)),
+    ],
+)
+def test_clean_item_copyright_holder_names_the_outlet_before_the_domain(
+    footer: str, outlet: tuple[str, OutletVia]
+) -> None:
+    doc = clean_item(item(f"{BODY}\n\n{footer}", url="https://www.courier.example/harbal"))
+
+    assert (doc.outlet, doc.outlet_via) == outlet
+
+
+def test_clean_item_dateline_outlet_beats_the_copyright_holder() -> None:
+    doc = clean_item(item(f"HARBAL (Meridian Wire) - {BODY}\n\n© 2025 Amber Post Media Group."))
+
+    assert (doc.outlet, doc.outlet_via) == ("Meridian Wire", OutletVia.DATELINE)
+
+
+@pytest.mark.parametrize(
+    ("url", "published"),
+    [
+        (
+            None,
+            PublishedDate(
+                "2025-03-13",
+                DateVia.DATELINE,
+                evidence='"HARBAL, Mar. 13 (Amber Post) –" + year from "© 2025 Amber Post Media Group"',
+                precision="day",
+            ),
+        ),
+        (
+            "https://amberpost.example/2024/03/harbal",
+            PublishedDate("2024-03-13", DateVia.DATELINE, evidence="HARBAL, Mar. 13 (Amber Post) –", precision="day"),
+        ),
+    ],
+)
+def test_clean_item_year_less_dateline_takes_its_year_from_the_items_own_evidence(
+    url: str | None, published: PublishedDate
+) -> None:
+    text = (
+        f"Harbal port reopens\n\nHARBAL, Mar. 13 (Amber Post) – {BODY}\n\n"
+        "© 2025 Amber Post Media Group. All rights reserved."
+    )
+
+    doc = clean_item(item(text, url=url))
+
+    assert doc.published == published
+    assert doc.meta["copyright"] == "© 2025 Amber Post Media Group"
+
+
+def test_clean_item_year_less_dateline_without_any_year_stays_undated() -> None:
+    doc = clean_item(item(f"Harbal port reopens\n\nHARBAL, Mar. 13 (Amber Post) – {BODY}"))
+
+    assert doc.published is None  # never this year by default
+
+
+def test_clean_item_origin_link_gives_url_domain_and_date() -> None:
+    url = "https://amberpost.example/politics/2025/03/17/port-reopens"
+    text = f"Harbal port reopens\nBy Lina Farouk\n\n{BODY}\n\nShare this story\nOriginally published at {url}\n"
+
+    doc = clean_item(item(text))
+    given = clean_item(item(text, url="https://mirror.example/p/1"))
+
+    assert (doc.url, doc.domain) == (url, "amberpost.example")
+    assert doc.published == PublishedDate("2025-03-17", DateVia.URL, evidence="2025/03/17")
+    assert (doc.outlet, doc.outlet_via) == ("amberpost.example", OutletVia.URL)
+    assert [t.rule for t in doc.trims] == ["share-line", "origin-link"]
+    assert url not in doc.text
+    assert doc.meta["origin_url"] == url
+    assert (given.url, given.domain) == ("https://mirror.example/p/1", "mirror.example")  # a given URL wins
+
+
+def test_clean_item_syndication_credit_is_trimmed_and_kept_as_a_signal() -> None:
+    credit = "This article was first published by the Amber Post and is republished here."
+    text = f"{BODY}\n\n{credit}\nSource: Riverside Mirror"
+
+    doc = clean_item(item(text))
+
+    assert (doc.outlet, doc.meta["credited_origin"]) == ("Riverside Mirror", "Amber Post")
+    assert "first published" not in doc.text
+
+
+def test_clean_item_markdown_drops_a_short_footer_below_the_last_rule() -> None:
+    markdown = (
+        "# Harbal port reopens\n\n*Amber Institute · Brief No. 4/2025 · 14 March 2025*\n\n"
+        f"{BODY}\n\n[^1]: Port authority notice, 13 March 2025.\n\n---\n\n"
+        "*The Amber Institute is an independent research centre.*\n\n"
+        "© 2025 Amber Institute. All rights reserved.\n"
+    )
+
+    doc = clean_item(item(markdown, kind="markdown", locator="brief.md"))
+
+    assert doc.title == "Harbal port reopens"
+    assert doc.text.endswith("[1] Port authority notice, 13 March 2025.")
+    assert [(t.rule, t.text) for t in doc.trims] == [
+        ("after-markdown-rule", "The Amber Institute is an independent research centre."),
+        ("copyright", "© 2025 Amber Institute. All rights reserved."),
+    ]
+    assert (doc.outlet, doc.outlet_via) == ("Amber Institute", OutletVia.COPYRIGHT)
+    assert doc.published == PublishedDate(
+        "2025-03-14",
+        DateVia.DATELINE,
+        evidence="Amber Institute · Brief No. 4/2025 · 14 March 2025",
+        precision="day",
+    )

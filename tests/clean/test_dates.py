@@ -164,3 +164,21 @@ def test_parse_date_string_reads_back_formatted_dates(day: date, fmt: str) -> No
 def test_parse_date_string_reads_back_iso_datetimes(moment: datetime, zone: timezone) -> None:
     aware = moment.replace(microsecond=0, tzinfo=zone)
     assert parse_date_string(aware.isoformat()) == (aware.isoformat(), "minute")
+
+
+@pytest.mark.parametrize(
+    ("raw", "dayfirst", "expected"),
+    [
+        ("04.03.2025", None, ("2025-03-04", "day")),  # dots are written day first
+        ("04.03.2025", False, ("2025-04-03", "day")),  # unless the caller knows better
+        ("12.03.2025 | 09:40", None, ("2025-03-12T09:40:00", "minute")),
+        ("12.03.2025 09:40 GMT", None, ("2025-03-12T09:40:00+00:00", "minute")),
+        ("14/03/2025 10:30", None, ("2025-03-14T10:30:00", "minute")),
+        ("04/03/2025 10:30", None, None),  # slashes stay ambiguous
+        ("04-03-2025", None, None),
+    ],
+)
+def test_parse_date_string_numeric_dates_with_dots_and_times(
+    raw: str, dayfirst: bool | None, expected: tuple[str, str] | None
+) -> None:
+    assert parse_date_string(raw, dayfirst=dayfirst) == expected

@@ -189,3 +189,38 @@ def test_extract_html_resolves_a_relative_canonical_url() -> None:
     extract = extract_html(html, url="https://courier.example/amp/bridge", locator="p.html")
 
     assert extract.canonical_url == "https://courier.example/news/bridge-vote"
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        (
+            '<span class="pubdate">Saturday 15 March 2025</span>',
+            PublishedDate("2025-03-15", DateVia.TEXT, '<span class="pubdate">Saturday 15 March 2025</span>', "day"),
+        ),
+        (
+            '<div class="Post-Date">14 June 2024, 10:30 GMT</div>',
+            PublishedDate(
+                "2024-06-14T10:30:00+00:00",
+                DateVia.TEXT,
+                '<div class="Post-Date">14 June 2024, 10:30 GMT</div>',
+                "minute",
+            ),
+        ),
+        ('<span class="updated-date">15 March 2025</span>', None),  # an update is not the publication
+        ('<span class="date">yesterday</span>', None),
+        ('<span class="dateline">HARBAL, 15 March 2025</span>', None),  # not a date alone
+    ],
+)
+def test_extract_html_reads_a_visible_date_by_its_class(byline: str, expected: PublishedDate | None) -> None:
+    published = extract_html(
+        page("", f"<p class='byline'>By Lina Farouk {byline}</p>" + ARTICLE), url=None, locator="p.html"
+    ).published
+
+    assert published == expected
+
+
+def test_extract_html_class_date_in_comments_is_not_the_publication_date() -> None:
+    body = ARTICLE + '<div class="comments"><p>Omar <span class="comment-date">20 June 2024</span></p></div>'
+
+    assert extract_html(page("", body), url=None, locator="p.html").published is None

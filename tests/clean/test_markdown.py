@@ -67,3 +67,27 @@ def test_markdown_to_text_front_matter_skips_nested_values_and_unquotes() -> Non
 
     assert converted.front_matter == {"title": "Quay"}
     assert converted.text == "Body text."
+
+
+def test_markdown_to_text_keeps_footnotes_as_references() -> None:
+    converted = markdown_to_text(
+        "The port reopened.[^1][^2]\n\n[^1]: *Amber Post*, 14 March 2025.\n[^2]: See [the notice](https://x.example)."
+    )
+
+    assert converted.text == "The port reopened.[1][2]\n\n[1] Amber Post, 14 March 2025.\n[2] See the notice."
+
+
+def test_markdown_to_text_marks_what_stands_below_the_last_rule() -> None:
+    converted = markdown_to_text("# Port reopens\n\nBody.\n\n---\n\nMore body.\n\n***\n\n*About us.*\n\n© 2025 Amber\n")
+
+    assert converted.text == "Port reopens\n\nBody.\n\n\n\nMore body.\n\n\n\nAbout us.\n\n© 2025 Amber\n"
+    assert converted.above_footer == "Port reopens\n\nBody.\n\n\n\nMore body.\n\n\n"
+    assert converted.footer == "\nAbout us.\n\n© 2025 Amber\n"
+
+
+@pytest.mark.parametrize("markdown", ["Body.", "Body.\n\n---\n\n", "Title\n---\n\nBody."])
+def test_markdown_to_text_without_anything_below_a_rule_has_no_footer(markdown: str) -> None:
+    converted = markdown_to_text(markdown)
+
+    assert converted.footer_offset is None
+    assert (converted.footer, converted.above_footer) == ("", converted.text)

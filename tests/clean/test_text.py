@@ -295,3 +295,138 @@ def test_trim_boilerplate_removes_a_menu_at_the_head_but_keeps_short_title_lines
     ]
     assert menu.text.startswith("Harbal port reopens after floods\n\nThe river port")
     assert short_top.trims == []
+
+
+# --- mastheads, date lines, origin links, syndication credits, Markdown footers ---------------------
+
+
+@pytest.mark.parametrize(
+    ("masthead", "outlet"),
+    [
+        ("THE AMBER VALLEY TIMES · The valley's own paper since 1952", "The Amber Valley Times"),
+        ("RIVERSIDE MIRROR — Regional", "Riverside Mirror"),
+        ("HARBAL PORT MONITOR | tracking shipping on the Amber river", "Harbal Port Monitor"),
+        ("BBC NEWS | Home", "BBC News"),
+    ],
+)
+def test_trim_boilerplate_masthead_is_trimmed_and_names_the_outlet(masthead: str, outlet: str) -> None:
+    result = trim_boilerplate(f"{masthead}\nHarbal port reopens after floods\nBy Lina Farouk\n\n{BODY}")
+
+    assert result.trims == [Trim(position="head", text=masthead, rule="masthead")]
+    assert result.masthead == outlet
+    assert result.text.startswith("Harbal port reopens after floods\nBy Lina Farouk\n\nThe river port")
+
+
+def test_trim_boilerplate_masthead_without_tagline_needs_its_name_again_below() -> None:
+    named = trim_boilerplate(f"THE AMBER POST\nHarbal port reopens\n\n{BODY}\nSource: Amber Post\n")
+    alone = trim_boilerplate(f"THE AMBER POST\nHarbal port reopens\n\n{BODY}")
+
+    assert (named.masthead, [t.rule for t in named.trims]) == ("The Amber Post", ["masthead", "source-line"])
+    assert (alone.masthead, alone.trims) == (None, [])
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "HARBAL PORT REOPENS AFTER FLOODS",  # an ALL-CAPS headline: no publication word
+        "BREAKING NEWS — Harbal port reopens after floods",  # a kicker, not a name
+        "STRIKE SHUTS THE HARBAL POST",  # ends in a publication word, but no tagline and not named again
+        "FLOODS: HARBAL TIMES OF HARDSHIP",
+        "Harbal Times — a port reopens",  # not ALL CAPS
+    ],
+)
+def test_trim_boilerplate_all_caps_headline_is_not_a_masthead(headline: str) -> None:
+    result = trim_boilerplate(f"{headline}\nBy Lina Farouk\n\n{BODY}")
+
+    assert result.trims == []
+    assert result.masthead is None
+    assert result.text.startswith(f"{headline}\n")
+
+
+def test_trim_boilerplate_masthead_only_above_everything_kept() -> None:
+    result = trim_boilerplate(f"Harbal port reopens\nTHE AMBER POST · since 1952\n\n{BODY}")
+
+    assert result.masthead is None
+    assert result.trims == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["12.03.2025 | 09:40 | Amber Post", "By Lina Farouk | 8 March 2025 | Harbal", "Tuesday, 11 March 2025 | By Lina"],
+)
+def test_trim_boilerplate_keeps_a_date_line_that_looks_like_a_nav_bar(line: str) -> None:
+    result = trim_boilerplate(f"Harbal port reopens\n{line}\n\n{BODY}")
+
+    assert result.trims == []
+    assert result.text.startswith(f"Harbal port reopens\n{line}\n\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Share this article: Facebook | X | WhatsApp | Email", "share-bar"),
+        ("Share on X · Share on Facebook · Copy link", "share-bar"),
+        ("Follow Amber Post on Telegram and WhatsApp for breaking news.", "follow-us"),
+        ("Get Amber Post alerts on WhatsApp – tap here to subscribe", "alerts-promo"),
+        ("Support independent journalism — become an Amber member.", "support-us"),
+        ("Main photo: The quay at dawn. Photo: Amber Post archive", "photo-caption"),
+        ("Originally published at https://amberpost.example/2025/03/14/port", "origin-link"),
+        ("Read the original at <https://amberpost.example/port>.", "origin-link"),
+        ("This story was first published by the Amber Post and is republished with permission.", "syndication-credit"),
+        ("© Amber Post 2025", "copyright"),
+        ("The full text of this brief, with maps and annexes, is available to Amber members.", "subscribers-only"),
+    ],
+)
+def test_trim_boilerplate_removes_more_tail_furniture(line: str, rule: str) -> None:
+    result = trim_boilerplate(BODY + "\n" + line + "\n")
+
+    assert result.text == BODY.rstrip("\n")
+    assert result.trims == [Trim(position="tail", text=line, rule=rule)]
+
+
+def test_trim_boilerplate_photo_caption_above_the_article_goes() -> None:
+    caption = "Photo: A boy fills jerrycans at the quay. (Post staff)"
+
+    result = trim_boilerplate(f"Harbal port reopens\n{caption}\n\n{BODY}")
+
+    assert result.trims == [Trim(position="head", text=caption, rule="photo-caption")]
+
+
+def test_trim_boilerplate_origin_link_gives_the_url_and_a_credit_gives_the_origin() -> None:
+    url = "https://amberpost.example/news/2025/03/14/port-reopens"
+    result = trim_boilerplate(
+        f"{BODY}\nThis article was first published by the Amber Post under a sharing agreement.\n"
+        f"Originally published at {url}\n© 2025 Valley Courier Media Group. All rights reserved.\n"
+    )
+
+    assert result.origin_url == url
+    assert result.credited_origin == "Amber Post"
+    assert result.source_line is None  # a credit names where the copy came from, not who published it
+    assert [t.rule for t in result.trims] == ["syndication-credit", "origin-link", "copyright"]
+
+
+def test_trim_boilerplate_short_footer_below_a_rule_goes_whole() -> None:
+    footer = (
+        "\nThe Amber Institute is an independent research centre.\n\n© 2025 Amber Institute. All rights reserved.\n"
+    )
+
+    result = trim_boilerplate(BODY, footer=footer)
+
+    assert result.text == BODY.rstrip("\n")
+    assert [(t.position, t.rule) for t in result.trims] == [("tail", "after-markdown-rule"), ("tail", "copyright")]
+
+
+def test_trim_boilerplate_long_part_below_a_rule_is_text() -> None:
+    footer = "\n" + BODY + BODY
+
+    result = trim_boilerplate(BODY, footer=footer)
+
+    assert result.trims == []
+    assert result.text == (BODY + "\n" + BODY + BODY).rstrip("\n")
+
+
+def test_trim_boilerplate_source_line_below_an_end_marker_names_the_outlet() -> None:
+    result = trim_boilerplate(f"{BODY}\nShare.\nPlease enter your comment!\nSource: Amber Post\n© 2025 Amber Post\n")
+
+    assert result.source_line == "Amber Post"
+    assert [t.rule for t in result.trims] == ["share-line", "comment-form", "source-line", "copyright"]

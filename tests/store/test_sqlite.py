@@ -9,7 +9,7 @@ import pytest
 
 from storytrace.errors import NotFound, StoreError
 from storytrace.model import DateVia, Document, Edge, Failure, PublishedDate, Span, Trim, make_id
-from storytrace.store import SCHEMA_VERSION, DocumentFilter, Sighting, Store
+from storytrace.store import SCHEMA_VERSION, DocumentFilter, Sighting, Store, source_id_for
 
 
 def _doc(text: str, **kw: object) -> Document:
@@ -184,3 +184,30 @@ def test_store_edges_upsert_and_root_original(store: Store) -> None:
     store.save_edge(Edge(c.id, a.id, "near_duplicate", 0.85, "m.v1", "why again"))
     [row] = store.edges_of(a.id)
     assert (row["score"], row["explanation"]) == (0.85, "why again")
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "same"),
+    [
+        (("The Tesra Courier", None), ("Tesra Courier", None), True),
+        (("THE TESRA COURIER", None), ("tesra  courier", None), True),
+        (("Tesra Courier", "courier.example"), ("The Tesra Courier", None), True),
+        ((None, "Courier.Example"), (None, "courier.example"), True),
+        (("Tesra Courier", None), ("Tesra Courier Weekly", None), False),
+        (("The", None), ("the", None), True),
+        (("The Post", None), ("Post", None), True),
+    ],
+)
+def test_source_id_for_ignores_case_spacing_and_a_leading_the(
+    left: tuple[str | None, str | None], right: tuple[str | None, str | None], same: bool
+) -> None:
+    assert (source_id_for(*left) == source_id_for(*right)) is same
+
+
+def test_store_keys_the_and_no_the_as_one_outlet(store: Store) -> None:
+    store.save_document(_doc("Corridor opens for civilians.", outlet="The Tesra Courier"), _sighting("a"))
+    store.save_document(_doc("Pumping station loses power.", outlet="Tesra Courier"), _sighting("b"))
+
+    [(source_id, name)] = store.db.execute("SELECT id, name FROM sources").fetchall()
+    assert name == "The Tesra Courier"  # the first name seen is the one shown
+    assert {r[0] for r in store.db.execute("SELECT source_id FROM documents")} == {source_id}

@@ -1,8 +1,14 @@
 """Cleaning: a raw item (HTML, text, Markdown) becomes one immutable Document with sourced metadata.
 
 Each metadata field is taken from the strongest signal that has it: what the user or the feed gave, then
-the page's markup, then a "Source:" line or a dateline, then the URL, then the text. Every date found is also
-kept in ``doc.meta["date_signals"]`` so that later stages can see when the signals disagree.
+the page's markup, then a "Source:" line, a masthead or a dateline, then a copyright notice, then the URL,
+then the text. Every date found is also kept in ``doc.meta["date_signals"]`` so that later stages can see
+when the signals disagree.
+
+Outlet precedence: user, feed, markup (og:site_name, front matter), a "Source: X" line (an explicit
+statement), a masthead line ("THE TESRA COURIER · …", a heuristic), a dateline's "(Meridian Wire)" (which may
+only be where the copy came from), the holder of a "© 2025 Harbal Herald Media Group" notice without its
+legal suffix (a name, better than a host name but sometimes a parent company's), and last the URL's domain.
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from storytrace.clean.dates import parse_date_string
 from storytrace.clean.html import HtmlExtract, extract_html
 from storytrace.clean.language import detect_language
 from storytrace.clean.markdown import markdown_to_text
-from storytrace.clean.metadata import TextMetadata, domain_from_url, read_text_metadata
-from storytrace.clean.text import trim_boilerplate
+from storytrace.clean.metadata import Copyright, TextMetadata, domain_from_url, find_copyright, read_text_metadata
+from storytrace.clean.text import TrimResult, trim_boilerplate
 from storytrace.errors import EmptyText, UnsupportedInput
 from storytrace.model import DateVia, Document, OutletVia, PublishedDate, RawItem, make_id, normalize_for_hash
 
@@ -30,6 +36,8 @@ _FRONT_DATE = ("date", "published", "published_at", "pubdate")
 _FRONT_OUTLET = ("source", "outlet", "publisher", "site_name", "sitename")
 _FRONT_URL = ("url", "link", "canonical_url")
 _FRONT_AUTHOR = ("author", "byline")
+# A copyright notice is looked for in the trimmed tail and in this many last lines of the kept text.
+_COPYRIGHT_LAST_LINES = 3
 
 
 @dataclass(slots=True)
@@ -39,6 +47,7 @@ class _Signals:
     text: str
     html: HtmlExtract | None = None
     front: dict[str, str] | None = None
+    footer: str | None = None  # what a Markdown document put below its last horizontal rule
 
 
 def clean_item(item: RawItem) -> Document:
@@ -49,7 +58,7 @@ def clean_item(item: RawItem) -> Document:
     if not isinstance(item.content, str):
         raise TypeError(f"clean_item needs decoded text; {item.locator} holds {type(item.content).__name__}")
     signals = _read_content(item, item.content)
-    trimmed = trim_boilerplate(signals.text)
+    trimmed = trim_boilerplate(signals.text, footer=signals.footer)
     text = trimmed.text
     words = len(text.split())
     if words < MIN_WORDS:
@@ -63,13 +72,18 @@ def clean_item(item: RawItem) -> Document:
     meta: dict[str, Any] = {}
     url = item.url or _first(front, _FRONT_URL)
     canonical = html.canonical_url if html is not None else None
-    page_url = url or canonical
+    # An "Originally published at https://…" line gives the article's URL, and so its domain and URL date.
+    page_url = url or canonical or trimmed.origin_url
     published, date_signals = _given_or_markup_date(item, html, front, meta)
-    text_meta = read_text_metadata(text, page_url, reference=_reference_day(published, date_signals))
+    notice = _copyright(text, trimmed)
+    year_hint = (notice.year, notice.evidence) if notice is not None and notice.year is not None else None
+    text_meta = read_text_metadata(
+        text, page_url, reference=_reference_day(published, date_signals), year_hint=year_hint
+    )
     if published is None:
         published = _pick_date(date_signals, text_meta)
-    outlet, outlet_via = _outlet(item, html, front, text_meta, trimmed.source_line, page_url)
-    meta.update(_provenance(html, front, text_meta, trimmed.source_line, date_signals))
+    outlet, outlet_via = _outlet(item, html, front, text_meta, trimmed, notice, page_url)
+    meta.update(_provenance(html, front, text_meta, trimmed, notice, date_signals))
     lang, lang_score = _language(item)
     return Document(
         id=make_id("doc", normalize_for_hash(text)),
@@ -92,11 +106,18 @@ def clean_item(item: RawItem) -> Document:
     )
 
 
+def _copyright(text: str, trimmed: TrimResult) -> Copyright | None:
+    """The copyright notice at the end of the item: in its last kept lines or its trimmed tail."""
+    last = [line for line in text.splitlines() if line.strip()][-_COPYRIGHT_LAST_LINES:]
+    return find_copyright([*last, *(t.text for t in trimmed.trims if t.position == "tail")])
+
+
 def _provenance(
     html: HtmlExtract | None,
     front: dict[str, str],
     text_meta: TextMetadata,
-    source_line: str | None,
+    trimmed: TrimResult,
+    notice: Copyright | None,
     date_signals: list[PublishedDate],
 ) -> dict[str, Any]:
     """What the content said beyond the Document's fields, JSON-ready, so disagreements stay visible."""
@@ -118,8 +139,17 @@ def _provenance(
         meta["dateline_place"] = text_meta.dateline.place
         if text_meta.dateline.outlet:
             meta["dateline_outlet"] = text_meta.dateline.outlet
-    if source_line:
-        meta["source_line"] = source_line
+    if trimmed.source_line:
+        meta["source_line"] = trimmed.source_line
+    if trimmed.masthead:
+        meta["masthead"] = trimmed.masthead
+    if notice is not None:
+        meta["copyright"] = notice.evidence
+    if trimmed.origin_url:
+        meta["origin_url"] = trimmed.origin_url
+    if trimmed.credited_origin:
+        # A syndicated copy's credit ("first published by the Tesra Courier"): the copy's origin, not its outlet.
+        meta["credited_origin"] = trimmed.credited_origin
     found = [*date_signals, *(d for d in (text_meta.published, text_meta.url_date) if d is not None)]
     if found:
         meta["date_signals"] = [
@@ -135,7 +165,9 @@ def _read_content(item: RawItem, content: str) -> _Signals:
         return _Signals(text=extract.text, html=extract)
     if item.kind == "markdown":
         converted = markdown_to_text(content)
-        return _Signals(text=converted.text, front=converted.front_matter)
+        if converted.footer_offset is None:
+            return _Signals(text=converted.text, front=converted.front_matter)
+        return _Signals(text=converted.above_footer, front=converted.front_matter, footer=converted.footer)
     if item.kind == "text":
         return _Signals(text=content)
     raise UnsupportedInput(
@@ -216,7 +248,8 @@ def _outlet(
     html: HtmlExtract | None,
     front: dict[str, str],
     text_meta: TextMetadata,
-    source_line: str | None,
+    trimmed: TrimResult,
+    notice: Copyright | None,
     url: str | None,
 ) -> tuple[str | None, OutletVia | None]:
     if item.outlet:
@@ -227,10 +260,14 @@ def _outlet(
         return front_outlet, OutletVia.METADATA
     # A "Source:" footer names who put out this copy; a dateline's wire may be only where the copy came
     # from, and stays in meta["dateline_outlet"] for the independence count.
-    if source_line:
-        return source_line, OutletVia.SOURCE_LINE
+    if trimmed.source_line:
+        return trimmed.source_line, OutletVia.SOURCE_LINE
+    if trimmed.masthead:
+        return trimmed.masthead, OutletVia.MASTHEAD
     if text_meta.dateline is not None and text_meta.dateline.outlet:
         return text_meta.dateline.outlet, OutletVia.DATELINE
+    if notice is not None and notice.outlet:
+        return notice.outlet, OutletVia.COPYRIGHT
     domain = domain_from_url(url) if url else None
     if domain:
         return domain, OutletVia.URL

@@ -70,7 +70,10 @@ _ISO_COMPACT = re.compile(r"\d{8}(?:T\d{4}(?:\d{2})?(?:z|[+-]\d{2}:?\d{2})?)?$",
 _YMD_SLASH = re.compile(r"(?P<year>\d{4})[/.](?P<month>\d{1,2})[/.](?P<day>\d{1,2})$")
 _YEAR_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})$")
 _YEAR_ONLY = re.compile(r"(?P<year>\d{4})$")
-_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})$")
+# "14/03/2025", "12.03.2025 | 09:40": a numeric day and month in either order, with an optional clock time.
+_NUMERIC = re.compile(
+    rf"(?P<a>\d{{1,2}})(?P<sep>[/.-])(?P<b>\d{{1,2}})(?P=sep)(?P<year>\d{{4}}){_TIME}$", re.IGNORECASE
+)
 # Found inside a longer text: ISO dates and the worded forms with a year; day-month order is left to
 # parse_date_string, which refuses it when ambiguous.
 _ISO_SEARCH = re.compile(
@@ -99,7 +102,8 @@ def parse_date_string(s: str, *, dayfirst: bool | None = None) -> tuple[str, str
 
     Precision is ``"minute"`` (a datetime, with its offset when the string gave one), ``"day"``, ``"month"``
     or ``"year"``. Numeric day/month orders ("04/03/2025") are accepted only when unambiguous (one part
-    is over 12) or when ``dayfirst`` says which comes first. Two-digit years and relative phrases ("2 hours
+    is over 12) or when ``dayfirst`` says which comes first; dotted ones ("04.03.2025") are day first
+    unless ``dayfirst=False``. Two-digit years and relative phrases ("2 hours
     ago") are refused: they need a reference the caller has and this function does not.
     """
     text = " ".join(s.split())
@@ -158,6 +162,10 @@ def _parse_numeric(text: str, dayfirst: bool | None) -> tuple[str, str] | None:
     if match is None:
         return None
     a, b, year = int(match["a"]), int(match["b"]), int(match["year"])
+    if dayfirst is None and match["sep"] == ".":
+        # Dotted dates are written day first wherever dots are the convention (12.03.2025 is 12 March);
+        # slashes and dashes are used both ways and stay ambiguous unless one part is over 12.
+        dayfirst = True
     if a > 12 and b <= 12:
         day, month = a, b
     elif b > 12 and a <= 12:
@@ -170,6 +178,8 @@ def _parse_numeric(text: str, dayfirst: bool | None) -> tuple[str, str] | None:
         day, month = a, b
     else:
         month, day = a, b
+    if match["hour"] is not None:
+        return _with_time(date(year, month, day), match)
     return _checked_day(date(year, month, day))
 
 

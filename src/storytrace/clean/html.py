@@ -53,6 +53,12 @@ _NOT_ARTICLE = (
 _VISIBLE_DATE = re.compile(
     r"(?i)\b(?P<kind>first published|published|posted|last updated|updated)(?:\s+(?:on|at))?\s*:?\s*"
 )
+# An element whose class says it holds the publication date ("pubdate", "post-date", "entry-date").
+_LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_DATE_CLASS = (
+    f"//body//*[contains({_LOWER}, 'date') or contains({_LOWER}, 'published')]"
+    f"[not(contains({_LOWER}, 'updat') or contains({_LOWER}, 'modif') or contains({_LOWER}, 'edit'))]"
+)
 _BLANK_RUN = re.compile(r"\n{3,}")
 # An lxml.html.HtmlElement; lxml ships no type stubs.
 HtmlElement = Any
@@ -110,7 +116,7 @@ def extract_html(html: str, *, url: str | None, locator: str) -> HtmlExtract:
     return HtmlExtract(
         text=text,
         title=_clean(result.title),
-        published=_markup_date(tree, json_ld) or _visible_date(tree),
+        published=_markup_date(tree, json_ld) or _visible_date(tree) or _dated_element(tree),
         sitename=_sitename(tree, json_ld),
         author=_clean(result.author) if _declares_author(tree, json_ld) else None,
         canonical_url=_canonical_url(tree, url),
@@ -187,6 +193,24 @@ def _visible_date(tree: HtmlElement) -> PublishedDate | None:
             continue
         return date
     return updated
+
+
+def _dated_element(tree: HtmlElement) -> PublishedDate | None:
+    """A visible byline date without a "Published" label: ``<span class="pubdate">Saturday 15 March 2025</span>``.
+
+    Only an element of the article's own markup whose class names a date and whose whole text is one
+    date; an update or modification date is never taken for the publication date.
+    """
+    for element in tree.xpath(f"{_DATE_CLASS}[not({_NOT_ARTICLE})]"):
+        raw = " ".join(element.text_content().split())
+        parsed = parse_date_string(raw) if raw else None
+        if parsed is None or parsed[1] not in ("day", "minute"):
+            continue
+        tag, css = element.tag, " ".join(str(element.get("class", "")).split())
+        return PublishedDate(
+            parsed[0], DateVia.TEXT, evidence=f'<{tag} class="{css}">{raw}</{tag}>', precision=parsed[1]
+        )
+    return None
 
 
 def _published(raw: str, via: DateVia, evidence: str) -> PublishedDate | None:

@@ -15,7 +15,11 @@ _SETEXT_UNDERLINE = re.compile(r"(?:=+|-+)\s*$")
 _RULE = re.compile(r"(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 _BLOCKQUOTE = re.compile(r"(?:>\s?)+")
 _BULLET = re.compile(r"[*+-]\s+")
-_LINK_DEFINITION = re.compile(r"\[[^\]]+\]:\s*\S+.*$")
+_LINK_DEFINITION = re.compile(r"\[(?!\^)[^\]]+\]:\s*\S+.*$")
+# Footnotes are the report's references: "[^2]: Harbal Herald, 17 March 2025." is kept as "[2] Harbal Herald, …"
+# and the mark "[^2]" in the text as "[2]", the way plain-text reports write them.
+_FOOTNOTE_DEFINITION = re.compile(r"\[\^(?P<label>[^\]\s]+)\]:\s*")
+_FOOTNOTE_MARK = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
 _INLINE_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _REFERENCE_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\[[^\]]*\]")
@@ -31,10 +35,24 @@ _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 @dataclass(slots=True)
 class MarkdownText:
-    """Plain text made from Markdown, and the ``key: value`` pairs of its YAML front matter, if any."""
+    """Plain text made from Markdown, and the ``key: value`` pairs of its YAML front matter, if any.
+
+    ``footer_offset`` is where, in ``text``, the part below the document's last horizontal rule starts
+    (None without a rule, or with nothing but blank lines below it): publishers put the about-us line,
+    the paywall notice and the copyright there.
+    """
 
     text: str
     front_matter: dict[str, str] = field(default_factory=dict)
+    footer_offset: int | None = None
+
+    @property
+    def footer(self) -> str:
+        return self.text[self.footer_offset :] if self.footer_offset is not None else ""
+
+    @property
+    def above_footer(self) -> str:
+        return self.text[: self.footer_offset] if self.footer_offset is not None else self.text
 
 
 def markdown_to_text(markdown: str) -> MarkdownText:
@@ -52,6 +70,7 @@ def markdown_to_text(markdown: str) -> MarkdownText:
 
     out: list[str] = []
     in_fence = False
+    last_rule: int | None = None  # index in ``out`` of the line that stands for the last rule
     for raw in source.split("\n"):
         stripped = raw.strip()
         if _FENCE.match(stripped):
@@ -63,12 +82,16 @@ def markdown_to_text(markdown: str) -> MarkdownText:
         if _SETEXT_UNDERLINE.fullmatch(stripped) and out and out[-1].strip():
             continue  # the underline of a "Title\n=====" heading: the title line above is kept
         if _RULE.fullmatch(stripped):
+            last_rule = len(out)
             out.append("")
             continue
         if _LINK_DEFINITION.fullmatch(stripped):
             continue
         out.append(_convert_line(stripped))
-    return MarkdownText(text="\n".join(out), front_matter=front)
+    footer_offset: int | None = None
+    if last_rule is not None and any(line.strip() for line in out[last_rule + 1 :]):
+        footer_offset = sum(len(line) + 1 for line in out[: last_rule + 1])
+    return MarkdownText(text="\n".join(out), front_matter=front, footer_offset=footer_offset)
 
 
 def _convert_line(line: str) -> str:
@@ -78,6 +101,10 @@ def _convert_line(line: str) -> str:
         line = heading.group("text")
     elif bullet := _BULLET.match(line):
         line = "- " + line[bullet.end() :]  # one bullet style, as the HTML path writes lists
+    elif footnote := _FOOTNOTE_DEFINITION.match(line):
+        line = f"[{footnote.group('label')}] " + line[footnote.end() :]
+    # Footnote marks are set aside while the link patterns run ("[^1][^2]" is not a reference link).
+    line = _FOOTNOTE_MARK.sub(lambda m: f"\ue000{m.group('label')}\ue001", line)
     line = _HTML_BREAK.sub(" ", line)
     line = _IMAGE.sub("", line)
     line = _INLINE_LINK.sub(lambda m: m.group("text"), line)
@@ -88,6 +115,7 @@ def _convert_line(line: str) -> str:
     line = _EMPHASIS.sub(lambda m: m.group("text"), line)
     line = _STRIKE.sub(lambda m: m.group("text"), line)
     line = _ESCAPE.sub(lambda m: m.group("char"), line)
+    line = line.replace("\ue000", "[").replace("\ue001", "]")
     return line.strip()
 
 

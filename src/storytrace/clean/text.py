@@ -1,4 +1,4 @@
-"""Boilerplate trimming for plain-text articles: share lines, footers, credits, kept as audited trims."""
+"""Boilerplate trimming for plain-text articles: share lines, footers, credits, mastheads, kept as audited trims."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from storytrace.clean.metadata import find_date_line, masthead_name
 from storytrace.errors import PipelineError
 from storytrace.model import Trim
 
@@ -47,11 +48,19 @@ class BoilerplateRule:
 
 @dataclass(slots=True)
 class TrimResult:
-    """The kept text, what was removed (in text order), and the outlet named by a "Source: X" line."""
+    """The kept text, what was removed (in text order), and what the removed lines said about the article.
+
+    ``source_line``: the outlet a "Source: X" line names; ``masthead``: the outlet a masthead line at the top
+    names, in title case; ``origin_url``: the URL of an "Originally published at https://…" line;
+    ``credited_origin``: the outlet a syndication credit names ("first published by the Tesra Courier").
+    """
 
     text: str
     trims: list[Trim] = field(default_factory=list)
     source_line: str | None = None
+    masthead: str | None = None
+    origin_url: str | None = None
+    credited_origin: str | None = None
 
 
 def load_boilerplate_rules(path: Path | None = None) -> tuple[BoilerplateRule, ...]:
@@ -95,29 +104,43 @@ def normalize_lines(text: str) -> list[str]:
     return [line.strip() for line in _LINE_BREAKS.sub("\n", text).splitlines()]
 
 
-def trim_boilerplate(text: str, *, rules: Sequence[BoilerplateRule] | None = None) -> TrimResult:
+def trim_boilerplate(
+    text: str, *, rules: Sequence[BoilerplateRule] | None = None, footer: str | None = None
+) -> TrimResult:
     """Remove boilerplate lines from the head and tail of a plain text, and strong patterns anywhere.
+
+    ``footer`` is what the source format itself set apart below the text (what follows the last
+    horizontal rule of a Markdown document): removed whole when it is short, as an end marker's tail is,
+    and otherwise kept as more text.
 
     Nothing is lost silently: every non-blank input line is either in the kept text or in one ``Trim``.
     The kept text has "\\n" line endings, no outer whitespace on any line, at most one blank line in a row.
     """
     rules = _builtin_rules() if rules is None else tuple(rules)
     lines = normalize_lines(text)
+    footer_from = len(lines)
+    if footer is not None:
+        lines += ["", *normalize_lines(footer)]
     order = [i for i, line in enumerate(lines) if line]
     matched = {i: _match(lines[i], rules) for i in order}
     removed: dict[int, tuple[str, str]] = {}  # line index -> (position, rule)
 
     end = _find_end_marker(lines, order, matched)
+    below_rule = _footer_marker(lines, order, footer_from)
+    if below_rule is not None and (end is None or below_rule.position < end.position):
+        end = below_rule
     order_above = order
+    end_source: str | None = None  # a "Source: X" line in the footer below an end marker names the outlet too
     if end is not None:
         order_above = order[: end.position]
         for i in order[end.position :]:
             hit = matched[i]
             removed[i] = ("tail", hit[0].name if hit else f"after-{end.rule}")
+            end_source = end_source or (_outlet(hit[1]) if hit else None)
 
     tail_start, tail_source = _trim_tail(lines, order_above, matched, removed, bool(removed))
-    head_source = _trim_head(lines, order_above[:tail_start], matched, removed, Counter(lines[i] for i in order))
-    source_line = tail_source or head_source
+    head = _trim_head(lines, order_above[:tail_start], matched, removed, Counter(lines[i] for i in order))
+    source_line = tail_source or end_source or head.source
 
     # In the body only strong patterns remove a line; an end marker that was not followed by a short
     # tail stays, because there it is more likely a phrase of the article than the page footer.
@@ -128,7 +151,15 @@ def trim_boilerplate(text: str, *, rules: Sequence[BoilerplateRule] | None = Non
 
     trims = [Trim(position=removed[i][0], text=lines[i], rule=removed[i][1]) for i in order if i in removed]
     kept = [line if i not in removed else None for i, line in enumerate(lines)]
-    return TrimResult(text=_join_kept(kept), trims=trims, source_line=source_line)
+    gone = [matched[i] for i in order if i in removed]
+    return TrimResult(
+        text=_join_kept(kept),
+        trims=trims,
+        source_line=source_line,
+        masthead=head.masthead,
+        origin_url=next((u for hit in gone if hit and (u := _group(hit[1], "url"))), None),
+        credited_origin=next((o for hit in gone if hit and (o := _group(hit[1], "origin"))), None),
+    )
 
 
 def _match(line: str, rules: Sequence[BoilerplateRule]) -> tuple[BoilerplateRule, re.Match[str]] | None:
@@ -143,6 +174,18 @@ def _match(line: str, rules: Sequence[BoilerplateRule]) -> tuple[BoilerplateRule
 class _EndMarker:
     position: int  # index into the order of non-blank lines
     rule: str
+
+
+def _footer_marker(lines: list[str], order: list[int], footer_from: int) -> _EndMarker | None:
+    """The start of a footer the source format set apart, when it is short enough to be page furniture."""
+    words = [len(lines[i].split()) for i in order]
+    for k, i in enumerate(order):
+        if i >= footer_from:
+            before, after = sum(words[:k]), sum(words[k:])
+            if after <= _END_TAIL_MAX_WORDS and after <= before:
+                return _EndMarker(k, "markdown-rule")
+            return None
+    return None
 
 
 def _find_end_marker(
@@ -202,24 +245,40 @@ def _trim_tail(
     return k, source
 
 
+@dataclass(slots=True)
+class _Head:
+    source: str | None = None
+    masthead: str | None = None
+
+
 def _trim_head(
     lines: list[str],
     order: list[int],
     matched: dict[int, tuple[BoilerplateRule, re.Match[str]] | None],
     removed: dict[int, tuple[str, str]],
     counts: Counter[str],
-) -> str | None:
+) -> _Head:
     """Walk down from the top until the first paragraph; remove furniture, keep title, dek and dateline.
 
-    ``counts`` counts each line in the whole text: a short line that comes back (in the footer) is a masthead.
+    ``counts`` counts each line in the whole text: a short line that comes back (in the footer) is a masthead,
+    and so is an ALL-CAPS publication name above everything kept (see ``masthead_name``). A date line (a
+    byline with its date, "12.03.2025 | 09:40 | Tesra Courier") is kept even when it looks like a nav bar:
+    it dates the article.
     """
+    head = _Head()
     source: str | None = None
+    kept_any = False
     k = 0
     limit = min(len(order), _HEAD_MAX_LINES)
     while k < limit:
         i = order[k]
         line, hit = lines[i], matched[i]
-        if hit is not None:
+        if not kept_any and k + 1 < limit and head.masthead is None and (name := _masthead(line, lines, i)):
+            removed[i] = ("head", "masthead")
+            head.masthead = name
+        elif hit is not None and hit[0].scope == "edge" and find_date_line(line) is not None:
+            pass  # kept: a date line, not a menu
+        elif hit is not None:
             removed[i] = ("head", hit[0].name)
             source = source or _outlet(hit[1])
         elif not _has_word(line):
@@ -243,15 +302,27 @@ def _trim_head(
                 continue
         elif len(line.split()) >= _PARAGRAPH_MIN_WORDS and line.endswith(_SENTENCE_END):
             break
+        kept_any = kept_any or i not in removed
         k += 1
-    return source
+    head.source = source
+    return head
+
+
+def _masthead(line: str, lines: list[str], index: int) -> str | None:
+    rest = "\n".join(other for j, other in enumerate(lines) if j != index and other)
+    return masthead_name(line, rest)
 
 
 def _outlet(found: re.Match[str]) -> str | None:
-    if "outlet" not in found.re.groupindex:
+    return _group(found, "outlet")
+
+
+def _group(found: re.Match[str], name: str) -> str | None:
+    """A named group of a rule's match, stripped; None when the rule has no such group or it is empty."""
+    if name not in found.re.groupindex:
         return None
-    name = (found.group("outlet") or "").strip()
-    return name or None
+    value = (found.group(name) or "").strip()
+    return value or None
 
 
 def _has_word(line: str) -> bool:

@@ -35,7 +35,9 @@ class OutletVia(StrEnum):
     FEED = "feed"
     METADATA = "metadata"  # og:site_name and the like
     SOURCE_LINE = "source_line"  # a "Source: X" footer
+    MASTHEAD = "masthead"  # an ALL-CAPS name line at the top of a plain text: "THE TESRA COURIER · tagline"
     DATELINE = "dateline"  # "(Meridian Wire)" in a dateline
+    COPYRIGHT = "copyright"  # the holder of a "© 2025 Harbal Herald Media Group" footer, legal suffix dropped
     URL = "url"  # the domain
 
 

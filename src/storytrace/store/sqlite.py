@@ -35,9 +35,16 @@ def now_iso() -> str:
 
 
 def source_id_for(name: str | None, domain: str | None) -> str | None:
-    """Outlets are keyed by their case-folded name, or by their domain when no name is known."""
+    """Outlets are keyed by their case-folded name, or by their domain when no name is known.
+
+    A leading "The" is not part of the key: "The Tesra Courier", "Tesra Courier" and "THE TESRA COURIER" are
+    one outlet (a name that is only "The" keeps it).
+    """
     if name and name.strip():
-        return make_id("src", " ".join(name.casefold().split()))
+        words = name.casefold().split()
+        if len(words) > 1 and words[0] == "the":
+            words = words[1:]
+        return make_id("src", " ".join(words))
     if domain:
         return make_id("src", domain.casefold())
     return None
