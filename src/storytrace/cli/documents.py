@@ -113,10 +113,14 @@ def failures_command(db_path: str, include_resolved: bool, limit: int | None, fm
     """Inputs that could not be read, with why and what to do."""
     with Store(db_path, create=False) as store:
         rows = store.list_failures(include_resolved=include_resolved, limit=limit)
-    columns = ["locator", "code", "message", "hint"]
-    if fmt != "table":
-        columns = [*columns, "stage", "count", "first_seen", "last_seen", "resolved_at"]
-    emit(rows, fmt, columns, wide="message")
+    if fmt == "table":
+        # The same one line the ingest printed: what, which input, what to do.
+        for row in rows:
+            row["failure"] = f"{row['locator']}: {row['message']} ({row['hint']})"
+        emit(rows, fmt, ["code", "count", "last_seen", "failure"], wide="failure")
+        return
+    columns = ["locator", "code", "message", "hint", "stage", "count", "first_seen", "last_seen", "resolved_at"]
+    emit(rows, fmt, columns)
 
 
 @click.command("show")

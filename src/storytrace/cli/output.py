@@ -68,9 +68,10 @@ def _write_table(out: Any, rows: Sequence[dict[str, Any]], columns: Sequence[str
     if not rows:
         click.echo("(nothing)", err=True)
         return
-    cells = [[shorten(row.get(c), 200) for c in columns] for row in rows]
+    cells = [[shorten(row.get(c), 300) for c in columns] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    total = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 200
+    # On a terminal, fit its width; piped to a file or a pager, allow lines long enough to read.
+    total = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 240
     # Other long columns are capped so the wide one (a title, a snippet) keeps room to be read.
     widths = [min(w, 40) if columns[j] != wide else w for j, w in enumerate(widths)]
     if wide is not None and wide in columns:
