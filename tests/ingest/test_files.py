@@ -17,6 +17,7 @@ from storytrace.errors import (
     InputTooLarge,
     MalformedRecord,
     UnknownEncoding,
+    UnreadableInput,
     UnsupportedInput,
 )
 from storytrace.ingest.files import ReadOptions, decode_bytes, read_path, read_stdin, sniff_text_kind
@@ -180,3 +181,19 @@ def test_read_stdin_sniffs_kind() -> None:
 )
 def test_sniff_text_kind(text: str, kind: str) -> None:
     assert sniff_text_kind(text) == kind
+
+
+def test_read_path_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "locked.txt"
+    path.write_text("A report.")
+
+    def deny(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    # Tests run as root in CI, where chmod cannot make a file unreadable; the OS error is simulated instead.
+    monkeypatch.setattr(Path, "open", deny)
+    [item] = _items(path)
+    assert isinstance(item, UnreadableInput)
+    assert item.line() == (
+        f"{path}: permission denied (check the file's permissions and that it is a regular file) [ST102]"
+    )

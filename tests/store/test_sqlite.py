@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from storytrace.errors import NotFound, StoreError
 from storytrace.model import DateVia, Document, Edge, Failure, PublishedDate, Span, Trim, make_id
@@ -211,3 +214,23 @@ def test_store_keys_the_and_no_the_as_one_outlet(store: Store) -> None:
     [(source_id, name)] = store.db.execute("SELECT id, name FROM sources").fetchall()
     assert name == "The Tesra Courier"  # the first name seen is the one shown
     assert {r[0] for r in store.db.execute("SELECT source_id FROM documents")} == {source_id}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.text(min_size=1, max_size=400).filter(lambda t: t.strip()),
+    title=st.none() | st.text(max_size=60),
+    spans=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400)), max_size=5),
+)
+def test_store_document_roundtrip_property(
+    tmp_path: Path, text: str, title: str | None, spans: list[tuple[int, int]]
+) -> None:
+    in_bounds = sorted({(min(a, b, len(text)), min(max(a, b), len(text))) for a, b in spans})
+    doc = _doc(text, title=title, spans={"x": [Span(a, b, "L") for a, b in in_bounds]} if in_bounds else {})
+    # tmp_path is shared by every example hypothesis tries, so each example gets a folder of its own.
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder, Store(Path(folder) / "s.db") as store:
+        store.save_document(doc, _sighting())
+        back = store.get_document(doc.id)
+    assert (back.text, back.title) == (text, title)
+    assert [(s.start_char, s.end_char) for s in back.spans.get("x", [])] == in_bounds
+    assert all(0 <= s.start_char <= s.end_char <= len(back.text) for s in back.spans.get("x", []))
