@@ -10,6 +10,7 @@ register through the same decorator a third party uses; other packages add their
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -34,8 +35,10 @@ ComponentFn = Callable[[Document], Document]
 # What every cleaned Document carries before any component runs.
 BASE_ASSIGNS = frozenset({"doc.text", "doc.title", "doc.url", "doc.outlet", "doc.published", "doc.trims"})
 
-# Modules holding the built-in components; imported on first use of the registry.
+# Modules holding the built-in components, imported on first use of the registry: the language detector and
+# every module of the `storytrace.extract` package (one module per product: sentences, times, ...).
 _BUILTIN_MODULES = ("storytrace.clean.language",)
+_BUILTIN_PACKAGES = ("storytrace.extract",)
 
 DEFAULT_INGEST_PIPELINE = ("clean.language.py3langid.v1",)
 
@@ -92,6 +95,11 @@ def _load_builtins() -> None:
     _loaded = True
     for module in _BUILTIN_MODULES:
         importlib.import_module(module)
+    for package in _BUILTIN_PACKAGES:
+        path = importlib.import_module(package).__path__
+        for info in pkgutil.iter_modules(path):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"{package}.{info.name}")
     for entry in entry_points(group="storytrace.components"):
         entry.load()
 
