@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
@@ -21,10 +21,18 @@ from storytrace.ingest.feeds import iter_feed_pages, parse_feed
 from storytrace.ingest.files import ReadOptions, decode_bytes, iter_records, read_path, read_stdin
 from storytrace.ingest.web import Fetcher, FetchOptions, sniff_kind
 from storytrace.model import DateVia, Document, Edge, Failure, RawItem, make_id
-from storytrace.pipeline import DEFAULT_INGEST_PIPELINE, Pipeline
-from storytrace.store import Sighting, Store
+from storytrace.pipeline import DEFAULT_INGEST_PIPELINE, Pipeline, get_component
+from storytrace.store import DocumentFilter, Sighting, Store
 
-__all__ = ["IngestOptions", "IngestReport", "ItemOutcome", "NearDuplicateLinker", "ingest"]
+__all__ = [
+    "IngestOptions",
+    "IngestReport",
+    "ItemOutcome",
+    "NearDuplicateLinker",
+    "extract_inputs",
+    "ingest",
+    "process_documents",
+]
 
 MAX_CANDIDATES = 50
 
@@ -89,6 +97,57 @@ def ingest(
     return report
 
 
+def extract_inputs(
+    inputs: Iterable[str],
+    pipeline_names: Sequence[str],
+    options: IngestOptions | None = None,
+    *,
+    stdin: IO[bytes] | None = None,
+) -> Iterator[Document | Failure]:
+    """Read, clean and annotate inputs without a store: each yields a Document, or a Failure for a bad input."""
+    options = options or IngestOptions()
+    pipeline = Pipeline.from_names(pipeline_names)
+    with Fetcher(options.fetch) as fetcher:
+        for raw in _iter_raw(list(inputs), options, fetcher, None, stdin):
+            if isinstance(raw, StorytraceError):
+                yield _failure(raw)
+                continue
+            _apply_user_overrides(raw, options)
+            try:
+                yield pipeline(clean_item(raw))
+            except StorytraceError as exc:
+                yield _failure(exc, raw.locator)
+
+
+def process_documents(
+    store: Store,
+    pipeline_names: Sequence[str],
+    flt: DocumentFilter,
+    *,
+    on_document: Callable[[Document], None] | None = None,
+) -> int:
+    """Run a pipeline over stored documents and replace the layers it makes; returns how many were processed.
+
+    The cleaned text never changes, so new spans point into the same text as the old ones did.
+    """
+    pipeline = Pipeline.from_names(pipeline_names)
+    layers = sorted(
+        {
+            a.removeprefix("spans.")
+            for name in pipeline_names
+            for a in get_component(name).assigns
+            if a.startswith("spans.")
+        }
+    )
+    count = 0
+    for doc in store.iter_documents(flt):
+        store.replace_layers(pipeline(doc), layers)
+        count += 1
+        if on_document is not None:
+            on_document(doc)
+    return count
+
+
 def _stage_of(error: StorytraceError) -> str:
     if isinstance(error, FetchError):
         return "fetch"
@@ -108,7 +167,7 @@ def _failure(error: StorytraceError, locator: str | None = None) -> Failure:
 
 
 def _iter_raw(
-    inputs: list[str], options: IngestOptions, fetcher: Fetcher, store: Store, stdin: IO[bytes] | None
+    inputs: list[str], options: IngestOptions, fetcher: Fetcher, store: Store | None, stdin: IO[bytes] | None
 ) -> Iterator[RawItem | StorytraceError]:
     for arg in inputs:
         if arg == "-":
@@ -123,7 +182,9 @@ def _iter_raw(
                     yield item
 
 
-def _iter_url(url: str, options: IngestOptions, fetcher: Fetcher, store: Store) -> Iterator[RawItem | StorytraceError]:
+def _iter_url(
+    url: str, options: IngestOptions, fetcher: Fetcher, store: Store | None
+) -> Iterator[RawItem | StorytraceError]:
     if not url.lower().startswith(("http://", "https://")):
         yield UnsupportedInput(f"cannot read {url.split('://')[0]}:// URLs", locator=url)
         return
@@ -153,7 +214,7 @@ def _iter_url(url: str, options: IngestOptions, fetcher: Fetcher, store: Store) 
 
 
 def _iter_feed(
-    feed_item: RawItem, options: IngestOptions, fetcher: Fetcher, store: Store
+    feed_item: RawItem, options: IngestOptions, fetcher: Fetcher, store: Store | None
 ) -> Iterator[RawItem | StorytraceError]:
     content = feed_item.content if isinstance(feed_item.content, bytes) else feed_item.content.encode("utf-8")
     try:
@@ -162,7 +223,7 @@ def _iter_feed(
         yield exc
         return
     # A page already in the store is not fetched again, unless asked to (its text may have been updated).
-    skip = None if options.refetch else store.has_sighting
+    skip = None if options.refetch or store is None else store.has_sighting
     for raw in iter_feed_pages(feed, feed_item.locator, fetcher, fetch_pages=options.fetch_feed_pages, skip=skip):
         if isinstance(raw, RawItem) and isinstance(raw.content, bytes):
             try:

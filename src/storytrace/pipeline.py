@@ -22,6 +22,7 @@ from storytrace.model import Document
 __all__ = [
     "BASE_ASSIGNS",
     "DEFAULT_INGEST_PIPELINE",
+    "PIPELINES",
     "ComponentFn",
     "ComponentInfo",
     "Pipeline",
@@ -41,6 +42,12 @@ _BUILTIN_MODULES = ("storytrace.clean.language",)
 _BUILTIN_PACKAGES = ("storytrace.extract",)
 
 DEFAULT_INGEST_PIPELINE = ("clean.language.py3langid.v1",)
+
+# Named pipelines for `storytrace extract` and `storytrace process` (``--pipeline NAME``).
+PIPELINES: dict[str, tuple[str, ...]] = {
+    "ingest": DEFAULT_INGEST_PIPELINE,
+    "default": ("clean.language.py3langid.v1", "extract.sentences.rules.v1"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +153,7 @@ class Pipeline:
     def __call__(self, doc: Document) -> Document:
         text = doc.text
         for name, step in self.steps:
+            before = dict(doc.spans)  # to tell which layers this step made, for provenance
             result = step(doc)
             if not isinstance(result, Document):
                 raise PipelineError(
@@ -157,5 +165,8 @@ class Pipeline:
                     f"component {name!r} changed the document text",
                     hint="the cleaned text is immutable; add spans instead of editing it",
                 )
+            for layer, spans in result.spans.items():
+                if before.get(layer) is not spans:
+                    result.layer_sources[layer] = name
             doc = result
         return doc

@@ -16,6 +16,7 @@ from storytrace.cli.documents import (
     sources_command,
     status_command,
 )
+from storytrace.cli.extract import extract_command, process_command
 from storytrace.cli.ingest import ingest_command
 from storytrace.cli.pipeline import components_command
 from storytrace.errors import StorytraceError
@@ -53,6 +54,8 @@ for command in (
     search_command,
     sources_command,
     failures_command,
+    extract_command,
+    process_command,
     components_command,
 ):
     cli.add_command(command)

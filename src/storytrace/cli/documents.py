@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from storytrace.cli.extract import annotated_record
 from storytrace.cli.output import db_option, emit, output_options, shorten
 from storytrace.model import Document
 from storytrace.store import DocumentFilter, Store
@@ -128,7 +129,8 @@ def failures_command(db_path: str, include_resolved: bool, limit: int | None, fm
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object.")
 @click.option("--no-text", is_flag=True, help="Metadata and provenance only.")
-def show_command(ref: str, db_path: str, as_json: bool, no_text: bool) -> None:
+@click.option("--layer", "layers", multiple=True, help="List the spans of this annotation layer (repeatable).")
+def show_command(ref: str, db_path: str, as_json: bool, no_text: bool, layers: tuple[str, ...]) -> None:
     """Show one document: metadata with where each value came from, copies, trimmed boilerplate, text.
 
     REF is a document ID (or a unique prefix of it), the original ID given at ingest, or a URL.
@@ -140,9 +142,16 @@ def show_command(ref: str, db_path: str, as_json: bool, no_text: bool) -> None:
         edges = store.edges_of(doc.id, "near_duplicate")
     data = document_record(doc, sightings, copies, edges, with_text=not no_text)
     if as_json:
+        data["layers"] = annotated_record(doc)["layers"]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     _print_document(data)
+    for layer in layers:
+        click.echo(f"\n{layer} ({doc.layer_sources.get(layer, 'not made yet: storytrace process')}):")
+        for span in doc.spans.get(layer, []):
+            attrs = " ".join(f"{k}={v}" for k, v in span.attrs if v not in (None, "", [], {}))
+            text = shorten(doc.span_text(span), 80)
+            click.echo(f"  {span.start_char}-{span.end_char} {span.label} {text!r} {attrs}".rstrip())
 
 
 def document_record(
@@ -185,6 +194,8 @@ def document_record(
             for s in sightings
         ],
         "trimmed": [{"position": t.position, "rule": t.rule, "text": t.text} for t in doc.trims],
+        "layer_counts": {layer: len(spans) for layer, spans in doc.spans.items()},
+        "layer_sources": dict(doc.layer_sources),
         "meta": doc.meta,
     }
     if with_text:
@@ -230,6 +241,8 @@ def _print_document(d: dict[str, Any]) -> None:
             line("seen as", f"{seen['locator']} {seen['outlet'] or ''}".rstrip())
     for trim in d["trimmed"]:
         line("trimmed", f"[{trim['position']}, {trim['rule']}] {shorten(trim['text'], 80)!r}")
+    for layer, count in d["layer_counts"].items():
+        line("layer", f"{layer}: {count} spans (by {d['layer_sources'].get(layer, '?')})")
     if "text" in d:
         click.echo()
         click.echo(d["text"])

@@ -118,6 +118,7 @@ class Document:
     near_duplicate_of: str | None = None
     near_duplicate_score: float | None = None
     spans: dict[str, list[Span]] = field(default_factory=dict)
+    layer_sources: dict[str, str] = field(default_factory=dict)  # layer -> the component (with version) that made it
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property

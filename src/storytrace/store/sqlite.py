@@ -200,7 +200,7 @@ class Store:
                     "INSERT INTO trims (doc_id, seq, position, rule, text) VALUES (?, ?, ?, ?, ?)",
                     [(doc.id, i, t.position, t.rule, t.text) for i, t in enumerate(doc.trims)],
                 )
-                self._write_spans(doc, produced_by=str(doc.meta.get("produced_by", "ingest")))
+                self._write_spans(doc)
             if seen is None:
                 db.execute(
                     "INSERT INTO sightings (doc_id, locator, url, original_id, outlet, title, published_at, "
@@ -239,18 +239,31 @@ class Store:
         )
         return source_id
 
-    def _write_spans(self, doc: Document, *, produced_by: str) -> None:
+    def _write_spans(self, doc: Document, layers: Iterable[str] | None = None) -> None:
         rows = []
-        for layer, spans in doc.spans.items():
-            for span in spans:
+        for layer in doc.spans if layers is None else layers:
+            produced_by = doc.layer_sources.get(layer, "unknown")
+            for span in doc.spans.get(layer, []):
                 span_id = make_id("spn", doc.id, layer, span.start_char, span.end_char, span.label)
-                attrs = json.dumps(dict(span.attrs), ensure_ascii=False, sort_keys=True)
+                attrs = json.dumps(dict(span.attrs), ensure_ascii=False, sort_keys=True, default=str)
                 rows.append((span_id, doc.id, layer, span.start_char, span.end_char, span.label, attrs, produced_by))
         self.db.executemany(
             "INSERT OR REPLACE INTO spans (id, doc_id, layer, start_char, end_char, label, attrs, produced_by) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+
+    def replace_layers(self, doc: Document, layers: Iterable[str]) -> None:
+        """Swap a document's annotation layers for new ones, atomically (re-processing with another pipeline)."""
+        layers = list(layers)
+        with self.transaction() as db:
+            db.executemany("DELETE FROM spans WHERE doc_id = ? AND layer = ?", [(doc.id, layer) for layer in layers])
+            self._write_spans(doc, layers)
+
+    def iter_documents(self, flt: DocumentFilter) -> Iterator[Document]:
+        """Stored documents (with their layers) matching a filter, oldest first."""
+        for row in self.list_documents(flt):
+            yield self.get_document(row["id"])
 
     def save_edge(self, edge: Edge) -> None:
         self.db.execute(
@@ -413,6 +426,7 @@ class Store:
             attrs = tuple(sorted(json.loads(r["attrs"]).items()))
             span = Span(r["start_char"], r["end_char"], r["label"], attrs)
             doc.spans.setdefault(r["layer"], []).append(span)
+            doc.layer_sources[r["layer"]] = r["produced_by"]
         return doc
 
     def sightings(self, doc_id: str) -> list[dict[str, Any]]:
@@ -557,7 +571,7 @@ def _split_sql(script: str) -> list[str]:
 
 def _document_row(doc: Document, source_id: str | None, now: str) -> tuple[Any, ...]:
     published = doc.published
-    meta = {k: v for k, v in doc.meta.items() if k != "produced_by"}
+    meta = doc.meta
     return (
         doc.id,
         source_id,
