@@ -1,0 +1,1167 @@
+"""Time expressions in news text, normalised to TimeML (TIMEX3) values against the report's date and anchor events.
+
+Rules, not a model. Every sentence is scanned by a list of named patterns; overlapping candidates are settled
+longest first; the survivors are resolved in document order, so "two days later" can lean on the last date
+already resolved. Each span (label DATE, TIME, DURATION or SET) carries these attrs:
+
+``value``      the TIMEX3 value: ``2025-03-09``, ``2025-03``, ``2025-W10``, ``2025-03-07TMO``, ``P48H``, ``PAST_REF``,
+               or ``XXXX-03-03`` when no year can be known (no reference date): nothing is invented
+``precision``  ``minute``, ``hour``, ``day-part``, ``day``, ``week``, ``weekend``, ``month``, ``quarter``, ``season``,
+               ``year``, ``decade``, ``range`` (a part of a month: "late January"), ``duration``, ``set``, ``vague``
+``start``/``end`` ISO dates bounding what the value means, when known ("the past 48 hours", "late January")
+``rule``       the pattern that fired
+``anchor``     what the value was resolved against: ``doc:published``, ``previous:<value>`` (the last date
+               resolved earlier in the text), ``event:<id>`` (an anchor event), or ``none`` (absolute or unresolved)
+
+The year rule. Year-less dates ("On November 17", "Mar. 3") and bare weekdays take the latest such day on or
+before the reference date (news reports the past), unless the sentence before them says future ("will", "is
+due", "scheduled", "next"…), in which case they take the first one after it. One exception, measured on
+TempEval-3 training data: a year-less date at most 45 days ahead is read as future even without a future cue (a
+report of 7 January citing "Jan. 14" means next week, not a year ago); likewise a bare month ("in April") up to
+three months ahead. Weekdays have no such window: a bare "Saturday" is the past one. "last Sunday" is the
+latest Sunday strictly before the reference, "next Monday" the first strictly after. Ordinal event days ("the
+tenth day of the siege") count the event's start as day 1; "now in its ninth day" uses the anchor event named
+last before it. Anchor events are the built-ins (``BUILTIN_ANCHORS``), the ``anchors`` config of the component
+and ``doc.meta["anchors"]`` (dicts with ``id``, ``names``, ``start``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from storytrace.clean.dates import month_number, parse_date_string
+from storytrace.errors import PipelineError
+from storytrace.model import Document, Span
+from storytrace.pipeline import ComponentFn, register
+
+__all__ = ["BUILTIN_ANCHORS", "AnchorEvent", "TimeExpr", "find_times", "make_time_extractor"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorEvent:
+    """An event that dates are counted from: "the 39th day of the Gaza war" is ``start + 38 days``.
+
+    ``names`` are phrases matched case-insensitively with flexible spaces (a leading "the" is optional); a name
+    that starts with ``re:`` is a regular expression instead.
+    """
+
+    id: str
+    names: tuple[str, ...]
+    start: date
+
+    def pattern(self) -> str:
+        parts: list[str] = []
+        for name in self.names:
+            if name.startswith("re:"):
+                parts.append(f"(?:{name[3:]})")
+                continue
+            words = name.split()
+            if words and words[0].lower() == "the":
+                words = words[1:]
+            if words:
+                parts.append(r"\s+".join(re.escape(word) for word in words))
+        return "|".join(parts)
+
+
+# Real, well-known events only; domain packs and users add the rest (config ``anchors`` or doc.meta["anchors"]).
+BUILTIN_ANCHORS: tuple[AnchorEvent, ...] = (
+    AnchorEvent(
+        "gaza-war-2023",
+        ("Gaza war", "war on Gaza", "war in Gaza", "Israel-Hamas war", "war between Israel and Hamas"),
+        date(2023, 10, 7),
+    ),
+    AnchorEvent("russian-invasion-of-ukraine-2022", ("full-scale invasion of Ukraine",), date(2022, 2, 24)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    """One resolved time expression (what a span's attrs hold)."""
+
+    start_char: int
+    end_char: int
+    type: str
+    value: str
+    precision: str
+    rule: str
+    anchor: str = "none"
+    start: str | None = None
+    end: str | None = None
+
+    def to_span(self) -> Span:
+        attrs: list[tuple[str, Any]] = [("value", self.value), ("precision", self.precision)]
+        if self.start is not None:
+            attrs.append(("start", self.start))
+        if self.end is not None:
+            attrs.append(("end", self.end))
+        attrs += [("rule", self.rule), ("anchor", self.anchor)]
+        return Span(self.start_char, self.end_char, self.type, tuple(attrs))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Vocabulary
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+}  # fmt: skip
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+    "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90,
+    "hundredth": 100,
+}  # fmt: skip
+_VAGUE_NUMBERS = ("a few", "few", "several", "many", "some", "a couple of", "a number of", "recent", "coming")
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_NUM = (
+    rf"(?:\d+(?:\.\d+)?|(?:{_TENS})[- ](?:one|two|three|four|five|six|seven|eight|nine)"
+    rf"|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))}|{'|'.join(_VAGUE_NUMBERS)})"
+)
+_ORD = (
+    rf"(?:\d{{1,3}}(?:st|nd|rd|th)|(?:{_TENS})[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    rf"|{'|'.join(sorted(_ORDINAL_WORDS, key=len, reverse=True))})"
+)
+_UNITS = {
+    "second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "fortnight": "W", "month": "M",
+    "quarter": "Q", "year": "Y", "decade": "DE", "century": "CE", "centurie": "CE", "night": "D",
+}  # fmt: skip
+_UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|centur(?:y|ie))"
+_TIME_UNITS = {"S", "M_", "H"}
+
+# Month names: full names must be capitalised ("march on the capital" and "it may" are not months).
+_MONTH_FULL = r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH_ABBR = r"(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\."
+_MONTH_ABBR_NODOT = r"(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
+_MONTH = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR}|{_MONTH_ABBR_NODOT}(?=\s+\d))"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
+_PART = r"(?:morning|afternoon|evening|night)"
+_SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+_YEAR = r"(?:1[89]\d\d|20\d\d|21\d\d)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_EDGE = r"(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of)"
+# Not preceded or followed by something that makes a number an id, a count or a reference: "No. 7/2025",
+# "MW-2025-0412", "Harbali_1977", "2,000", "[1]".
+_LEFT = r"(?<![\w/.,:\-#$£€])"
+_RIGHT = r"(?![\w/:\-]|[.,]\d|%)"
+
+_FUTURE_CUE = re.compile(
+    r"\b(?:will|won't|shall|'ll|is\s+due|are\s+due|due\s+to|scheduled|planned|plans?\s+to|expected\s+to|"
+    r"going\s+to|set\s+to|upcoming|next|until|till)\b",
+    re.IGNORECASE,
+)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Resolution context
+
+
+@dataclass(slots=True)
+class _Context:
+    text: str
+    reference: date | None
+    sentence: str
+    sentence_start: int
+    anchors: Sequence[AnchorEvent]
+    previous: date | None = None  # the last day-precision date resolved earlier in the document
+    previous_here: date | None = None  # the same, when it is in the current sentence
+    quarter: str | None = None  # the last quarter resolved earlier ("2025-Q3"): what "a year ago" compares with
+
+    def is_future(self, match_start: int) -> bool:
+        return bool(_FUTURE_CUE.search(self.sentence, 0, match_start - self.sentence_start))
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    type: str
+    value: str
+    precision: str
+    anchor: str = "none"
+    start: date | None = None
+    end: date | None = None
+
+
+Resolver = Callable[[re.Match[str], _Context], "_Result | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    name: str
+    pattern: re.Pattern[str]
+    resolve: Resolver
+
+
+_RULES: list[_Rule] = []
+
+
+def _rule(name: str, pattern: str) -> Callable[[Resolver], Resolver]:
+    def decorator(resolve: Resolver) -> Resolver:
+        _RULES.append(_Rule(name, re.compile(pattern, re.IGNORECASE | re.VERBOSE), resolve))
+        return resolve
+
+    return decorator
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _number(text: str) -> int | None:
+    """An integer for "21", "three", "twenty-one"; None for a vague quantity ("several")."""
+    word = text.lower().replace("-", " ").strip()
+    if word.replace(".", "", 1).isdigit():
+        value = float(word)
+        return int(value) if value.is_integer() else None
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    parts = word.split()
+    if len(parts) == 2 and parts[0] in _NUMBER_WORDS and parts[1] in _NUMBER_WORDS:
+        return _NUMBER_WORDS[parts[0]] + _NUMBER_WORDS[parts[1]]
+    return None
+
+
+def _ordinal(text: str) -> int | None:
+    word = text.lower().replace("-", " ").strip()
+    digits = re.match(r"\d+", word)
+    if digits:
+        return int(digits.group(0))
+    if word in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[word]
+    parts = word.split()
+    if len(parts) == 2 and parts[0] in _NUMBER_WORDS and parts[1] in _ORDINAL_WORDS:
+        return _NUMBER_WORDS[parts[0]] + _ORDINAL_WORDS[parts[1]]
+    return None
+
+
+def _unit_code(unit: str) -> str:
+    unit = unit.lower().rstrip("s")
+    return _UNITS.get(unit, "D")
+
+
+def _duration(amount: int | None, unit: str) -> str:
+    code = _unit_code(unit)
+    count = "X" if amount is None else str(amount)
+    if unit.lower().startswith("fortnight") and amount is not None:
+        count = str(2 * amount)
+    if code == "DE":
+        return f"P{'X' if amount is None else amount * 10}Y"
+    if code == "CE":
+        return f"P{'X' if amount is None else amount * 100}Y"
+    if code == "Q":
+        return f"P{'X' if amount is None else amount * 3}M"
+    if unit.lower().startswith(("hour", "minute", "second")):
+        return f"PT{count}{code}"
+    return f"P{count}{code}"
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, _month_length(year, month + 1)))
+
+
+def _month_length(year: int, month: int) -> int:
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return (following - timedelta(days=1)).day
+
+
+def _shift(day: date, amount: int, unit: str) -> date:
+    code = _unit_code(unit)
+    if unit.lower().startswith(("hour", "minute", "second")):
+        per_day = {"h": 24, "m": 24 * 60, "s": 24 * 3600}[unit.lower()[0]]
+        days = -(-abs(amount) // per_day)  # whole days touched: the past 48 hours reach back two days
+        return day + timedelta(days=days if amount > 0 else -days)
+    if unit.lower().startswith("fortnight"):
+        return day + timedelta(weeks=2 * amount)
+    if code in ("D",):
+        return day + timedelta(days=amount)
+    if code == "W":
+        return day + timedelta(weeks=amount)
+    if code == "M":
+        return _add_months(day, amount)
+    if code == "Q":
+        return _add_months(day, 3 * amount)
+    if code == "Y":
+        return _add_months(day, 12 * amount)
+    if code == "DE":
+        return _add_months(day, 120 * amount)
+    if code == "CE":
+        return _add_months(day, 1200 * amount)
+    return day
+
+
+def _value_at(day: date, unit: str) -> tuple[str, str]:
+    """The TIMEX3 value of ``day`` at the granularity of ``unit`` ("2 weeks ago" -> a week value)."""
+    code = _unit_code(unit)
+    if code == "W":
+        iso = day.isocalendar()
+        return f"{iso.year:04d}-W{iso.week:02d}", "week"
+    if code in ("M",) and not unit.lower().startswith("minute"):
+        return f"{day.year:04d}-{day.month:02d}", "month"
+    if code == "Q":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}", "quarter"
+    if code == "Y":
+        return f"{day.year:04d}", "year"
+    if code == "DE":
+        return f"{day.year // 10:03d}", "decade"
+    if code == "CE":
+        return f"{day.year // 100:02d}", "century"
+    return day.isoformat(), "day"
+
+
+# A year-less date in the future is taken without a future tense only when it is this close ahead while its
+# past reading is far back: a report of 7 January citing "Jan. 14" means next week, not a year ago.
+_NEAR_FUTURE_DAYS = 45
+_NEAR_FUTURE_MONTHS = 4
+
+
+def _pick_year(month: int, day: int, ctx: _Context, position: int) -> tuple[date | None, str]:
+    """The year of a year-less "March 3": on or before the reference, or after it when the text says future."""
+    reference = ctx.reference
+    if reference is None:
+        return None, "none"
+    readings: list[date] = []
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            readings.append(date(year, month, day))
+        except ValueError:  # 29 February
+            continue
+    past = max((d for d in readings if d <= reference), default=None)
+    future = min((d for d in readings if d > reference), default=None)
+    if future is not None and (
+        past is None or ctx.is_future(position) or (future - reference).days <= _NEAR_FUTURE_DAYS
+    ):
+        return future, "doc:published"
+    return past, "doc:published" if past else "none"
+
+
+def _month_year(month: int, ctx: _Context, position: int) -> int | None:
+    reference = ctx.reference
+    if reference is None:
+        return None
+    ahead = (month - reference.month) % 12
+    if ctx.is_future(position) or 0 < ahead < _NEAR_FUTURE_MONTHS:
+        return reference.year if month >= reference.month else reference.year + 1
+    return reference.year if month <= reference.month else reference.year - 1
+
+
+def _weekday_day(weekday: int, ctx: _Context, position: int, modifier: str) -> date | None:
+    reference = ctx.reference
+    if reference is None:
+        return None
+    delta = (reference.weekday() - weekday) % 7
+    if modifier == "last":
+        return reference - timedelta(days=delta or 7)
+    if modifier in ("next", "coming"):
+        return reference + timedelta(days=((weekday - reference.weekday()) % 7) or 7)
+    if modifier == "this" or ctx.is_future(position):
+        return reference + timedelta(days=(weekday - reference.weekday()) % 7)
+    return reference - timedelta(days=delta)
+
+
+def _edge_range(edge: str, first: date, last: date) -> tuple[date, date, str]:
+    edge = " ".join(edge.lower().split())
+    span = (last - first).days + 1
+    if edge in ("early", "the beginning of", "the start of"):
+        return first, first + timedelta(days=span // 3 - 1), "START"
+    if edge in ("mid", "the middle of"):
+        return first + timedelta(days=span // 3), first + timedelta(days=2 * span // 3 - 1), "MID"
+    return first + timedelta(days=2 * span // 3), last, "END"
+
+
+def _month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, _month_length(year, month))
+
+
+def _month_of(text: str) -> int | None:
+    return month_number(text)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rules: absolute dates
+
+
+@_rule("iso-date", rf"{_LEFT}(?P<x>\d{{4}}-\d{{2}}-\d{{2}}){_RIGHT}")
+def _iso_date(m: re.Match[str], ctx: _Context) -> _Result | None:
+    parsed = parse_date_string(m["x"])
+    if parsed is None:
+        return None
+    return _Result("DATE", parsed[0], "day")
+
+
+@_rule("numeric-date", rf"{_LEFT}(?P<x>\d{{1,2}}[./]\d{{1,2}}[./](?:19|20)\d\d){_RIGHT}")
+def _numeric_date(m: re.Match[str], ctx: _Context) -> _Result | None:
+    parsed = parse_date_string(m["x"])  # dotted forms are day first; ambiguous slashed forms are refused
+    if parsed is None:
+        return None
+    return _Result("DATE", parsed[0], "day")
+
+
+@_rule(
+    "month-day-year",
+    rf"(?P<x>(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}),?\s+(?P<y1>{_YEAR})"
+    rf"|(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH}),?\s+(?P<y2>{_YEAR})){_RIGHT}",
+)
+def _month_day_year(m: re.Match[str], ctx: _Context) -> _Result | None:
+    month = _month_of(m["m1"] or m["m2"])
+    day = int(re.sub(r"\D", "", m["d1"] or m["d2"]))
+    year = int(m["y1"] or m["y2"])
+    if month is None:
+        return None
+    try:
+        return _Result("DATE", date(year, month, day).isoformat(), "day")
+    except ValueError:
+        return None
+
+
+@_rule(
+    "month-day",
+    rf"(?P<x>(?:{_WEEKDAY},?\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?![\d,]*\d)"
+    rf"|(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH}))(?![\w-])",
+)
+def _month_day(m: re.Match[str], ctx: _Context) -> _Result | None:
+    month = _month_of(m["m1"] or m["m2"])
+    day = int(re.sub(r"\D", "", m["d1"] or m["d2"]))
+    if month is None or not 1 <= day <= _month_length(2024, month):
+        return None
+    found, anchor = _pick_year(month, day, ctx, m.start("x"))
+    if found is None:
+        return _Result("DATE", f"XXXX-{month:02d}-{day:02d}", "day")
+    return _Result("DATE", found.isoformat(), "day", anchor)
+
+
+@_rule(
+    "month-year",
+    rf"(?P<x>(?:(?P<edge>{_EDGE})[\s-]+)?(?P<m>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})){_RIGHT}",
+)
+def _month_year_rule(m: re.Match[str], ctx: _Context) -> _Result | None:
+    month = _month_of(m["m"])
+    if month is None:
+        return None
+    year = int(m["y"])
+    first, last = _month_bounds(year, month)
+    if m["edge"]:
+        start, end, _ = _edge_range(m["edge"], first, last)
+        return _Result("DATE", f"{year:04d}-{month:02d}", "range", start=start, end=end)
+    return _Result("DATE", f"{year:04d}-{month:02d}", "month", start=first, end=last)
+
+
+@_rule(
+    "month",
+    rf"(?P<prep>\b(?:in|since|until|till|by|during|from|through|to|before|after|of|for|and|or|between|"
+    rf"that|throughout|as\s+of|starting|beginning|ending)\s+(?:the\s+)?)?"
+    rf"(?P<x>(?:(?P<mod>last|next|this|past|coming)\s+)?(?:(?P<edge>{_EDGE})[\s-]+)?(?P<m>{_MONTH_FULL}))"
+    rf"(?![\w-]|\s+\d)",
+)
+def _month_alone(m: re.Match[str], ctx: _Context) -> _Result | None:
+    month = _month_of(m["m"])
+    edge = m["edge"]
+    mod = (m["mod"] or "").lower()
+    if month is None or not (m["prep"] or mod or edge):
+        return None  # a bare capitalised "March" or "May" starts sentences as a noun or a verb
+    reference = ctx.reference
+    if reference is None:
+        return _Result("DATE", f"XXXX-{month:02d}", "month")
+    position = m.start("x")
+    if mod in ("last", "past"):
+        year = reference.year if month < reference.month else reference.year - 1
+    elif mod in ("next", "coming"):
+        year = reference.year if month > reference.month else reference.year + 1
+    elif mod == "this":
+        year = reference.year
+    else:
+        found = _month_year(month, ctx, position)
+        year = reference.year if found is None else found
+    first, last = _month_bounds(year, month)
+    if edge:
+        start, end, _ = _edge_range(edge, first, last)
+        return _Result("DATE", f"{year:04d}-{month:02d}", "range", "doc:published", start, end)
+    return _Result("DATE", f"{year:04d}-{month:02d}", "month", "doc:published", first, last)
+
+
+def _span_group(m: re.Match[str]) -> str | int:
+    """The group that is the expression itself (a leading preposition may be matched but is not part of it)."""
+    for name in ("x", "x2"):
+        if name in m.re.groupindex and m[name] is not None:
+            return name
+    return 0
+
+
+@_rule(
+    "year",
+    rf"(?P<x>(?:(?P<edge>{_EDGE})[\s-]+)?(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?{_LEFT}(?P<y>{_YEAR}))"
+    rf"(?![\w/:\-]|[.,]\d|%|\s*(?:-|to)\s*\d|\s+(?:people|persons|troops|soldiers|men|women|children|"
+    rf"workers|employees|residents|jobs|cars|trucks|homes|houses|units|shares|votes|delegates|km|miles|"
+    rf"tons|tonnes|meters|metres|feet|barrels|dollars|euros|points|pages|words|students)\b)",
+)
+def _year_alone(m: re.Match[str], ctx: _Context) -> _Result | None:
+    year = int(m["y"])
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    if m["edge"]:
+        start, end, _ = _edge_range(m["edge"], first, last)
+        return _Result("DATE", f"{year:04d}", "range", start=start, end=end)
+    if m["fiscal"]:
+        return _Result("DATE", f"FY{year:04d}", "year")
+    return _Result("DATE", f"{year:04d}", "year", start=first, end=last)
+
+
+@_rule("decade", rf"(?P<x>(?:the\s+)?(?:(?P<edge>{_EDGE})[\s-]+)?(?:(?P<c>1[89]|20)|')(?P<d>\d)0'?s)\b")
+def _decade(m: re.Match[str], ctx: _Context) -> _Result | None:
+    century = m["c"] or "19"
+    return _Result("DATE", f"{century}{m['d']}", "decade")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rules: weekdays, parts of days, clock times
+
+
+@_rule(
+    "weekday",
+    rf"(?P<x>(?:(?P<mod>last|next|this|coming|(?:early|late)(?:\s+on)?)\s+)?(?P<w>{_WEEKDAY})"
+    rf"(?:\s+(?P<part>{_PART}))?)(?![\w-])",
+)
+def _weekday(m: re.Match[str], ctx: _Context) -> _Result | None:
+    weekday = _WEEKDAYS.index(m["w"].lower())
+    raw_mod = (m["mod"] or "").lower()
+    modifier = raw_mod if raw_mod in ("last", "next", "this", "coming") else ""
+    found = _weekday_day(weekday, ctx, m.start("x"), modifier)
+    part = _PARTS.get((m["part"] or "").lower())
+    if found is None:
+        value = f"XXXX-WXX-{weekday + 1}"
+        return _Result("TIME" if part else "DATE", value + (f"T{part}" if part else ""), "day")
+    if part:
+        return _Result("TIME", f"{found.isoformat()}T{part}", "day-part", "doc:published", found, found)
+    return _Result("DATE", found.isoformat(), "day", "doc:published", found, found)
+
+
+@_rule(
+    "clock-time",
+    rf"(?P<x>(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s?(?P<ap>[ap]\.?\s?m\b\.?)"
+    rf"|(?<=\bat\s)(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?!\d))"
+    rf"(?:\s+(?-i:[ECMP][SD]T|GMT|UTC))?(?:,?\s+(?P<wd>{_WEEKDAY}|today|yesterday|tomorrow)\b)?)",
+)
+def _clock(m: re.Match[str], ctx: _Context) -> _Result | None:
+    if m["h"] is not None:
+        hour, minute = int(m["h"]), int(m["mi"] or 0)
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if m["ap"].lower().startswith("p") else 0)
+    else:
+        hour, minute = int(m["h2"]), int(m["mi2"])
+    # The day is the one named with it ("9 a.m. Tuesday"), else a date earlier in the sentence, else the report's.
+    day = ctx.previous_here or ctx.reference
+    anchor = f"previous:{day.isoformat()}" if ctx.previous_here and day else "doc:published"
+    word = (m["wd"] or "").lower()
+    if word and ctx.reference is not None:
+        anchor = "doc:published"
+        if word in _WEEKDAYS:
+            day = _weekday_day(_WEEKDAYS.index(word), ctx, m.start("x"), "")
+        else:
+            day = ctx.reference + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[word])
+    if day is None:
+        return _Result("TIME", f"XXXX-XX-XXT{hour:02d}:{minute:02d}", "minute")
+    return _Result("TIME", f"{day.isoformat()}T{hour:02d}:{minute:02d}", "minute", anchor)
+
+
+@_rule("noon", r"(?P<x>\b(?:noon|midday|midnight))\b")
+def _noon(m: re.Match[str], ctx: _Context) -> _Result | None:
+    clock = "24:00" if m["x"].lower() == "midnight" else "12:00"
+    if ctx.reference is None:
+        return _Result("TIME", f"XXXX-XX-XXT{clock}", "minute")
+    return _Result("TIME", f"{ctx.reference.isoformat()}T{clock}", "minute", "doc:published")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rules: relative to the reference date
+
+
+@_rule(
+    "deictic-day",
+    rf"(?P<x>\b(?:(?:(?:early|late)\s+)?(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|"
+    rf"the\s+day\s+after\s+tomorrow)(?:\s+(?P<part>{_PART}))?"
+    rf"|(?P<pm>this|last)\s+(?P<part2>{_PART}|overnight)))\b",
+)
+def _deictic_day(m: re.Match[str], ctx: _Context) -> _Result | None:
+    word = " ".join((m["w"] or "").lower().split())
+    offsets = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+    offsets |= {"the day before yesterday": -2, "the day after tomorrow": 2}
+    if word:
+        offset = offsets[word]
+        part = _PARTS.get((m["part"] or "").lower()) or ("NI" if word == "tonight" else None)
+    else:
+        offset = -1 if m["pm"].lower() == "last" and m["part2"].lower() in ("night", "overnight") else 0
+        part = _PARTS.get(m["part2"].lower())
+    if ctx.reference is None:
+        if word == "today" and part is None:
+            return _Result("DATE", "PRESENT_REF", "vague")
+        return _Result("TIME" if part else "DATE", "XXXX-XX-XX" + (f"T{part}" if part else ""), "day")
+    day = ctx.reference + timedelta(days=offset)
+    if part:
+        return _Result("TIME", f"{day.isoformat()}T{part}", "day-part", "doc:published", day, day)
+    return _Result("DATE", day.isoformat(), "day", "doc:published", day, day)
+
+
+@_rule(
+    "this-unit",
+    r"(?P<x>\b(?:(?P<edge>earlier|later|early|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|"
+    r"the\s+middle\s+of)\s+)?(?P<mod>this|last|next|the\s+past|the\s+last|the\s+previous|the\s+coming|"
+    r"the\s+next|the\s+current|the\s+same|(?<=of\s)the)\s+(?P<u>week|weekend|month|year|quarter|spring|summer|autumn|fall|"
+    r"winter))\b(?!\s+(?:of|and\s+a|or\s+so))",
+)
+def _this_unit(m: re.Match[str], ctx: _Context) -> _Result | None:
+    mod = " ".join(m["mod"].lower().split()).removeprefix("the ")
+    step = {
+        "the": 0,
+        "this": 0,
+        "current": 0,
+        "same": 0,
+        "last": -1,
+        "past": -1,
+        "previous": -1,
+        "next": 1,
+        "coming": 1,
+    }[mod]
+    unit = m["u"].lower()
+    reference = ctx.reference
+    if reference is None:
+        value = {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX", "year": "XXXX"}.get(unit, "XXXX")
+        return _Result("DATE", value, "vague")
+    if unit in _SEASONS:
+        year = reference.year + step
+        return _Result("DATE", f"{year:04d}-{_SEASONS[unit]}", "season", "doc:published")
+    edge = " ".join((m["edge"] or "").lower().split())
+    if unit in ("week", "weekend"):
+        day = reference + timedelta(weeks=step)
+        iso = day.isocalendar()
+        monday = day - timedelta(days=day.weekday())
+        if unit == "weekend":
+            saturday = monday + timedelta(days=5)
+            if step == 0 and reference.weekday() < 5 and not ctx.is_future(m.start("x")):
+                saturday -= timedelta(days=7)  # "this weekend" said on a Tuesday means the one just past
+                iso = saturday.isocalendar()
+            return _Result(
+                "DATE",
+                f"{iso.year:04d}-W{iso.week:02d}-WE",
+                "weekend",
+                "doc:published",
+                saturday,
+                saturday + timedelta(days=1),
+            )
+        first, last = monday, monday + timedelta(days=6)
+        value, precision = f"{iso.year:04d}-W{iso.week:02d}", "week"
+    elif unit == "month":
+        day = _add_months(reference, step)
+        first, last = _month_bounds(day.year, day.month)
+        value, precision = f"{day.year:04d}-{day.month:02d}", "month"
+    elif unit == "quarter":
+        day = _add_months(reference, 3 * step)
+        quarter = (day.month - 1) // 3 + 1
+        first = date(day.year, 3 * quarter - 2, 1)
+        last = _month_bounds(day.year, 3 * quarter)[1]
+        value, precision = f"{day.year:04d}-Q{quarter}", "quarter"
+    else:
+        year = reference.year + step
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        value, precision = f"{year:04d}", "year"
+    if m["mod"].lower().startswith("the") and mod in ("past", "last"):
+        # "in the past month" is the month up to the report, not the previous calendar month.
+        return _Result("DATE", value, precision, "doc:published", _shift(reference, -1, unit), reference)
+    if edge == "earlier" and step == 0:
+        return _Result("DATE", value, "range", "doc:published", first, max(first, reference - timedelta(days=1)))
+    if edge == "later" and step == 0:
+        return _Result("DATE", value, "range", "doc:published", min(last, reference + timedelta(days=1)), last)
+    if edge:
+        start, end, _ = _edge_range(edge, first, last)
+        return _Result("DATE", value, "range", "doc:published", start, end)
+    return _Result("DATE", value, precision, "doc:published", first, last)
+
+
+@_rule(
+    "quarter",
+    rf"(?P<x>\b(?:(?:the|(?P<rel>this|last|next)\s+year's)\s+)?(?:(?P<y0>{_YEAR})\s+)?(?:(?:fiscal|calendar)\s+)?"
+    rf"(?:(?P<o>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter|(?P<latest>(?<=the\s)(?:latest\s+)?quarter|"
+    rf"(?<=the\s)(?:year-ago|year-earlier)\s+(?:quarter|period)))(?:\s+of\s+(?P<y>{_YEAR}))?)\b",
+)
+def _quarter(m: re.Match[str], ctx: _Context) -> _Result | None:
+    reference = ctx.reference
+    if m["latest"]:
+        # Business news: "the quarter" is the last one reported, which ends up to a month and a half before the
+        # report; "the year-ago quarter" is the same quarter a year before.
+        if reference is None:
+            return _Result("DATE", "XXXX-QX", "quarter")
+        day = reference - timedelta(days=45)
+        year = day.year - (1 if "year" in m["latest"].lower() else 0)
+        return _Result("DATE", f"{year:04d}-Q{(day.month - 1) // 3 + 1}", "quarter", "doc:published")
+    quarter = _ordinal(m["o"])
+    if quarter is None or not 1 <= quarter <= 4:
+        return None
+    if m["y"] or m["y0"]:
+        return _Result("DATE", f"{m['y'] or m['y0']}-Q{quarter}", "quarter")
+    if reference is None:
+        return _Result("DATE", f"XXXX-Q{quarter}", "quarter")
+    if m["rel"]:
+        year = reference.year + {"this": 0, "last": -1, "next": 1}[m["rel"].lower()]
+        return _Result("DATE", f"{year:04d}-Q{quarter}", "quarter", "doc:published")
+    current = (reference.month - 1) // 3 + 1
+    year = reference.year if quarter <= current or ctx.is_future(m.start("x")) else reference.year - 1
+    return _Result("DATE", f"{year:04d}-Q{quarter}", "quarter", "doc:published")
+
+
+@_rule("year-ago", r"(?P<x>\b(?:year-ago|year-earlier))\b(?!\s+(?:quarter|period))")
+def _year_ago(m: re.Match[str], ctx: _Context) -> _Result | None:
+    if ctx.reference is None:
+        return _Result("DATE", "XXXX", "year")
+    day = ctx.reference - timedelta(days=45)
+    return _Result("DATE", f"{day.year - 1:04d}-Q{(day.month - 1) // 3 + 1}", "quarter", "doc:published")
+
+
+@_rule(
+    "the-year",
+    r"(?<!\bof\s)(?P<for>\bfor\s+)?(?P<x>\bthe\s+year)\b(?!\s+(?:before|after|earlier|later|ago|in\b|of\b|when|that))",
+)
+def _the_year(m: re.Match[str], ctx: _Context) -> _Result | None:
+    if m["for"]:
+        return _Result("DURATION", "P1Y", "duration")  # results "for the year": a length
+    if ctx.reference is None:
+        return _Result("DATE", "XXXX", "year")
+    year = ctx.reference.year
+    return _Result("DATE", f"{year:04d}", "year", "doc:published", date(year, 1, 1), date(year, 12, 31))
+
+
+def _holiday_day(name: str, year: int) -> date:
+    if name.startswith("christmas"):
+        return date(year, 12, 25 if "eve" not in name else 24)
+    if name.startswith("new year"):
+        return date(year, 12, 31) if "eve" in name else date(year, 1, 1)
+    if name.startswith("thanksgiving"):
+        first = date(year, 11, 1)
+        return first + timedelta(days=(3 - first.weekday()) % 7 + 21)  # the fourth Thursday of November
+    if name.startswith("independence"):
+        return date(year, 7, 4)
+    if name.startswith("halloween"):
+        return date(year, 10, 31)
+    # Easter Sunday (Anonymous Gregorian algorithm).
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+@_rule(
+    "holiday",
+    r"(?P<x>\b(?:(?P<mod>last|next|this)\s+)?(?-i:Christmas(?:\s+(?:Day|Eve))?|New\s+Year's(?:\s+(?:Day|Eve))?|"
+    r"Thanksgiving(?:\s+Day)?|Independence\s+Day|Halloween|Easter(?:\s+Sunday)?))(?!\w)",
+)
+def _holiday(m: re.Match[str], ctx: _Context) -> _Result | None:
+    name = " ".join(m["x"].lower().split()[1:] if m["mod"] else m["x"].lower().split())
+    reference = ctx.reference
+    if reference is None:
+        return None
+    mod = (m["mod"] or "").lower()
+    this_year = _holiday_day(name, reference.year)
+    if mod == "last" or (not mod and this_year > reference and not ctx.is_future(m.start("x"))):
+        day = _holiday_day(name, reference.year - 1) if this_year >= reference or mod == "last" else this_year
+        if mod == "last" and this_year < reference:
+            day = this_year
+    elif mod == "next" and this_year <= reference:
+        day = _holiday_day(name, reference.year + 1)
+    else:
+        day = this_year
+    return _Result("DATE", day.isoformat(), "day", "doc:published", day, day)
+
+
+@_rule("the-weekend", r"\b(?:over|at|during|on|this\s+past)\s+(?P<x>the\s+weekend)\b")
+def _the_weekend(m: re.Match[str], ctx: _Context) -> _Result | None:
+    reference = ctx.reference
+    if reference is None:
+        return _Result("DATE", "XXXX-WXX-WE", "weekend")
+    saturday = reference - timedelta(days=(reference.weekday() - 5) % 7)
+    iso = saturday.isocalendar()
+    end = min(reference, saturday + timedelta(days=1))
+    return _Result("DATE", f"{iso.year:04d}-W{iso.week:02d}-WE", "weekend", "doc:published", saturday, end)
+
+
+@_rule(
+    "ago",
+    rf"(?P<x>\b(?:(?:about|around|nearly|almost|roughly|some|more\s+than|less\s+than|over|at\s+least)\s+)?"
+    rf"(?P<n>{_NUM})\s+(?P<u>{_UNIT})s?\s+(?P<dir>ago|earlier|later|afterwards|from\s+now|hence|"
+    rf"(?:before|after)(?=\s*(?:[,.;:)]|$))))\b",
+)
+def _ago(m: re.Match[str], ctx: _Context) -> _Result | None:
+    amount = _number(m["n"])
+    unit = m["u"].lower()
+    direction = " ".join(m["dir"].lower().split())
+    forward = direction in ("later", "after", "afterwards", "from now", "hence")
+    if direction in ("ago", "from now", "hence"):
+        base, anchor = ctx.reference, "doc:published"
+    else:
+        base = ctx.previous
+        anchor = f"previous:{base.isoformat()}" if base else "none"
+    if base is None and (_unit_code(unit) in ("Y", "DE", "CE", "Q") or unit.startswith("month")):
+        base, anchor = ctx.reference, "doc:published"  # "a year earlier" with no date before it: the report's year
+    quarter = re.fullmatch(r"(\d{4})-Q(\d)", ctx.quarter or "")
+    if quarter and amount is not None and _unit_code(unit) == "Y" and direction in ("ago", "earlier"):
+        # Results news: "a year ago" after "the third quarter" is that quarter a year before.
+        return _Result("DATE", f"{int(quarter[1]) - amount:04d}-Q{quarter[2]}", "quarter", f"previous:{ctx.quarter}")
+    if amount is None or unit.startswith(("hour", "minute", "second")):
+        value = "PAST_REF" if not forward else "FUTURE_REF"
+        if amount is not None and base is not None and direction in ("ago",):
+            return _Result("DATE", base.isoformat(), "day", anchor)
+        return _Result("DATE", value, "vague", anchor if base else "none")
+    if base is None:
+        return _Result("DATE", "XXXX-XX-XX" if unit.startswith(("day", "night")) else "XXXX", "vague")
+    day = _shift(base, amount if forward else -amount, unit)
+    value, precision = _value_at(day, unit)
+    return _Result("DATE", value, precision, anchor, day if precision == "day" else None, None)
+
+
+@_rule(
+    "day-relative",
+    r"(?P<x>\b(?:the\s+(?:next|following|previous|prior|same)\s+(?:day|morning|night|evening)"
+    r"|the\s+day\s+(?:before|after)|that\s+(?:day|morning|night|evening)))\b(?!\s+of\b)",
+)
+def _day_relative(m: re.Match[str], ctx: _Context) -> _Result | None:
+    words = m["x"].lower().split()
+    base = ctx.previous
+    if base is None:
+        return _Result("DATE", "XXXX-XX-XX", "vague")
+    phrase = " ".join(words)
+    offset = 0
+    if "next" in words or "following" in words or phrase == "the day after":
+        offset = 1
+    elif "previous" in words or "prior" in words or phrase == "the day before":
+        offset = -1
+    day = base + timedelta(days=offset)
+    part = _PARTS.get(words[-1])
+    if part:
+        return _Result("TIME", f"{day.isoformat()}T{part}", "day-part", f"previous:{base.isoformat()}", day, day)
+    return _Result("DATE", day.isoformat(), "day", f"previous:{base.isoformat()}", day, day)
+
+
+@_rule(
+    "vague-ref",
+    r"(?P<x>\b(?:(?P<now>now|currently|current|right\s+now|at\s+present|nowadays|these\s+days)"
+    r"|(?P<past>recently|recent|lately|the\s+past|formerly|previously|once|in\s+the\s+past)"
+    r"|(?P<future>the\s+future|soon|in\s+the\s+near\s+future|in\s+the\s+coming\s+(?:days|weeks|months|years))))\b"
+    r"(?!\s+(?:\d|that|\w+s\b))",
+)
+def _vague_ref(m: re.Match[str], ctx: _Context) -> _Result | None:
+    if m["now"]:
+        return _Result("DATE", "PRESENT_REF", "vague", "doc:published" if ctx.reference else "none")
+    if m["past"]:
+        if m["past"].lower() in ("once", "previously", "formerly", "lately", "in the past"):
+            return None
+        return _Result("DATE", "PAST_REF", "vague", "doc:published" if ctx.reference else "none")
+    if m["future"].lower() == "soon":
+        return None
+    return _Result("DATE", "FUTURE_REF", "vague", "doc:published" if ctx.reference else "none")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rules: durations and sets
+
+
+@_rule(
+    "past-duration",
+    rf"(?P<x>\b(?:the\s+)?(?P<dir>past|last|previous|next|coming|following|first|final)\s+"
+    rf"(?:(?P<n>{_NUM})\s+)?(?P<u>{_UNIT})(?P<plural>s)?)\b",
+)
+def _past_duration(m: re.Match[str], ctx: _Context) -> _Result | None:
+    amount = _number(m["n"]) if m["n"] else None
+    if amount is None and not m["plural"]:
+        if m["u"].lower() not in ("decade", "century"):
+            return None  # "the past year", "last week": a date, left to the this-unit rule
+        amount = 1
+    unit = m["u"]
+    value = _duration(amount, unit)
+    direction = m["dir"].lower()
+    reference = ctx.reference
+    if reference is None or amount is None or direction in ("first", "final", "following"):
+        return _Result("DURATION", value, "duration")
+    if direction in ("past", "last", "previous"):
+        start = _shift(reference, -amount, unit)
+        return _Result("DURATION", value, "duration", "doc:published", start, reference)
+    return _Result("DURATION", value, "duration", "doc:published", reference, _shift(reference, amount, unit))
+
+
+@_rule(
+    "duration",
+    rf"(?P<x>\b(?:the\s+)?"
+    rf"(?P<n>{_NUM})(?:\s+and\s+a\s+half)?\s+(?P<u>{_UNIT})s?)\b"
+    rf"(?!\s+(?:ago|earlier|before|later|after|afterwards|from\s+now|hence)\b)(?!-)",
+)
+def _duration_rule(m: re.Match[str], ctx: _Context) -> _Result | None:
+    if m["n"].lower() in ("some",) or (m["n"].lower() in ("a", "an") and not m["u"]):
+        return None
+    if m["n"].lower() in ("recent", "coming"):  # "in recent years": a vague past, not a length
+        value = "PAST_REF" if m["n"].lower() == "recent" else "FUTURE_REF"
+        return _Result("DATE", value, "vague", "doc:published" if ctx.reference else "none")
+    word = m["u"].lower()
+    text = m.group(0).lower()
+    if m["n"].lower() in ("a", "an") and word in ("second",):
+        return None
+    amount = _number(m["n"])
+    plural = text.rstrip().endswith("s")
+    if amount is not None and amount > 1 and not plural and not m["n"].isdigit():
+        return None
+    value = _duration(amount, word)
+    if "and a half" in text and amount is not None:
+        value = _duration(None, word)
+    return _Result("DURATION", value, "duration")
+
+
+@_rule(
+    "hyphen-duration",
+    rf"(?P<x>\b(?P<n>\d+|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))}|(?:{_TENS})-\w+)"
+    rf"-(?P<u>{_UNIT}))(?:-long)?\b(?!-)(?:\s+(?P<noun>[\w-]+(?:\s+of\s+[\w' -]{{1,40}})?))?",
+)
+def _hyphen_duration(m: re.Match[str], ctx: _Context) -> _Result | None:
+    amount = _number(m["n"])
+    if amount is None:
+        return None
+    value = _duration(amount, m["u"])
+    noun = m["noun"] or ""
+    for anchor in ctx.anchors:
+        pattern = anchor.pattern()
+        if pattern and re.match(rf"(?:{pattern})\b", noun, re.IGNORECASE):
+            end = anchor.start + timedelta(days=amount - 1) if _unit_code(m["u"]) == "D" else None
+            return _Result("DURATION", value, "duration", f"event:{anchor.id}", anchor.start, end)
+    return _Result("DURATION", value, "duration")
+
+
+@_rule(
+    "set",
+    rf"(?P<x>\b(?:every|each|per)\s+(?:(?P<n>{_NUM})\s+)?(?P<u>{_UNIT}|{_WEEKDAY})s?"
+    r"|(?P<adv>daily|weekly|monthly|yearly|nightly))\b",
+)
+def _set(m: re.Match[str], ctx: _Context) -> _Result | None:
+    if m["adv"]:
+        adverb = m["adv"].lower()
+        return _Result(
+            "SET", {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M"}.get(adverb, "P1Y"), "set"
+        )
+    unit = m["u"]
+    if unit.lower() in _WEEKDAYS:
+        return _Result("SET", f"XXXX-WXX-{_WEEKDAYS.index(unit.lower()) + 1}", "set")
+    amount = _number(m["n"]) if m["n"] else 1
+    return _Result("SET", _duration(amount, unit), "set")
+
+
+@_rule("season", r"(?P<x>\b(?:(?P<mod>this|last|next|early|late)\s+)?(?P<s>spring|summer|autumn|fall|winter))\b")
+def _season(m: re.Match[str], ctx: _Context) -> _Result | None:
+    season = _SEASONS[m["s"].lower()]
+    if m["s"].lower() == "fall" and not m["mod"]:
+        return None  # "a fall in prices"
+    reference = ctx.reference
+    if reference is None:
+        return _Result("DATE", f"XXXX-{season}", "season")
+    year = reference.year + {"last": -1, "next": 1}.get((m["mod"] or "").lower(), 0)
+    return _Result("DATE", f"{year:04d}-{season}", "season", "doc:published")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Anchor-event days, built per document because the anchors are
+
+
+def _event_day_rule(anchors: Sequence[AnchorEvent]) -> _Rule | None:
+    names = [f"(?P<a{index}>{anchor.pattern()})" for index, anchor in enumerate(anchors) if anchor.pattern()]
+    if not names:
+        return None
+    pattern = (
+        rf"(?P<x>\b(?:the\s+(?P<o>{_ORD})\s+(?P<u>day|week|month)|day\s+(?P<n>\d{{1,4}}))\s+"
+        rf"(?:of|in|into|since\s+the\s+start\s+of)\s+(?:the\s+)?(?:{'|'.join(names)}))\b"
+    )
+
+    def resolve(m: re.Match[str], ctx: _Context) -> _Result | None:
+        number = _ordinal(m["o"]) if m["o"] else int(m["n"])
+        index = next(int(key[1:]) for key, value in m.groupdict().items() if key.startswith("a") and value)
+        anchor = anchors[index]
+        if number is None or number < 1:
+            return None
+        unit = (m["u"] or "day").lower()
+        if unit == "day":
+            day = anchor.start + timedelta(days=number - 1)
+            return _Result("DATE", day.isoformat(), "day", f"event:{anchor.id}", day, day)
+        if unit == "week":
+            first = anchor.start + timedelta(weeks=number - 1)
+            iso = first.isocalendar()
+            return _Result(
+                "DATE", f"{iso.year:04d}-W{iso.week:02d}", "week", f"event:{anchor.id}", first, first + timedelta(6)
+            )
+        first = _add_months(anchor.start, number - 1)
+        return _Result("DATE", f"{first.year:04d}-{first.month:02d}", "month", f"event:{anchor.id}", first, None)
+
+    return _Rule("event-day", re.compile(pattern, re.IGNORECASE), resolve)
+
+
+def _event_in_its_rule(anchors: Sequence[AnchorEvent]) -> _Rule:
+    """ "The siege, now in its ninth day": the day of the anchor event named last before it in the text."""
+    pattern = rf"\b(?:in|into|entered|enters|entering)\s+its\s+(?P<x>(?P<o>{_ORD})\s+(?P<u>day|week))\b"
+    compiled = [(anchor, re.compile(rf"\b(?:{anchor.pattern()})\b", re.IGNORECASE)) for anchor in anchors]
+
+    def resolve(m: re.Match[str], ctx: _Context) -> _Result | None:
+        number = _ordinal(m["o"])
+        position = ctx.sentence_start + m.start()
+        best: tuple[int, AnchorEvent] | None = None
+        for anchor, name in compiled:
+            for found in name.finditer(ctx.text, 0, position):
+                if best is None or found.start() > best[0]:
+                    best = (found.start(), anchor)
+        if number is None or number < 1 or best is None:
+            return None
+        anchor = best[1]
+        if m["u"].lower() == "week":
+            first = anchor.start + timedelta(weeks=number - 1)
+            iso = first.isocalendar()
+            value = f"{iso.year:04d}-W{iso.week:02d}"
+            return _Result("DATE", value, "week", f"event:{anchor.id}", first, first + timedelta(days=6))
+        day = anchor.start + timedelta(days=number - 1)
+        return _Result("DATE", day.isoformat(), "day", f"event:{anchor.id}", day, day)
+
+    return _Rule("event-in-its-day", re.compile(pattern, re.IGNORECASE), resolve)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The scan
+
+
+def _candidates(sentence: str, offset: int, rules: Iterable[_Rule]) -> list[tuple[int, int, int, _Rule, re.Match[str]]]:
+    found: list[tuple[int, int, int, _Rule, re.Match[str]]] = []
+    for priority, rule in enumerate(rules):
+        for match in rule.pattern.finditer(sentence):
+            group = _span_group(match)
+            start, end = match.start(group), match.end(group)
+            if start < end:
+                found.append((offset + start, offset + end, priority, rule, match))
+    found.sort(key=lambda item: (-(item[1] - item[0]), item[2], item[0]))
+    chosen: list[tuple[int, int, int, _Rule, re.Match[str]]] = []
+    for item in found:
+        if all(item[1] <= other[0] or item[0] >= other[1] for other in chosen):
+            chosen.append(item)
+    chosen.sort(key=lambda item: item[0])
+    return chosen
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _reference_date(doc: Document) -> date | None:
+    if doc.published is None:
+        return None
+    try:
+        return date.fromisoformat(doc.published.value[:10])
+    except ValueError:
+        return None
+
+
+def find_times(
+    text: str,
+    sentences: Sequence[Span],
+    reference: date | None,
+    anchors: Sequence[AnchorEvent] = BUILTIN_ANCHORS,
+) -> list[TimeExpr]:
+    """Time expressions in ``text`` sentence by sentence, resolved against ``reference`` and ``anchors``."""
+    rules = list(_RULES)
+    event_rule = _event_day_rule(anchors)
+    if event_rule is not None:
+        rules[:0] = [event_rule, _event_in_its_rule([a for a in anchors if a.pattern()])]
+    results: list[TimeExpr] = []
+    previous: date | None = None
+    quarter: str | None = None
+    previous_index = -1
+    for index, sentence in enumerate(sentences):
+        body = text[sentence.start_char : sentence.end_char]
+        ctx = _Context(text, reference, body, sentence.start_char, anchors, previous)
+        for start, end, _, rule, match in _candidates(body, sentence.start_char, rules):
+            ctx.previous, ctx.quarter = previous, quarter
+            ctx.previous_here = previous if previous_index == index else None
+            try:
+                resolved = rule.resolve(match, ctx)
+            except (ValueError, OverflowError):  # arithmetic past year 1 or 9999: not a date we can place
+                resolved = None
+            if resolved is None:
+                continue
+            if resolved.start is None and _ISO_DAY.fullmatch(resolved.value):
+                day = date.fromisoformat(resolved.value)
+                resolved = replace(resolved, start=day, end=day)
+            results.append(
+                TimeExpr(
+                    start,
+                    end,
+                    resolved.type,
+                    resolved.value,
+                    resolved.precision,
+                    rule.name,
+                    resolved.anchor,
+                    resolved.start.isoformat() if resolved.start else None,
+                    resolved.end.isoformat() if resolved.end else None,
+                )
+            )
+            if resolved.type == "DATE" and resolved.precision == "day" and _ISO_DAY.fullmatch(resolved.value):
+                previous = date.fromisoformat(resolved.value)
+                previous_index = index
+            if re.fullmatch(r"\d{4}-Q\d", resolved.value):
+                quarter = resolved.value
+    return results
+
+
+def _anchor_from_dict(raw: Any) -> AnchorEvent | None:
+    if isinstance(raw, AnchorEvent):
+        return raw
+    try:
+        names = raw["names"]
+        names = (names,) if isinstance(names, str) else tuple(str(name) for name in names)
+        start = raw["start"] if isinstance(raw["start"], date) else date.fromisoformat(str(raw["start"]))
+        return AnchorEvent(str(raw["id"]), names, start)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+@register(
+    "extract.times.rules.v1",
+    requires=("spans.sentences",),
+    assigns=("spans.times",),
+    description="Time expressions (TIMEX3 type and value) resolved against the report's date and anchor events.",
+)
+def make_time_extractor(anchors: list[AnchorEvent] | list[dict[str, Any]] | None = None) -> ComponentFn:
+    """Build the extractor; ``anchors`` (AnchorEvent or dicts with id/names/start) are added to the built-ins."""
+    configured: list[AnchorEvent] = list(BUILTIN_ANCHORS)
+    for raw in anchors or []:
+        anchor = _anchor_from_dict(raw)
+        if anchor is None:
+            raise PipelineError(
+                f"bad anchor event {raw!r} in the config of extract.times.rules.v1",
+                hint="give each anchor an id, names (a list of phrases) and start (an ISO date like 2025-03-03)",
+            )
+        configured.append(anchor)
+
+    def run(doc: Document) -> Document:
+        doc_anchors = list(configured)
+        for raw in doc.meta.get("anchors") or []:
+            anchor = _anchor_from_dict(raw)
+            if anchor is None:
+                logger.warning("%s: ignoring a malformed anchor event %r", doc.locator, raw)
+                continue
+            doc_anchors.insert(0, anchor)  # the user's own anchors win over the built-ins
+        sentences = doc.spans.get("sentences", [])
+        found = find_times(doc.text, sentences, _reference_date(doc), doc_anchors)
+        doc.spans["times"] = [expr.to_span() for expr in found]
+        return doc
+
+    return run

@@ -1,0 +1,241 @@
+"""Tests for the time-expression extractor (invented sentences; no article text)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storytrace.errors import PipelineError
+from storytrace.extract.sentences import split_sentences
+from storytrace.extract.times import BUILTIN_ANCHORS, AnchorEvent, find_times, make_time_extractor
+from storytrace.model import DateVia, Document, PublishedDate, Span
+from storytrace.pipeline import Pipeline, get_component
+
+SIEGE = AnchorEvent("siege-of-ain-bashura", ("the siege", "siege of Ain Bashura"), date(2025, 3, 3))
+WEDNESDAY = date(2025, 3, 12)
+
+
+def times(text: str, reference: date | None = WEDNESDAY, *, anchors: list[AnchorEvent] | None = None) -> list[Any]:
+    return find_times(text, split_sentences(text), reference, [SIEGE] if anchors is None else anchors)
+
+
+def found(text: str, reference: date | None = WEDNESDAY) -> dict[str, str]:
+    """Each expression's text mapped to its value."""
+    return {text[t.start_char : t.end_char]: t.value for t in times(text, reference)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "value"),
+    [
+        ("The bridge was seized on March 3.", "March 3", "2025-03-03"),
+        ("The bridge was seized on 3 March 2025.", "3 March 2025", "2025-03-03"),
+        ("Fighting resumed on Mar. 3 near the river.", "Mar. 3", "2025-03-03"),
+        ("The brief is dated 12.03.2025 in the footer.", "12.03.2025", "2025-03-12"),
+        ("The order was signed on 2025-03-14 by the court.", "2025-03-14", "2025-03-14"),
+        ("The office opened on November 17.", "November 17", "2024-11-17"),  # year-less: the past
+        ("The ministers will meet on March 30.", "March 30", "2025-03-30"),  # future tense
+        ("The pact was signed in Jan. 2020 abroad.", "Jan. 2020", "2020-01"),
+        ("He left the country in 2019.", "2019", "2019"),
+        ("The unrest began in the 1990s.", "the 1990s", "199"),
+        ("The mayor resigned last month.", "last month", "2025-02"),
+        ("Exports fell last year.", "last year", "2024"),
+        ("The ministry said so yesterday.", "yesterday", "2025-03-11"),
+        ("The ministry said so today.", "today", "2025-03-12"),
+        ("Talks took place last Sunday.", "last Sunday", "2025-03-09"),
+        ("Talks took place on Sunday.", "Sunday", "2025-03-09"),
+        ("Talks resume next Monday.", "next Monday", "2025-03-17"),
+        ("The council met on Friday morning.", "Friday morning", "2025-03-07TMO"),
+        ("Officials met this week.", "this week", "2025-W11"),
+        ("Prices rose in the third quarter.", "the third quarter", "2024-Q3"),
+        ("Shells fell in the past 48 hours.", "the past 48 hours", "PT48H"),
+        ("The convoy waited for three weeks.", "three weeks", "P3W"),
+        ("The 21-day siege ended.", "21-day", "P21D"),
+        ("The blast came at 8 a.m. local time.", "8 a.m.", "2025-03-12T08:00"),
+        ("The group was founded two years ago.", "two years ago", "2023"),
+        ("Aid arrives every week.", "every week", "P1W"),
+    ],
+)
+def test_find_times_resolves_each_pattern(text: str, expression: str, value: str) -> None:
+    assert found(text).get(expression) == value
+
+
+def test_find_times_ranges_late_january_and_earlier_this_month() -> None:
+    text = "The deal collapsed in late January. A second arrest came earlier this month."
+    late, earlier = times(text, date(2024, 3, 27))
+    assert (late.value, late.precision, late.start, late.end) == ("2024-01", "range", "2024-01-21", "2024-01-31")
+    assert (earlier.value, earlier.start, earlier.end) == ("2024-03", "2024-03-01", "2024-03-26")
+
+
+def test_find_times_past_hours_is_a_duration_with_bounds() -> None:
+    (expr,) = times("Mortar rounds fell in the past 48 hours.", date(2025, 3, 5))
+    assert (expr.type, expr.value, expr.start, expr.end) == ("DURATION", "PT48H", "2025-03-03", "2025-03-05")
+    assert expr.anchor == "doc:published"
+
+
+def test_find_times_anchor_event_day() -> None:
+    (expr,) = times("Food ran out on the tenth day of the siege.")
+    assert (expr.type, expr.value, expr.precision) == ("DATE", "2025-03-12", "day")
+    assert expr.anchor == "event:siege-of-ain-bashura"
+    assert expr.rule == "event-day"
+
+
+def test_find_times_builtin_gaza_war_anchor() -> None:
+    text = "On the 39th day of the Gaza war, the office closed."
+    (expr,) = times(text, date(2024, 1, 20), anchors=list(BUILTIN_ANCHORS))
+    assert text[expr.start_char : expr.end_char] == "the 39th day of the Gaza war"
+    assert (expr.value, expr.anchor) == ("2023-11-14", "event:gaza-war-2023")
+
+
+def test_find_times_in_its_nth_day_uses_the_event_named_before() -> None:
+    text = "The siege of Ain Bashura, now in its ninth day, has cut the water. It entered its second week on Monday."
+    ninth, week = (t for t in times(text) if t.rule == "event-in-its-day")
+    assert (ninth.value, ninth.anchor) == ("2025-03-11", "event:siege-of-ain-bashura")
+    assert (week.value, week.start) == ("2025-W11", "2025-03-10")
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "expression", "value"),
+    [
+        ("Shops closed on Christmas Day.", date(2025, 1, 5), "Christmas Day", "2024-12-25"),
+        ("Families met at Thanksgiving.", date(1999, 12, 1), "Thanksgiving", "1999-11-25"),
+        ("The vote opened at 9 a.m. Tuesday.", WEDNESDAY, "9 a.m. Tuesday", "2025-03-11T09:00"),
+        ("On March 5, the shelling began at 4 p.m.", WEDNESDAY, "4 p.m.", "2025-03-05T16:00"),
+    ],
+)
+def test_find_times_holidays_and_clock_times(text: str, reference: date, expression: str, value: str) -> None:
+    assert found(text, reference).get(expression) == value
+
+
+def test_find_times_siege_is_not_built_in() -> None:
+    assert times("Food ran out on the tenth day of the siege.", anchors=list(BUILTIN_ANCHORS)) == []
+
+
+def test_find_times_duration_of_an_anchored_event_gets_its_dates() -> None:
+    (expr,) = times("The 19-day siege ended on Friday.", date(2025, 3, 21))[:1]
+    assert (expr.value, expr.start, expr.end, expr.anchor) == (
+        "P19D",
+        "2025-03-03",
+        "2025-03-21",
+        "event:siege-of-ain-bashura",
+    )
+
+
+def test_find_times_relative_to_the_previous_date() -> None:
+    text = "The convoy was ambushed on 5 March. Four days later, talks began."
+    first, later = times(text)
+    assert first.value == "2025-03-05"
+    assert (later.value, later.anchor) == ("2025-03-09", "previous:2025-03-05")
+
+
+def test_find_times_relative_weekday_depends_on_reference() -> None:
+    text = "The talks took place last Sunday."
+    assert times(text, date(2025, 3, 11))[0].value == "2025-03-09"  # Tuesday
+    assert times(text, date(2025, 3, 15))[0].value == "2025-03-09"  # Saturday
+    assert times(text, date(2025, 3, 16))[0].value == "2025-03-09"  # a Sunday: the one before
+
+
+def test_find_times_without_reference_leaves_the_year_unknown() -> None:
+    text = "The bridge fell on March 3. On Sunday the talks began. Prices rose last year."
+    values = [t.value for t in times(text, None)]
+    assert values[:2] == ["XXXX-03-03", "XXXX-WXX-7"]
+    assert all(not v[:4].isdigit() for v in values)
+    assert {t.anchor for t in times(text, None)} == {"none"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The group may also be getting involved.",
+        "May God protect the children.",
+        "The march on the capital set off at dawn.",
+        "March organisers counted the crowd.",
+        "The Sun reported the story first.",
+        "Brief No. 7/2025 lists the crossings.",
+        "Trucks used Route 9 to reach the town.",
+        "About 2,000 people joined the protest.",
+        "Channel 14 aired the footage.",
+        "The claim is disputed.[1] Others agree [2].",
+        "The wire item MW-2025-0412 was withdrawn.",
+        "A user named Harbali_1977 posted the video.",
+        "A 33-kilovolt line was cut.",
+        "The 6-year-old boy was rescued.",
+    ],
+)
+def test_find_times_ignores_false_positives(text: str) -> None:
+    assert found(text) == {}
+
+
+def test_find_times_march_as_noun_beside_a_real_date() -> None:
+    assert found("March organisers said on Thursday that the walk would go on.") == {"Thursday": "2025-03-06"}
+
+
+def _doc(text: str, published: str | None = "2025-03-12", **meta: Any) -> Document:
+    pub = PublishedDate(published, DateVia.USER) if published else None
+    return Document(id="doc_t", text=text, locator="t.txt", published=pub, meta=dict(meta))
+
+
+def test_extractor_component_in_pipeline_writes_spans() -> None:
+    pipeline = Pipeline.from_names(
+        ["extract.sentences.rules.v1", "extract.times.rules.v1"],
+        {"extract.times.rules.v1": {"anchors": [{"id": "siege", "names": ["the siege"], "start": "2025-03-03"}]}},
+    )
+    doc = pipeline(_doc("Water ran out on the fifth day of the siege. Talks failed yesterday."))
+    spans = doc.spans["times"]
+    assert [doc.span_text(s) for s in spans] == ["the fifth day of the siege", "yesterday"]
+    attrs = dict(spans[0].attrs)
+    assert spans[0].label == "DATE"
+    assert attrs["value"] == "2025-03-07"
+    assert attrs["anchor"] == "event:siege"
+    assert {"value", "precision", "rule", "anchor", "start", "end"} <= attrs.keys()
+
+
+def test_extractor_reads_anchors_from_doc_meta() -> None:
+    run = make_time_extractor()
+    doc = _doc(
+        "Clashes flared on the third day of the siege of Ain Bashura.",
+        anchors=[{"id": "siege-of-ain-bashura", "names": ["siege of Ain Bashura"], "start": "2025-03-03"}, "bad"],
+    )
+    doc.spans["sentences"] = split_sentences(doc.text)
+    (span,) = run(doc).spans["times"]
+    assert dict(span.attrs)["value"] == "2025-03-05"
+
+
+def test_extractor_bad_config_anchor_message() -> None:
+    with pytest.raises(PipelineError, match="bad anchor event"):
+        make_time_extractor(anchors=[{"id": "x"}])
+
+
+def test_extractor_is_registered_with_requirements() -> None:
+    info = get_component("extract.times.rules.v1")
+    assert info.requires == ("spans.sentences",)
+    assert info.assigns == ("spans.times",)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [*"aM ,.-/:'\n09", "March ", "May ", "Sunday", " 2025", " ago", "3 ", "the ", "day of the siege"]
+        ),
+        max_size=40,
+    ).map("".join),
+    st.sampled_from([None, date(2025, 3, 12), date(2024, 2, 29)]),
+)
+def test_find_times_spans_in_bounds_and_inside_sentences(text: str, reference: date | None) -> None:
+    sentences = split_sentences(text)
+    for expr in find_times(text, sentences, reference, [SIEGE]):
+        assert 0 <= expr.start_char < expr.end_char <= len(text)
+        assert any(s.start_char <= expr.start_char and expr.end_char <= s.end_char for s in sentences)
+        assert expr.type in ("DATE", "TIME", "DURATION", "SET")
+        assert isinstance(expr.to_span(), Span)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300))
+def test_find_times_never_crashes_on_arbitrary_text(text: str) -> None:
+    find_times(text, split_sentences(text), date(2025, 3, 12), [SIEGE])
+    find_times(text, split_sentences(text), None, [])
