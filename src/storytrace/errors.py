@@ -15,6 +15,7 @@
     ├── FetchError              ST2xx  the network path: DNS, refused, timeout, HTTP status, redirects, size
     ├── StoreError              ST3xx  the SQLite store cannot be opened, is newer than this version, is locked
     ├── PipelineError           ST4xx  a component or pipeline is misconfigured
+    │   └── PackError           ST410  a domain pack is invalid (storytrace.packs)
     └── NotFound                ST501  an ID or name that is not in the store
 
 Each error carries a stable ``code`` (documented in docs/errors.md), the ``locator`` of the input it concerns
