@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from storytrace.clean import clean_item, dedup
 from storytrace.errors import FetchError, InputError, StorytraceError, UnsupportedInput
@@ -102,11 +102,12 @@ def extract_inputs(
     pipeline_names: Sequence[str],
     options: IngestOptions | None = None,
     *,
+    config: dict[str, dict[str, Any]] | None = None,
     stdin: IO[bytes] | None = None,
 ) -> Iterator[Document | Failure]:
     """Read, clean and annotate inputs without a store: each yields a Document, or a Failure for a bad input."""
     options = options or IngestOptions()
-    pipeline = Pipeline.from_names(pipeline_names)
+    pipeline = Pipeline.from_names(pipeline_names, config)
     with Fetcher(options.fetch) as fetcher:
         for raw in _iter_raw(list(inputs), options, fetcher, None, stdin):
             if isinstance(raw, StorytraceError):
@@ -124,13 +125,14 @@ def process_documents(
     pipeline_names: Sequence[str],
     flt: DocumentFilter,
     *,
+    config: dict[str, dict[str, Any]] | None = None,
     on_document: Callable[[Document], None] | None = None,
 ) -> int:
     """Run a pipeline over stored documents and replace the layers it makes; returns how many were processed.
 
     The cleaned text never changes, so new spans point into the same text as the old ones did.
     """
-    pipeline = Pipeline.from_names(pipeline_names)
+    pipeline = Pipeline.from_names(pipeline_names, config)
     layers = sorted(
         {
             a.removeprefix("spans.")

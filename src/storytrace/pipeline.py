@@ -46,7 +46,12 @@ DEFAULT_INGEST_PIPELINE = ("clean.language.py3langid.v1",)
 # Named pipelines for `storytrace extract` and `storytrace process` (``--pipeline NAME``).
 PIPELINES: dict[str, tuple[str, ...]] = {
     "ingest": DEFAULT_INGEST_PIPELINE,
-    "default": ("clean.language.py3langid.v1", "extract.sentences.rules.v1", "extract.times.rules.v1"),
+    "default": (
+        "clean.language.py3langid.v1",
+        "extract.sentences.rules.v1",
+        "extract.times.rules.v1",
+        "extract.entities.gazetteer.v1",
+    ),
 }
 
 

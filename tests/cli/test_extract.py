@@ -54,3 +54,19 @@ def test_process_adds_layers_to_stored_documents_and_show_lists_them(pile: Path,
     assert len(json.loads(out)["layers"]["sentences"]["spans"]) == len(spans)
     code, out, _ = run("show", row["id"], "--db", db, "--layer", "sentences", "--no-text")
     assert "sentences (extract.sentences.rules.v1):" in out
+
+
+def test_extract_with_a_user_pack_resolves_event_days_and_actors() -> None:
+    pack = str(Path(__file__).resolve().parents[2] / "examples" / "packs" / "ain-bashura")
+    record = {
+        "text": "The siege, now in its ninth day, was discussed by Kataib Saif al-Hudhud envoys in Qasr Numayr.",
+        "published": "2025-03-11",
+    }
+    code, out, _ = run("extract", "-", "--pack", pack, input=json.dumps(record).encode())
+    assert code == 0
+    doc = json.loads(out)
+    [day] = [s for s in doc["layers"]["times"]["spans"] if s["text"] == "ninth day"]
+    assert day["attrs"]["value"] == "2025-03-11"
+    assert day["attrs"]["anchor"] == "event:ain-bashura:event/siege-of-ain-bashura"
+    ids = {s["attrs"]["entity_id"] for s in doc["layers"]["mentions"]["spans"]}
+    assert {"ain-bashura:org/kataib-sayf-al-hudhud", "ain-bashura:gpe/qasr-numayr"} <= ids

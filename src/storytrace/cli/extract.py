@@ -24,6 +24,16 @@ def _pipeline_names(value: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in value.split(",") if name.strip())
 
 
+def _pack_config(packs: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """Extra domain packs (folders or names) for the components that read packs, after the built-in mideast."""
+    if not packs:
+        return {}
+    chosen = {"packs": [*packs, "mideast"]}  # the user's packs first: they win ties
+    return {"extract.entities.gazetteer.v1": chosen, "extract.times.rules.v1": chosen}
+
+
+_PACK_HELP = "A domain pack folder (or name) to use besides the built-in mideast pack; repeatable."
+
 _PIPELINE_HELP = (
     "A named pipeline (" + ", ".join(sorted(PIPELINES)) + ") or component names separated by commas; "
     "see `storytrace components`."
@@ -66,8 +76,11 @@ def annotated_record(doc: Document) -> dict[str, Any]:
 @click.argument("inputs", nargs=-1)
 @click.option("--pipeline", "pipeline", default="default", show_default=True, help=_PIPELINE_HELP)
 @click.option("--published", help="Publication date for inputs that carry none (YYYY-MM-DD).")
+@click.option("--pack", "packs", multiple=True, help=_PACK_HELP)
 @click.pass_context
-def extract_command(ctx: click.Context, inputs: tuple[str, ...], pipeline: str, published: str | None) -> None:
+def extract_command(
+    ctx: click.Context, inputs: tuple[str, ...], pipeline: str, published: str | None, packs: tuple[str, ...]
+) -> None:
     """Annotate INPUTS (files, URLs, feeds; default - for stdin: text, HTML or JSONL) without storing them.
 
     Writes one JSON object per document on stdout: its metadata, text and every annotation layer, each span
@@ -80,7 +93,9 @@ def extract_command(ctx: click.Context, inputs: tuple[str, ...], pipeline: str, 
     """
     failed = 0
     options = IngestOptions(published=published)
-    for item in extract_inputs(inputs or ("-",), _pipeline_names(pipeline), options, stdin=sys.stdin.buffer):
+    names = _pipeline_names(pipeline)
+    items = extract_inputs(inputs or ("-",), names, options, config=_pack_config(packs), stdin=sys.stdin.buffer)
+    for item in items:
         if isinstance(item, Failure):
             failed += 1
             click.echo(f"skipped {item.line()}", err=True)
@@ -96,7 +111,10 @@ def extract_command(ctx: click.Context, inputs: tuple[str, ...], pipeline: str, 
 @click.option("--outlet", help="Only documents whose outlet or domain contains this.")
 @click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
-def process_command(db_path: str, pipeline: str, outlet: str | None, since: str | None, until: str | None) -> None:
+@click.option("--pack", "packs", multiple=True, help=_PACK_HELP)
+def process_command(
+    db_path: str, pipeline: str, outlet: str | None, since: str | None, until: str | None, packs: tuple[str, ...]
+) -> None:
     """Run a pipeline again over stored documents, replacing the annotation layers it makes.
 
     The cleaned texts do not change, so the new spans point into the same texts; other layers are kept.
@@ -104,5 +122,5 @@ def process_command(db_path: str, pipeline: str, outlet: str | None, since: str 
     names = _pipeline_names(pipeline)
     flt = DocumentFilter(outlet=outlet, since=since, until=until, limit=None)
     with Store(db_path, create=False) as store:
-        count = process_documents(store, names, flt)
+        count = process_documents(store, names, flt, config=_pack_config(packs))
     click.echo(f"{count} documents processed with {', '.join(names) or 'nothing'}.")

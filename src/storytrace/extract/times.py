@@ -37,6 +37,7 @@ from typing import Any
 from storytrace.clean.dates import month_number, parse_date_string
 from storytrace.errors import PipelineError
 from storytrace.model import Document, Span
+from storytrace.packs import load_pack
 from storytrace.pipeline import ComponentFn, register
 
 __all__ = ["BUILTIN_ANCHORS", "AnchorEvent", "TimeExpr", "find_times", "make_time_extractor"]
@@ -1133,15 +1134,30 @@ def _anchor_from_dict(raw: Any) -> AnchorEvent | None:
         return None
 
 
+def pack_anchors(packs: Sequence[str]) -> list[AnchorEvent]:
+    """The anchor events of domain packs that start on a known day (a year or a month cannot count days)."""
+    found: list[AnchorEvent] = []
+    for name in packs:
+        for anchor in load_pack(name).anchors:
+            if len(anchor.start) == 10 and anchor.names:
+                found.append(
+                    AnchorEvent(id=anchor.id, names=tuple(anchor.names), start=date.fromisoformat(anchor.start))
+                )
+    return found
+
+
 @register(
     "extract.times.rules.v1",
     requires=("spans.sentences",),
     assigns=("spans.times",),
     description="Time expressions (TIMEX3 type and value) resolved against the report's date and anchor events.",
 )
-def make_time_extractor(anchors: list[AnchorEvent] | list[dict[str, Any]] | None = None) -> ComponentFn:
-    """Build the extractor; ``anchors`` (AnchorEvent or dicts with id/names/start) are added to the built-ins."""
-    configured: list[AnchorEvent] = list(BUILTIN_ANCHORS)
+def make_time_extractor(
+    anchors: list[AnchorEvent] | list[dict[str, Any]] | None = None, packs: Sequence[str] = ("mideast",)
+) -> ComponentFn:
+    """Build the extractor; ``anchors`` (AnchorEvent or dicts with id/names/start) and the anchor events of
+    ``packs`` (built-in names or folder paths) are added to the built-ins, the configured ones first."""
+    configured: list[AnchorEvent] = [*pack_anchors(packs), *BUILTIN_ANCHORS]
     for raw in anchors or []:
         anchor = _anchor_from_dict(raw)
         if anchor is None:
@@ -1149,7 +1165,7 @@ def make_time_extractor(anchors: list[AnchorEvent] | list[dict[str, Any]] | None
                 f"bad anchor event {raw!r} in the config of extract.times.rules.v1",
                 hint="give each anchor an id, names (a list of phrases) and start (an ISO date like 2025-03-03)",
             )
-        configured.append(anchor)
+        configured.insert(0, anchor)
 
     def run(doc: Document) -> Document:
         doc_anchors = list(configured)
