@@ -51,6 +51,7 @@ PIPELINES: dict[str, tuple[str, ...]] = {
         "extract.sentences.rules.v1",
         "extract.times.rules.v1",
         "extract.entities.gazetteer.v1",
+        "extract.attributions.rules.v1",
     ),
 }
 
