@@ -1,0 +1,185 @@
+"""Named entities: the shipped CRF (``extract.entities.crf.v1``, model ``ner-crf-conll03``) on CoNLL-2003 and UNER.
+
+Reads the data from ``../shared/data`` (research-only CoNLL-2003, CC BY-SA UNER English-EWT; never copied into
+the repo) and tags each split's sentences on its own tokens, as given (no re-tokenisation), with the same
+features and tagger the component uses. Scores follow conlleval: a chunk counts when both boundaries and the
+type match; micro-averaged precision, recall and F1 over all chunks (``storytrace.extract.ner.score_chunks``).
+UNER annotates PER, ORG and LOC only, so MISC predictions are mapped to O there.
+
+    python benchmarks/eval_ner.py --data conll03-dev     # valid.txt (eng.testa): the split c1/c2 were chosen on
+    python benchmarks/eval_ner.py --data conll03-test    # test.txt (eng.testb): TEST, never tuned on
+    python benchmarks/eval_ner.py --data uner-test       # UNER EN-EWT test: out-of-domain web text
+    python benchmarks/eval_ner.py --data uner-dev --json
+    python benchmarks/eval_ner.py --speed                # articles/s: CoNLL test text cut into 1,000-word articles
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from storytrace.extract.ner import DEFAULT_MODEL_PATH, MODEL_NAME, load_tagger, score_chunks, sentence_features
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SPLITS = {
+    "conll03-dev": DATA / "conll2003" / "valid.txt",
+    "conll03-test": DATA / "conll2003" / "test.txt",
+    "uner-dev": DATA / "uner-en-ewt" / "en_ewt-ud-dev.iob2",
+    "uner-test": DATA / "uner-en-ewt" / "en_ewt-ud-test.iob2",
+}
+# Published test F1 to read our numbers against (from each data set's SOURCE.md).
+ANCHORS = {
+    "conll03-test": [
+        ("Florian et al. 2003 (best CoNLL-2003 system)", 88.76),
+        ("BiLSTM-CRF, Lample et al. 2016", 90.94),
+        ("LUKE, Yamada et al. 2020", 94.3),
+    ],
+    "uner-test": [("XLM-R large fine-tuned on EN-EWT train, Mayhew et al. 2024", 86.0)],
+}
+
+Sentence = tuple[list[str], list[str]]
+
+
+def read_split(path: Path) -> list[Sentence]:
+    """(words, tags) per sentence: CoNLL-2003 (space separated, tag last) or UNER iob2 (tab separated)."""
+    uner = path.suffix == ".iob2"
+    sentences: list[Sentence] = []
+    words: list[str] = []
+    tags: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") and uner:
+            continue
+        parts = line.split("\t") if uner else line.split()
+        if not line.strip() or parts[0] == "-DOCSTART-":
+            if words:
+                sentences.append((words, tags))
+                words, tags = [], []
+            continue
+        words.append(parts[1] if uner else parts[0])
+        tags.append(parts[2] if uner else parts[-1])
+    if words:
+        sentences.append((words, tags))
+    return sentences
+
+
+def evaluate(split: str, model: Path) -> dict[str, object]:
+    sentences = read_split(SPLITS[split])
+    tagger = load_tagger(model)
+    started = time.perf_counter()
+    predicted = [list(tagger.tag(sentence_features(words))) for words, _ in sentences]
+    seconds = time.perf_counter() - started
+    if split.startswith("uner"):  # UNER has no MISC: a MISC prediction is an O there
+        predicted = [["O" if tag.endswith("-MISC") else tag for tag in tags] for tags in predicted]
+    scores = score_chunks([tags for _, tags in sentences], predicted)
+    return {
+        "split": split,
+        "file": str(SPLITS[split]),
+        "model": MODEL_NAME,
+        "sentences": len(sentences),
+        "tokens": sum(len(w) for w, _ in sentences),
+        "tag_seconds": round(seconds, 2),
+        "scores": {
+            kind: {
+                "precision": round(s.precision, 2),
+                "recall": round(s.recall, 2),
+                "f1": round(s.f1, 2),
+                "gold": s.gold,
+                "predicted": s.predicted,
+                "correct": s.correct,
+            }
+            for kind, s in scores.items()
+        },
+        "anchors": [{"system": name, "f1": f1} for name, f1 in ANCHORS.get(split, [])],
+        "misc_mapped_to_o": split.startswith("uner"),
+    }
+
+
+def print_table(result: dict[str, object]) -> None:
+    scores = result["scores"]
+    assert isinstance(scores, dict)
+    print(f"{result['split']}: {result['sentences']} sentences, {result['tokens']} tokens, model {result['model']}")
+    if result["misc_mapped_to_o"]:
+        print("(UNER has PER/ORG/LOC only: MISC predictions are mapped to O)")
+    print()
+    print("| type | gold | predicted | correct | P | R | F1 |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for kind, s in scores.items():
+        name = f"**{kind}**" if kind == "overall" else kind
+        print(
+            f"| {name} | {s['gold']} | {s['predicted']} | {s['correct']} | "
+            f"{s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} |"
+        )
+    anchors = result["anchors"]
+    assert isinstance(anchors, list)
+    for anchor in anchors:
+        print(f"| anchor: {anchor['system']} | | | | | | {anchor['f1']:.2f} |")
+    print(f"\ntagging took {result['tag_seconds']} s (features + Viterbi, one core)", file=sys.stderr)
+
+
+def speed(model: Path, words: int = 1000) -> dict[str, object]:
+    """Sentences + CRF over the CoNLL-2003 test text cut into ~1,000-word articles (tokens joined by spaces).
+
+    The first pass starts with an empty word-feature cache (a fresh process); the second shows the warm cache.
+    """
+    from storytrace.extract.ner import _word_features
+    from storytrace.model import Document
+    from storytrace.pipeline import Pipeline
+
+    texts: list[str] = []
+    lines: list[str] = []
+    count = 0
+    for sentence_words, _ in read_split(SPLITS["conll03-test"]):
+        lines.append(" ".join(sentence_words))
+        count += len(sentence_words)
+        if count >= words:
+            texts.append("\n\n".join(lines))
+            lines, count = [], 0
+    pipeline = Pipeline.from_names(
+        ["extract.sentences.rules.v1", "extract.entities.crf.v1"],
+        {"extract.entities.crf.v1": {"model_path": str(model)}},
+    )
+    pipeline(Document(id="warm", text="Model loading.", locator="speed"))
+    _word_features.cache_clear()
+    passes = []
+    for _ in range(2):
+        started = time.perf_counter()
+        for i, text in enumerate(texts):
+            pipeline(Document(id=f"a{i}", text=text, locator="speed"))
+        passes.append(time.perf_counter() - started)
+    return {
+        "articles": len(texts),
+        "words_per_article": round(sum(len(t.split()) for t in texts) / len(texts)),
+        "cold_articles_per_second": round(len(texts) / passes[0], 1),
+        "cold_ms_per_article": round(1000 * passes[0] / len(texts), 2),
+        "warm_articles_per_second": round(len(texts) / passes[1], 1),
+        "warm_ms_per_article": round(1000 * passes[1] / len(texts), 2),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", choices=sorted(SPLITS))
+    parser.add_argument(
+        "--speed", action="store_true", help="time sentences + CRF on 1,000-word articles of CoNLL test text"
+    )
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    args = parser.parse_args()
+    if args.speed:
+        print(json.dumps(speed(args.model)))
+        return 0
+    if args.data is None:
+        parser.error("give --data or --speed")
+    result = evaluate(args.data, args.model)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print_table(result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
