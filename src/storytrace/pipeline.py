@@ -43,16 +43,19 @@ _BUILTIN_PACKAGES = ("storytrace.extract",)
 
 DEFAULT_INGEST_PIPELINE = ("clean.language.py3langid.v1",)
 
-# Named pipelines for `storytrace extract` and `storytrace process` (``--pipeline NAME``).
+# Named pipelines for `storytrace extract` and `storytrace process` (``--pipeline NAME``): "default" is the most
+# accurate we ship, "fast" leaves out the statistical NER model. Speeds and scores: docs/benchmarks.md.
+_FAST = (
+    "clean.language.py3langid.v1",
+    "extract.sentences.rules.v1",
+    "extract.times.rules.v1",
+    "extract.entities.gazetteer.v1",
+    "extract.attributions.rules.v1",
+)
 PIPELINES: dict[str, tuple[str, ...]] = {
     "ingest": DEFAULT_INGEST_PIPELINE,
-    "default": (
-        "clean.language.py3langid.v1",
-        "extract.sentences.rules.v1",
-        "extract.times.rules.v1",
-        "extract.entities.gazetteer.v1",
-        "extract.attributions.rules.v1",
-    ),
+    "fast": _FAST,
+    "default": (*_FAST[:4], "extract.entities.crf.v1", _FAST[4]),
 }
 
 

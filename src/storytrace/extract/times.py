@@ -1042,8 +1042,29 @@ def _event_in_its_rule(anchors: Sequence[AnchorEvent]) -> _Rule:
 # The scan
 
 
+# Every rule needs a digit or one of these words; a sentence with none is skipped without running ~30 patterns
+# (most sentences of a report). Anchor-event rules are exempt: their names come from packs.
+_TRIGGER = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august"
+    r"|september|october|november|december|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday|today|tonight|yesterday|tomorrow|now|recent|recently|currently|current|ago"
+    r"|last|next|this|past|previous|coming|earlier|later|early|late|mid|week|weeks|weekend|weekends|month|months"
+    r"|year|years|day|days|daily|hour|hours|minute|minutes|decade|decades|century|quarter|quarters|season"
+    r"|spring|summer|autumn|fall|winter|morning|mornings|afternoon|evening|night|nights|noon|midnight|dawn|dusk"
+    r"|overnight|weekly|monthly|annual|annually|yearly|hourly|nightly|christmas|easter|ramadan|eid|new|future"
+    r"|once|twice|every|each|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
+    r"|fifty|hundred|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|several|few|many|some"
+    r"|half|fortnight|dozen|time|times|period|era|then|present|former|formerly|soon|shortly|meantime|meanwhile"
+    r"|since|until|till|during|lately|nowadays|anniversary|holiday|holidays|fiscal|calendar|term|seconds|moment"
+    r"|moments|instant|final|millennium|millennia|age|ages|thanksgiving|halloween|independence)\b",
+    re.IGNORECASE,
+)
+
+
 def _candidates(sentence: str, offset: int, rules: Iterable[_Rule]) -> list[tuple[int, int, int, _Rule, re.Match[str]]]:
     found: list[tuple[int, int, int, _Rule, re.Match[str]]] = []
+    if not _TRIGGER.search(sentence):
+        rules = [rule for rule in rules if rule.name.startswith("event")]
     for priority, rule in enumerate(rules):
         for match in rule.pattern.finditer(sentence):
             group = _span_group(match)
