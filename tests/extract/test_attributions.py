@@ -335,3 +335,8 @@ def test_attributions_connective_before_according_to_and_markdown_emphasis() -> 
     a = only("However, according to the daily *Harbal Herald*, a lawmaker said that contacts took place.")
     assert a["chain"] == [("the daily Harbal Herald", "outlet"), ("a lawmaker", "anonymous")]
     assert a["content"] == "that contacts took place"
+
+
+def test_attribution_a_name_with_a_lowercase_particle_is_named() -> None:
+    [found] = attributions("Government spokesman Hisham al-Qandusi said the state does not negotiate.")
+    assert (found["source"], found["source_kind"]) == ("Government spokesman Hisham al-Qandusi", "named")

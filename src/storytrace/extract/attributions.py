@@ -221,8 +221,16 @@ def _is_abbrev_stop(toks: list[_Tok], i: int) -> bool:
     return toks[i - 1].low in ABBREVIATIONS or len(toks[i - 1].text) == 1
 
 
+# A name particle before a capital: "al-Qandusi", "el-Sisi", "bin Salman" is still a name.
+_NAME_PARTICLE = re.compile(r"(?:al|el|ad|ag|an|ar|as|ash|at|az|ibn|bin|bint|abu|ben|de|di|da|van|von|le|la)[-'’]\w")
+
+
 def _is_capitalised(tok: _Tok) -> bool:
-    return tok.text[:1].isupper()
+    text = tok.text
+    if text[:1].isupper():
+        return True
+    particle = _NAME_PARTICLE.match(text)
+    return particle is not None and text[particle.end() - 1].isupper()
 
 
 def _short_quoted_name(toks: list[_Tok], i: int, step: int) -> int | None:
