@@ -4,7 +4,8 @@ Rules, not a model: a paragraph break always ends a sentence; a line break ends 
 headline, a byline or a dateline (short, no closing punctuation) or closes with sentence punctuation, and is
 otherwise a hard wrap; inside a paragraph a sentence ends at ``.``, ``!`` or ``?`` (with any closing quotes
 or brackets) followed by space and a capital, digit or opening quote, unless the word before is an
-abbreviation, an initial or a number. Tokens keep names whole: "Al-Halbousi", "Kata'ib", "Shia’", "U.S.".
+abbreviation, an initial or a number. Tokens keep names whole: "Al-Halbousi", "Kata'ib", "U.S."; a word-final
+apostrophe ("Shia’") is split off, since it is as often a closing quote as part of a transliteration.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ _TOKEN = re.compile(
     r"""
     (?:[A-Za-z]\.){2,}                      # U.S. U.N. e.g.
     | \d+(?:[.,:/]\d+)*(?:st|nd|rd|th|s)?   # 1,400  3.5  09:40  12.03.2025  39th  1990s
-    | \w+(?:[-'’]\w+)*                      # Al-Halbousi  Kata'ib  Shia’  Iran-backed
+    | \w+(?:[-'’]\w+)*                      # Al-Halbousi  Kata'ib  Iran-backed
     | \S                                    # any other single character: punctuation, symbols
     """,
     re.VERBOSE,
