@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace.errors import PipelineError
+from storytrace.extract import times as times_module
 from storytrace.extract.sentences import split_sentences
 from storytrace.extract.times import BUILTIN_ANCHORS, AnchorEvent, find_times, make_time_extractor
 from storytrace.model import DateVia, Document, PublishedDate, Span
@@ -239,3 +241,56 @@ def test_find_times_spans_in_bounds_and_inside_sentences(text: str, reference: d
 def test_find_times_never_crashes_on_arbitrary_text(text: str) -> None:
     find_times(text, split_sentences(text), date(2025, 3, 12), [SIEGE])
     find_times(text, split_sentences(text), None, [])
+
+
+# The per-rule prefilters (needs) and the word-set trigger only skip work: with them or without, the same
+# candidates come out.
+
+_SOUNDNESS = [
+    "On March 3, 2025 at 9 a.m. EST the talks resumed, three days after the 2024-12-01 accord.",
+    "The 1990s, the '80s and early 2010s: every two weeks, twice a year, daily.",
+    "They met at midday over the weekend; the following morning was quiet.",
+    "Fiscal 2024 results for the third quarter beat the year-ago period, the year before.",
+    "the ſecond day of the ſiege, now in its ninth day, 14:30 on Monday morning",  # long s folds to "s"
+    "a 48-hour truce, a three\u212aday lull, the past 48 hours",  # Kelvin sign folds to "k"
+    "\u201cNext Tuesday,\u201d she said \u2014 Christmas Eve, New Year\u2019s Day, the Gaza war\u2019s 39th day.",
+    "FOR THE YEAR, LAST WEEK, YESTERDAY EVENING, 10 PM, 5 DAYS AGO.",
+    "Nothing here at all, just words.",
+]
+
+
+def _without_needs(rules: list[Any]) -> list[Any]:
+    return [replace(rule, needs=()) for rule in rules]
+
+
+def _plain(found: list[Any]) -> list[tuple[int, int, int, str, str]]:
+    return [(start, end, priority, rule.name, match.group(0)) for start, end, priority, rule, match in found]
+
+
+@pytest.mark.parametrize("sentence", _SOUNDNESS)
+def test_prefilters_change_no_candidate(sentence: str) -> None:
+    lowered = None if times_module._FOLDS_TO_ASCII.search(sentence) else sentence.lower()
+    assert times_module._triggered(sentence, lowered) == bool(times_module._TRIGGER.search(sentence))
+    rules = [*times_module._event_rules((SIEGE, *BUILTIN_ANCHORS)), *times_module._RULES]
+    assert _plain(times_module._candidates(sentence, 0, rules)) == _plain(
+        times_module._candidates(sentence, 0, _without_needs(rules))
+    )
+
+
+_TOKENS = st.sampled_from(
+    "the a on in at of for last next this past 3 14 2025 1990s '80s March Mar. May monday Monday day days "
+    "week-long 48-hour hours ago later earlier year quarter third fiscal midday noon 9 a.m. pm 14:30 , . - "
+    "every daily spring fall tonight yesterday its ninth siege Gaza war Christmas \u017f \u212a \u201c".split()
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TOKENS, max_size=14))
+def test_prefilters_change_no_candidate_on_random_text(words: list[str]) -> None:
+    sentence = " ".join(words)
+    lowered = None if times_module._FOLDS_TO_ASCII.search(sentence) else sentence.lower()
+    assert times_module._triggered(sentence, lowered) == bool(times_module._TRIGGER.search(sentence))
+    rules = [*times_module._event_rules((SIEGE, *BUILTIN_ANCHORS)), *times_module._RULES]
+    assert _plain(times_module._candidates(sentence, 0, rules)) == _plain(
+        times_module._candidates(sentence, 0, _without_needs(rules))
+    )

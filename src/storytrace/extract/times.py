@@ -27,10 +27,11 @@ and ``doc.meta["anchors"]`` (dicts with ``id``, ``names``, ``start``).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -140,7 +141,11 @@ _UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|quarter|year|deca
 _TIME_UNITS = {"S", "M_", "H"}
 
 # Month names: full names must be capitalised ("march on the capital" and "it may" are not months).
-_MONTH_FULL = r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+)  # fmt: skip
+_MONTH_FULL = rf"(?-i:{'|'.join(_MONTH_NAMES)})"
 _MONTH_ABBR = r"(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\."
 _MONTH_ABBR_NODOT = r"(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 _MONTH = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR}|{_MONTH_ABBR_NODOT}(?=\s+\d))"
@@ -196,22 +201,60 @@ class _Result:
 Resolver = Callable[[re.Match[str], _Context], "_Result | None"]
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Need:
+    """A cheap test a sentence must pass before a rule's pattern is run on it: one of ``words`` occurs in it.
+
+    ``kind`` is ``lower`` (in the lower-cased sentence: the words are lower-case ASCII letters matched by the
+    pattern case-insensitively), ``case`` (in the sentence as it is: case-sensitive names, digits, punctuation)
+    ``digit`` (any decimal digit, as ``\\d`` matches) or ``regex`` (the one word is a pattern searched for
+    case-insensitively in the sentence as it is). Each word must be a literal (or the pattern must match a part)
+    that every match of the rule contains, so a sentence that fails a need cannot match and skipping it changes
+    nothing.
+    Compared by identity: one object per need, so the per-sentence cache hashes fast.
+    """
+
+    kind: str
+    words: tuple[str, ...] = ()
+    probe: re.Pattern[str] = field(init=False)  # the words as one alternation: faster than a loop of ``in``
+
+    def __post_init__(self) -> None:
+        if self.kind == "regex":
+            probe = re.compile(self.words[0], re.IGNORECASE)
+        else:
+            probe = re.compile(r"\d" if self.kind == "digit" else "|".join(re.escape(word) for word in self.words))
+        object.__setattr__(self, "probe", probe)
+
+
 @dataclass(frozen=True, slots=True)
 class _Rule:
     name: str
     pattern: re.Pattern[str]
     resolve: Resolver
+    needs: tuple[_Need, ...] = ()  # all must pass (see _Need)
 
 
 _RULES: list[_Rule] = []
 
 
-def _rule(name: str, pattern: str) -> Callable[[Resolver], Resolver]:
+def _rule(name: str, pattern: str, *needs: _Need) -> Callable[[Resolver], Resolver]:
     def decorator(resolve: Resolver) -> Resolver:
-        _RULES.append(_Rule(name, re.compile(pattern, re.IGNORECASE | re.VERBOSE), resolve))
+        _RULES.append(_Rule(name, re.compile(pattern, re.IGNORECASE | re.VERBOSE), resolve, needs))
         return resolve
 
     return decorator
+
+
+# Needs shared by several rules (the per-sentence cache tests each once).
+_HAS_DIGIT = _Need("digit")
+_HAS_YEAR = _Need("case", ("18", "19", "20", "21"))  # every _YEAR starts so
+_HAS_MONTH = _Need("case", ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))
+_HAS_MONTH_NAME = _Need("case", _MONTH_NAMES)
+_HAS_UNIT = _Need(
+    "lower", ("second", "minute", "hour", "day", "night", "week", "month", "quarter", "year", "decade", "centur")
+)
+# A unit as a word after a space, as every "<number> <unit>" has it ("today" and "Monday" do not).
+_HAS_UNIT_WORD = _Need("regex", (rf"\s{_UNIT}s?\b",))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -393,7 +436,7 @@ def _month_of(text: str) -> int | None:
 # Rules: absolute dates
 
 
-@_rule("iso-date", rf"{_LEFT}(?P<x>\d{{4}}-\d{{2}}-\d{{2}}){_RIGHT}")
+@_rule("iso-date", rf"{_LEFT}(?P<x>\d{{4}}-\d{{2}}-\d{{2}}){_RIGHT}", _HAS_DIGIT, _Need("case", ("-",)))
 def _iso_date(m: re.Match[str], ctx: _Context) -> _Result | None:
     parsed = parse_date_string(m["x"])
     if parsed is None:
@@ -401,7 +444,12 @@ def _iso_date(m: re.Match[str], ctx: _Context) -> _Result | None:
     return _Result("DATE", parsed[0], "day")
 
 
-@_rule("numeric-date", rf"{_LEFT}(?P<x>\d{{1,2}}[./]\d{{1,2}}[./](?:19|20)\d\d){_RIGHT}")
+@_rule(
+    "numeric-date",
+    rf"{_LEFT}(?P<x>\d{{1,2}}[./]\d{{1,2}}[./](?:19|20)\d\d){_RIGHT}",
+    _Need("case", ("19", "20")),
+    _Need("case", ("/", ".")),
+)
 def _numeric_date(m: re.Match[str], ctx: _Context) -> _Result | None:
     parsed = parse_date_string(m["x"])  # dotted forms are day first; ambiguous slashed forms are refused
     if parsed is None:
@@ -413,6 +461,8 @@ def _numeric_date(m: re.Match[str], ctx: _Context) -> _Result | None:
     "month-day-year",
     rf"(?P<x>(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}),?\s+(?P<y1>{_YEAR})"
     rf"|(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH}),?\s+(?P<y2>{_YEAR})){_RIGHT}",
+    _HAS_MONTH,
+    _HAS_YEAR,
 )
 def _month_day_year(m: re.Match[str], ctx: _Context) -> _Result | None:
     month = _month_of(m["m1"] or m["m2"])
@@ -430,6 +480,8 @@ def _month_day_year(m: re.Match[str], ctx: _Context) -> _Result | None:
     "month-day",
     rf"(?P<x>(?:{_WEEKDAY},?\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?![\d,]*\d)"
     rf"|(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH}))(?![\w-])",
+    _HAS_MONTH,
+    _HAS_DIGIT,
 )
 def _month_day(m: re.Match[str], ctx: _Context) -> _Result | None:
     month = _month_of(m["m1"] or m["m2"])
@@ -445,6 +497,8 @@ def _month_day(m: re.Match[str], ctx: _Context) -> _Result | None:
 @_rule(
     "month-year",
     rf"(?P<x>(?:(?P<edge>{_EDGE})[\s-]+)?(?P<m>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})){_RIGHT}",
+    _HAS_MONTH,
+    _HAS_YEAR,
 )
 def _month_year_rule(m: re.Match[str], ctx: _Context) -> _Result | None:
     month = _month_of(m["m"])
@@ -464,6 +518,8 @@ def _month_year_rule(m: re.Match[str], ctx: _Context) -> _Result | None:
     rf"that|throughout|as\s+of|starting|beginning|ending)\s+(?:the\s+)?)?"
     rf"(?P<x>(?:(?P<mod>last|next|this|past|coming)\s+)?(?:(?P<edge>{_EDGE})[\s-]+)?(?P<m>{_MONTH_FULL}))"
     rf"(?![\w-]|\s+\d)",
+    _HAS_MONTH,
+    _HAS_MONTH_NAME,
 )
 def _month_alone(m: re.Match[str], ctx: _Context) -> _Result | None:
     month = _month_of(m["m"])
@@ -505,6 +561,7 @@ def _span_group(m: re.Match[str]) -> str | int:
     rf"(?![\w/:\-]|[.,]\d|%|\s*(?:-|to)\s*\d|\s+(?:people|persons|troops|soldiers|men|women|children|"
     rf"workers|employees|residents|jobs|cars|trucks|homes|houses|units|shares|votes|delegates|km|miles|"
     rf"tons|tonnes|meters|metres|feet|barrels|dollars|euros|points|pages|words|students)\b)",
+    _HAS_YEAR,
 )
 def _year_alone(m: re.Match[str], ctx: _Context) -> _Result | None:
     year = int(m["y"])
@@ -517,7 +574,11 @@ def _year_alone(m: re.Match[str], ctx: _Context) -> _Result | None:
     return _Result("DATE", f"{year:04d}", "year", start=first, end=last)
 
 
-@_rule("decade", rf"(?P<x>(?:the\s+)?(?:(?P<edge>{_EDGE})[\s-]+)?(?:(?P<c>1[89]|20)|')(?P<d>\d)0'?s)\b")
+@_rule(
+    "decade",
+    rf"(?P<x>(?:the\s+)?(?:(?P<edge>{_EDGE})[\s-]+)?(?:(?P<c>1[89]|20)|')(?P<d>\d)0'?s)\b",
+    _Need("lower", ("0s", "0's")),
+)
 def _decade(m: re.Match[str], ctx: _Context) -> _Result | None:
     century = m["c"] or "19"
     return _Result("DATE", f"{century}{m['d']}", "decade")
@@ -531,6 +592,7 @@ def _decade(m: re.Match[str], ctx: _Context) -> _Result | None:
     "weekday",
     rf"(?P<x>(?:(?P<mod>last|next|this|coming|(?:early|late)(?:\s+on)?)\s+)?(?P<w>{_WEEKDAY})"
     rf"(?:\s+(?P<part>{_PART}))?)(?![\w-])",
+    _Need("case", ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")),
 )
 def _weekday(m: re.Match[str], ctx: _Context) -> _Result | None:
     weekday = _WEEKDAYS.index(m["w"].lower())
@@ -551,6 +613,8 @@ def _weekday(m: re.Match[str], ctx: _Context) -> _Result | None:
     rf"(?P<x>(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s?(?P<ap>[ap]\.?\s?m\b\.?)"
     rf"|(?<=\bat\s)(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?!\d))"
     rf"(?:\s+(?-i:[ECMP][SD]T|GMT|UTC))?(?:,?\s+(?P<wd>{_WEEKDAY}|today|yesterday|tomorrow)\b)?)",
+    _HAS_DIGIT,
+    _Need("regex", (r"\d\s?[ap]|:\d",)),  # "9 a.m.", "9pm", "at 14:30"
 )
 def _clock(m: re.Match[str], ctx: _Context) -> _Result | None:
     if m["h"] is not None:
@@ -575,7 +639,7 @@ def _clock(m: re.Match[str], ctx: _Context) -> _Result | None:
     return _Result("TIME", f"{day.isoformat()}T{hour:02d}:{minute:02d}", "minute", anchor)
 
 
-@_rule("noon", r"(?P<x>\b(?:noon|midday|midnight))\b")
+@_rule("noon", r"(?P<x>\b(?:noon|midday|midnight))\b", _Need("lower", ("noon", "midday", "midnight")))
 def _noon(m: re.Match[str], ctx: _Context) -> _Result | None:
     clock = "24:00" if m["x"].lower() == "midnight" else "12:00"
     if ctx.reference is None:
@@ -592,6 +656,7 @@ def _noon(m: re.Match[str], ctx: _Context) -> _Result | None:
     rf"(?P<x>\b(?:(?:(?:early|late)\s+)?(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|"
     rf"the\s+day\s+after\s+tomorrow)(?:\s+(?P<part>{_PART}))?"
     rf"|(?P<pm>this|last)\s+(?P<part2>{_PART}|overnight)))\b",
+    _Need("lower", ("today", "yesterday", "tomorrow", "morning", "afternoon", "evening", "night")),
 )
 def _deictic_day(m: re.Match[str], ctx: _Context) -> _Result | None:
     word = " ".join((m["w"] or "").lower().split())
@@ -619,6 +684,7 @@ def _deictic_day(m: re.Match[str], ctx: _Context) -> _Result | None:
     r"the\s+middle\s+of)\s+)?(?P<mod>this|last|next|the\s+past|the\s+last|the\s+previous|the\s+coming|"
     r"the\s+next|the\s+current|the\s+same|(?<=of\s)the)\s+(?P<u>week|weekend|month|year|quarter|spring|summer|autumn|fall|"
     r"winter))\b(?!\s+(?:of|and\s+a|or\s+so))",
+    _Need("lower", ("week", "month", "year", "quarter", "spring", "summer", "autumn", "fall", "winter")),
 )
 def _this_unit(m: re.Match[str], ctx: _Context) -> _Result | None:
     mod = " ".join(m["mod"].lower().split()).removeprefix("the ")
@@ -693,6 +759,7 @@ def _this_unit(m: re.Match[str], ctx: _Context) -> _Result | None:
     rf"(?P<x>\b(?:(?:the|(?P<rel>this|last|next)\s+year's)\s+)?(?:(?P<y0>{_YEAR})\s+)?(?:(?:fiscal|calendar)\s+)?"
     rf"(?:(?P<o>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter|(?P<latest>(?<=the\s)(?:latest\s+)?quarter|"
     rf"(?<=the\s)(?:year-ago|year-earlier)\s+(?:quarter|period)))(?:\s+of\s+(?P<y>{_YEAR}))?)\b",
+    _Need("lower", ("quarter", "period")),
 )
 def _quarter(m: re.Match[str], ctx: _Context) -> _Result | None:
     reference = ctx.reference
@@ -719,7 +786,11 @@ def _quarter(m: re.Match[str], ctx: _Context) -> _Result | None:
     return _Result("DATE", f"{year:04d}-Q{quarter}", "quarter", "doc:published")
 
 
-@_rule("year-ago", r"(?P<x>\b(?:year-ago|year-earlier))\b(?!\s+(?:quarter|period))")
+@_rule(
+    "year-ago",
+    r"(?P<x>\b(?:year-ago|year-earlier))\b(?!\s+(?:quarter|period))",
+    _Need("lower", ("year-ago", "year-earlier")),
+)
 def _year_ago(m: re.Match[str], ctx: _Context) -> _Result | None:
     if ctx.reference is None:
         return _Result("DATE", "XXXX", "year")
@@ -730,6 +801,8 @@ def _year_ago(m: re.Match[str], ctx: _Context) -> _Result | None:
 @_rule(
     "the-year",
     r"(?<!\bof\s)(?P<for>\bfor\s+)?(?P<x>\bthe\s+year)\b(?!\s+(?:before|after|earlier|later|ago|in\b|of\b|when|that))",
+    _Need("lower", ("year",)),
+    _Need("regex", (r"the\s+year\b",)),
 )
 def _the_year(m: re.Match[str], ctx: _Context) -> _Result | None:
     if m["for"]:
@@ -768,6 +841,7 @@ def _holiday_day(name: str, year: int) -> date:
     "holiday",
     r"(?P<x>\b(?:(?P<mod>last|next|this)\s+)?(?-i:Christmas(?:\s+(?:Day|Eve))?|New\s+Year's(?:\s+(?:Day|Eve))?|"
     r"Thanksgiving(?:\s+Day)?|Independence\s+Day|Halloween|Easter(?:\s+Sunday)?))(?!\w)",
+    _Need("case", ("Christmas", "New", "Thanksgiving", "Independence", "Halloween", "Easter")),
 )
 def _holiday(m: re.Match[str], ctx: _Context) -> _Result | None:
     name = " ".join(m["x"].lower().split()[1:] if m["mod"] else m["x"].lower().split())
@@ -787,7 +861,7 @@ def _holiday(m: re.Match[str], ctx: _Context) -> _Result | None:
     return _Result("DATE", day.isoformat(), "day", "doc:published", day, day)
 
 
-@_rule("the-weekend", r"\b(?:over|at|during|on|this\s+past)\s+(?P<x>the\s+weekend)\b")
+@_rule("the-weekend", r"\b(?:over|at|during|on|this\s+past)\s+(?P<x>the\s+weekend)\b", _Need("lower", ("weekend",)))
 def _the_weekend(m: re.Match[str], ctx: _Context) -> _Result | None:
     reference = ctx.reference
     if reference is None:
@@ -803,6 +877,9 @@ def _the_weekend(m: re.Match[str], ctx: _Context) -> _Result | None:
     rf"(?P<x>\b(?:(?:about|around|nearly|almost|roughly|some|more\s+than|less\s+than|over|at\s+least)\s+)?"
     rf"(?P<n>{_NUM})\s+(?P<u>{_UNIT})s?\s+(?P<dir>ago|earlier|later|afterwards|from\s+now|hence|"
     rf"(?:before|after)(?=\s*(?:[,.;:)]|$))))\b",
+    _HAS_UNIT,
+    _HAS_UNIT_WORD,
+    _Need("lower", ("ago", "earlier", "later", "after", "hence", "now", "before")),
 )
 def _ago(m: re.Match[str], ctx: _Context) -> _Result | None:
     amount = _number(m["n"])
@@ -836,6 +913,8 @@ def _ago(m: re.Match[str], ctx: _Context) -> _Result | None:
     "day-relative",
     r"(?P<x>\b(?:the\s+(?:next|following|previous|prior|same)\s+(?:day|morning|night|evening)"
     r"|the\s+day\s+(?:before|after)|that\s+(?:day|morning|night|evening)))\b(?!\s+of\b)",
+    _Need("lower", ("day", "morning", "night", "evening")),
+    _Need("regex", (r"\s(?:day|morning|night|evening)\b",)),
 )
 def _day_relative(m: re.Match[str], ctx: _Context) -> _Result | None:
     words = m["x"].lower().split()
@@ -861,6 +940,24 @@ def _day_relative(m: re.Match[str], ctx: _Context) -> _Result | None:
     r"|(?P<past>recently|recent|lately|the\s+past|formerly|previously|once|in\s+the\s+past)"
     r"|(?P<future>the\s+future|soon|in\s+the\s+near\s+future|in\s+the\s+coming\s+(?:days|weeks|months|years))))\b"
     r"(?!\s+(?:\d|that|\w+s\b))",
+    _Need(
+        "lower",
+        (
+            "now",
+            "current",
+            "present",
+            "days",
+            "recent",
+            "lately",
+            "past",
+            "formerly",
+            "previously",
+            "once",
+            "future",
+            "soon",
+            "coming",
+        ),
+    ),
 )
 def _vague_ref(m: re.Match[str], ctx: _Context) -> _Result | None:
     if m["now"]:
@@ -882,6 +979,9 @@ def _vague_ref(m: re.Match[str], ctx: _Context) -> _Result | None:
     "past-duration",
     rf"(?P<x>\b(?:the\s+)?(?P<dir>past|last|previous|next|coming|following|first|final)\s+"
     rf"(?:(?P<n>{_NUM})\s+)?(?P<u>{_UNIT})(?P<plural>s)?)\b",
+    _HAS_UNIT,
+    _HAS_UNIT_WORD,
+    _Need("lower", ("past", "last", "previous", "next", "coming", "following", "first", "final")),
 )
 def _past_duration(m: re.Match[str], ctx: _Context) -> _Result | None:
     amount = _number(m["n"]) if m["n"] else None
@@ -906,6 +1006,8 @@ def _past_duration(m: re.Match[str], ctx: _Context) -> _Result | None:
     rf"(?P<x>\b(?:the\s+)?"
     rf"(?P<n>{_NUM})(?:\s+and\s+a\s+half)?\s+(?P<u>{_UNIT})s?)\b"
     rf"(?!\s+(?:ago|earlier|before|later|after|afterwards|from\s+now|hence)\b)(?!-)",
+    _HAS_UNIT,
+    _HAS_UNIT_WORD,
 )
 def _duration_rule(m: re.Match[str], ctx: _Context) -> _Result | None:
     if m["n"].lower() in ("some",) or (m["n"].lower() in ("a", "an") and not m["u"]):
@@ -931,6 +1033,23 @@ def _duration_rule(m: re.Match[str], ctx: _Context) -> _Result | None:
     "hyphen-duration",
     rf"(?P<x>\b(?P<n>\d+|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))}|(?:{_TENS})-\w+)"
     rf"-(?P<u>{_UNIT}))(?:-long)?\b(?!-)(?:\s+(?P<noun>[\w-]+(?:\s+of\s+[\w' -]{{1,40}})?))?",
+    _Need(
+        "lower",
+        (
+            "-second",
+            "-minute",
+            "-hour",
+            "-day",
+            "-night",
+            "-week",
+            "-fortnight",
+            "-month",
+            "-quarter",
+            "-year",
+            "-decade",
+            "-centur",
+        ),
+    ),
 )
 def _hyphen_duration(m: re.Match[str], ctx: _Context) -> _Result | None:
     amount = _number(m["n"])
@@ -950,6 +1069,7 @@ def _hyphen_duration(m: re.Match[str], ctx: _Context) -> _Result | None:
     "set",
     rf"(?P<x>\b(?:every|each|per)\s+(?:(?P<n>{_NUM})\s+)?(?P<u>{_UNIT}|{_WEEKDAY})s?"
     r"|(?P<adv>daily|weekly|monthly|yearly|nightly))\b",
+    _Need("lower", ("every", "each", "per", "daily", "weekly", "monthly", "yearly", "nightly")),
 )
 def _set(m: re.Match[str], ctx: _Context) -> _Result | None:
     if m["adv"]:
@@ -964,7 +1084,11 @@ def _set(m: re.Match[str], ctx: _Context) -> _Result | None:
     return _Result("SET", _duration(amount, unit), "set")
 
 
-@_rule("season", r"(?P<x>\b(?:(?P<mod>this|last|next|early|late)\s+)?(?P<s>spring|summer|autumn|fall|winter))\b")
+@_rule(
+    "season",
+    r"(?P<x>\b(?:(?P<mod>this|last|next|early|late)\s+)?(?P<s>spring|summer|autumn|fall|winter))\b",
+    _Need("lower", ("spring", "summer", "autumn", "fall", "winter")),
+)
 def _season(m: re.Match[str], ctx: _Context) -> _Result | None:
     season = _SEASONS[m["s"].lower()]
     if m["s"].lower() == "fall" and not m["mod"]:
@@ -978,6 +1102,15 @@ def _season(m: re.Match[str], ctx: _Context) -> _Result | None:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Anchor-event days, built per document because the anchors are
+
+
+@functools.lru_cache(maxsize=64)
+def _event_rules(anchors: tuple[AnchorEvent, ...]) -> tuple[_Rule, ...]:
+    """The anchor-event rules for these anchors, built once per distinct set (documents mostly share one)."""
+    event_rule = _event_day_rule(anchors)
+    if event_rule is None:
+        return ()
+    return (event_rule, _event_in_its_rule([a for a in anchors if a.pattern()]))
 
 
 def _event_day_rule(anchors: Sequence[AnchorEvent]) -> _Rule | None:
@@ -1008,7 +1141,7 @@ def _event_day_rule(anchors: Sequence[AnchorEvent]) -> _Rule | None:
         first = _add_months(anchor.start, number - 1)
         return _Result("DATE", f"{first.year:04d}-{first.month:02d}", "month", f"event:{anchor.id}", first, None)
 
-    return _Rule("event-day", re.compile(pattern, re.IGNORECASE), resolve)
+    return _Rule("event-day", re.compile(pattern, re.IGNORECASE), resolve, (_Need("lower", ("day", "week", "month")),))
 
 
 def _event_in_its_rule(anchors: Sequence[AnchorEvent]) -> _Rule:
@@ -1035,7 +1168,7 @@ def _event_in_its_rule(anchors: Sequence[AnchorEvent]) -> _Rule:
         day = anchor.start + timedelta(days=number - 1)
         return _Result("DATE", day.isoformat(), "day", f"event:{anchor.id}", day, day)
 
-    return _Rule("event-in-its-day", re.compile(pattern, re.IGNORECASE), resolve)
+    return _Rule("event-in-its-day", re.compile(pattern, re.IGNORECASE), resolve, (_Need("lower", ("its",)),))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1061,11 +1194,46 @@ _TRIGGER = re.compile(
 )
 
 
+# The words of _TRIGGER, for a set lookup of the sentence's words instead of the (slow) alternation.
+_TRIGGER_WORDS = frozenset(_TRIGGER.pattern.split("(?:", 1)[1].split(")", 1)[0].split("|"))
+_WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+# Characters that a case-insensitive pattern letter matches although they are not ASCII ("ſ" matches "s", the
+# Kelvin sign "k"), or whose case forms hold ASCII letters ("ß", "ﬁ"): a sentence with one of them skips the
+# shortcuts below (their lower-casing is not a faithful stand-in for the pattern's case folding).
+_FOLDS_TO_ASCII = re.compile("[\u00df\u0130\u0131\u0149\u017f\u01f0\u1e96-\u1e9a\u212a\ufb00-\ufb06]")
+
+
+def _triggered(sentence: str, lowered: str | None) -> bool:
+    """Whether ``_TRIGGER`` matches ``sentence``; ``lowered`` is its lower-case form when that may stand in."""
+    if lowered is None or not sentence.isascii():
+        return _TRIGGER.search(sentence) is not None
+    # In ASCII, _TRIGGER's "\b(?:word|...)\b" matches exactly when a whole \w+ run is one of the words.
+    return _DIGIT.search(sentence) is not None or not _TRIGGER_WORDS.isdisjoint(_WORD.findall(lowered))
+
+
+def _passes(rule: _Rule, sentence: str, lowered: str, seen: dict[_Need, bool]) -> bool:
+    """Whether ``sentence`` meets every need of ``rule`` (so its pattern may match); ``seen`` caches needs."""
+    for need in rule.needs:
+        hit = seen.get(need)
+        if hit is None:
+            hit = seen[need] = need.probe.search(lowered if need.kind == "lower" else sentence) is not None
+        if not hit:
+            return False
+    return True
+
+
 def _candidates(sentence: str, offset: int, rules: Iterable[_Rule]) -> list[tuple[int, int, int, _Rule, re.Match[str]]]:
     found: list[tuple[int, int, int, _Rule, re.Match[str]]] = []
-    if not _TRIGGER.search(sentence):
+    lowered: str | None = None
+    if sentence.isascii() or _FOLDS_TO_ASCII.search(sentence) is None:
+        lowered = sentence.lower()
+    if not _triggered(sentence, lowered):
         rules = [rule for rule in rules if rule.name.startswith("event")]
+    seen: dict[_Need, bool] = {}
     for priority, rule in enumerate(rules):
+        if lowered is not None and not _passes(rule, sentence, lowered, seen):
+            continue  # cannot match: one of the words every match holds is missing
         for match in rule.pattern.finditer(sentence):
             group = _span_group(match)
             start, end = match.start(group), match.end(group)
@@ -1099,10 +1267,11 @@ def find_times(
     anchors: Sequence[AnchorEvent] = BUILTIN_ANCHORS,
 ) -> list[TimeExpr]:
     """Time expressions in ``text`` sentence by sentence, resolved against ``reference`` and ``anchors``."""
-    rules = list(_RULES)
-    event_rule = _event_day_rule(anchors)
-    if event_rule is not None:
-        rules[:0] = [event_rule, _event_in_its_rule([a for a in anchors if a.pattern()])]
+    try:
+        event_rules = _event_rules(tuple(anchors))
+    except TypeError:  # an anchor built by hand with a list of names is not hashable: build its rules afresh
+        event_rules = _event_rules.__wrapped__(tuple(anchors))
+    rules = [*event_rules, *_RULES]
     results: list[TimeExpr] = []
     previous: date | None = None
     quarter: str | None = None
