@@ -294,3 +294,9 @@ def test_prefilters_change_no_candidate_on_random_text(words: list[str]) -> None
     assert _plain(times_module._candidates(sentence, 0, rules)) == _plain(
         times_module._candidates(sentence, 0, _without_needs(rules))
     )
+
+
+def test_find_times_midday_alone_is_not_skipped_by_the_prefilter() -> None:
+    text = "The convoy left at midday."
+    [found] = find_times(text, split_sentences(text), date(2025, 3, 14))
+    assert (text[found.start_char : found.end_char], found.value) == ("midday", "2025-03-14T12:00")

@@ -1183,7 +1183,7 @@ _TRIGGER = re.compile(
     r"|thursday|friday|saturday|sunday|today|tonight|yesterday|tomorrow|now|recent|recently|currently|current|ago"
     r"|last|next|this|past|previous|coming|earlier|later|early|late|mid|week|weeks|weekend|weekends|month|months"
     r"|year|years|day|days|daily|hour|hours|minute|minutes|decade|decades|century|quarter|quarters|season"
-    r"|spring|summer|autumn|fall|winter|morning|mornings|afternoon|evening|night|nights|noon|midnight|dawn|dusk"
+    r"|spring|summer|autumn|fall|winter|morning|mornings|afternoon|evening|night|nights|noon|midday|midnight|dawn|dusk"
     r"|overnight|weekly|monthly|annual|annually|yearly|hourly|nightly|christmas|easter|ramadan|eid|new|future"
     r"|once|twice|every|each|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
     r"|fifty|hundred|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|several|few|many|some"
