@@ -41,7 +41,8 @@ MAX_CANDIDATES = 50
 class IngestOptions:
     read: ReadOptions = field(default_factory=ReadOptions)
     fetch: FetchOptions = field(default_factory=FetchOptions)
-    pipeline: tuple[str, ...] = DEFAULT_INGEST_PIPELINE
+    pipeline: tuple[str, ...] = DEFAULT_INGEST_PIPELINE  # extraction runs at ingest; "light" defers it
+    config: dict[str, dict[str, Any]] = field(default_factory=dict)  # per-component settings, e.g. packs
     published: str | None = None  # a date the user gives for every input of this batch
     outlet: str | None = None  # an outlet the user gives for every input of this batch
     near_duplicates: bool = True
@@ -80,7 +81,7 @@ def ingest(
 ) -> IngestReport:
     """Ingest paths, folders, URLs, feeds and ``-`` (stdin) into ``store``; never raises for a bad input."""
     options = options or IngestOptions()
-    pipeline = Pipeline.from_names(options.pipeline)
+    pipeline = Pipeline.from_names(options.pipeline, options.config)
     linker = NearDuplicateLinker(store) if options.near_duplicates else None
     report = IngestReport()
     run_id = store.start_run("ingest " + " ".join(inputs if isinstance(inputs, list) else []))
@@ -262,7 +263,9 @@ def _process(
     if known is not None:
         return ItemOutcome(raw.locator, "unchanged", doc_id=known)
     try:
-        doc = pipeline(clean_item(raw))
+        doc = clean_item(raw)
+        if not store.has_document(doc.id):  # an exact copy of a stored report needs only its sighting
+            doc = pipeline(doc)
     except StorytraceError as exc:
         failure = _failure(exc, raw.locator)
         store.record_failure(failure)

@@ -22,11 +22,13 @@ from storytrace.model import Document
 __all__ = [
     "BASE_ASSIGNS",
     "DEFAULT_INGEST_PIPELINE",
+    "PACK_READERS",
     "PIPELINES",
     "ComponentFn",
     "ComponentInfo",
     "Pipeline",
     "get_component",
+    "pack_config",
     "register",
     "registered_components",
 ]
@@ -41,22 +43,34 @@ BASE_ASSIGNS = frozenset({"doc.text", "doc.title", "doc.url", "doc.outlet", "doc
 _BUILTIN_MODULES = ("storytrace.clean.language",)
 _BUILTIN_PACKAGES = ("storytrace.extract",)
 
-DEFAULT_INGEST_PIPELINE = ("clean.language.py3langid.v1",)
-
-# Named pipelines for `storytrace extract` and `storytrace process` (``--pipeline NAME``): "default" is the most
-# accurate we ship, "fast" leaves out the statistical NER model. Speeds and scores: docs/benchmarks.md.
+# Named pipelines for `storytrace ingest`, `extract` and `process` (``--pipeline NAME``): "default" is the most
+# accurate we ship and what ingest runs; "fast" leaves out the statistical NER model; "light" only detects the
+# language (for piles to annotate later with `storytrace process`). Speeds and scores: docs/benchmarks.md.
+_LIGHT = ("clean.language.py3langid.v1",)
 _FAST = (
-    "clean.language.py3langid.v1",
+    *_LIGHT,
     "extract.sentences.rules.v1",
     "extract.times.rules.v1",
     "extract.entities.gazetteer.v1",
+    "extract.entities.merge.v1",
     "extract.attributions.rules.v1",
 )
 PIPELINES: dict[str, tuple[str, ...]] = {
-    "ingest": DEFAULT_INGEST_PIPELINE,
+    "light": _LIGHT,
     "fast": _FAST,
-    "default": (*_FAST[:4], "extract.entities.crf.v1", _FAST[4]),
+    "default": (*_FAST[:4], "extract.entities.crf.v1", *_FAST[4:]),
 }
+DEFAULT_INGEST_PIPELINE = PIPELINES["default"]
+
+# The components that read domain packs (actors and their spellings, anchor events).
+PACK_READERS = ("extract.entities.gazetteer.v1", "extract.times.rules.v1")
+
+
+def pack_config(packs: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Settings that give every pack reader the user's packs (folders or names) before the built-in mideast."""
+    if not packs:
+        return {}
+    return {name: {"packs": [*packs, "mideast"]} for name in PACK_READERS}  # the user's packs win ties
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,34 +10,11 @@ import click
 
 from storytrace.batch import IngestOptions, extract_inputs, process_documents
 from storytrace.cli.output import db_option
+from storytrace.cli.pipeline import pack_config, pipeline_names, pipeline_options
 from storytrace.model import Document, Failure
-from storytrace.pipeline import PIPELINES
 from storytrace.store import DocumentFilter, Store
 
 __all__ = ["annotated_record", "extract_command", "process_command"]
-
-
-def _pipeline_names(value: str) -> tuple[str, ...]:
-    """A named pipeline ("default", "fast", …) or a comma-separated list of component names."""
-    if value in PIPELINES:
-        return PIPELINES[value]
-    return tuple(name.strip() for name in value.split(",") if name.strip())
-
-
-def _pack_config(packs: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    """Extra domain packs (folders or names) for the components that read packs, after the built-in mideast."""
-    if not packs:
-        return {}
-    chosen = {"packs": [*packs, "mideast"]}  # the user's packs first: they win ties
-    return {"extract.entities.gazetteer.v1": chosen, "extract.times.rules.v1": chosen}
-
-
-_PACK_HELP = "A domain pack folder (or name) to use besides the built-in mideast pack; repeatable."
-
-_PIPELINE_HELP = (
-    "A named pipeline (" + ", ".join(sorted(PIPELINES)) + ") or component names separated by commas; "
-    "see `storytrace components`."
-)
 
 
 def annotated_record(doc: Document) -> dict[str, Any]:
@@ -74,9 +51,8 @@ def annotated_record(doc: Document) -> dict[str, Any]:
 
 @click.command("extract")
 @click.argument("inputs", nargs=-1)
-@click.option("--pipeline", "pipeline", default="default", show_default=True, help=_PIPELINE_HELP)
+@pipeline_options
 @click.option("--published", help="Publication date for inputs that carry none (YYYY-MM-DD).")
-@click.option("--pack", "packs", multiple=True, help=_PACK_HELP)
 @click.pass_context
 def extract_command(
     ctx: click.Context, inputs: tuple[str, ...], pipeline: str, published: str | None, packs: tuple[str, ...]
@@ -93,8 +69,8 @@ def extract_command(
     """
     failed = 0
     options = IngestOptions(published=published)
-    names = _pipeline_names(pipeline)
-    items = extract_inputs(inputs or ("-",), names, options, config=_pack_config(packs), stdin=sys.stdin.buffer)
+    names = pipeline_names(pipeline)
+    items = extract_inputs(inputs or ("-",), names, options, config=pack_config(packs), stdin=sys.stdin.buffer)
     for item in items:
         if isinstance(item, Failure):
             failed += 1
@@ -107,11 +83,10 @@ def extract_command(
 
 @click.command("process")
 @db_option
-@click.option("--pipeline", "pipeline", default="default", show_default=True, help=_PIPELINE_HELP)
+@pipeline_options
 @click.option("--outlet", help="Only documents whose outlet or domain contains this.")
 @click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
-@click.option("--pack", "packs", multiple=True, help=_PACK_HELP)
 def process_command(
     db_path: str, pipeline: str, outlet: str | None, since: str | None, until: str | None, packs: tuple[str, ...]
 ) -> None:
@@ -119,8 +94,8 @@ def process_command(
 
     The cleaned texts do not change, so the new spans point into the same texts; other layers are kept.
     """
-    names = _pipeline_names(pipeline)
+    names = pipeline_names(pipeline)
     flt = DocumentFilter(outlet=outlet, since=since, until=until, limit=None)
     with Store(db_path, create=False) as store:
-        count = process_documents(store, names, flt, config=_pack_config(packs))
+        count = process_documents(store, names, flt, config=pack_config(packs))
     click.echo(f"{count} documents processed with {', '.join(names) or 'nothing'}.")

@@ -12,6 +12,7 @@ import click
 from storytrace.batch import IngestOptions, ItemOutcome, ingest
 from storytrace.clean.dates import parse_date_string
 from storytrace.cli.output import db_option
+from storytrace.cli.pipeline import pack_config, pipeline_names, pipeline_options
 from storytrace.ingest.files import ReadOptions, walk_folder
 from storytrace.ingest.web import FetchOptions
 from storytrace.store import Store
@@ -124,6 +125,7 @@ def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--no-fetch-pages", is_flag=True, help="For feeds, use the items' own text; do not fetch their pages.")
 @click.option("--refetch", is_flag=True, help="Fetch feed items again even when their URL is already in the store.")
 @click.option("--no-near-duplicates", is_flag=True, help="Skip near-duplicate detection (faster for huge piles).")
+@pipeline_options
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON line per input on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
 @click.pass_context
@@ -139,17 +141,21 @@ def ingest_command(
     no_fetch_pages: bool,
     refetch: bool,
     no_near_duplicates: bool,
+    pipeline: str,
+    packs: tuple[str, ...],
     as_jsonl: bool,
     quiet: bool,
 ) -> None:
     """Read INPUTS into the store: files, folders (recursive), http(s) URLs, RSS/Atom feeds, JSONL, or - for stdin.
 
+    Each new report is annotated on the way in by the `default` pipeline (sentences, times, entities,
+    attributions, …); `--pipeline light` stores reports unannotated, for `storytrace process` later.
     Running the same command again changes nothing; a run that was interrupted resumes where it stopped.
     Each input that cannot be read gets one line on stderr and a row in `storytrace failures`.
 
     \b
     Examples:
-      storytrace ingest examples/demo
+      storytrace ingest examples/demo --pack examples/packs/ain-bashura
       storytrace ingest https://example.org/feed.xml --db story.db
       cat reports.jsonl | storytrace ingest -
     """
@@ -161,6 +167,8 @@ def ingest_command(
         near_duplicates=not no_near_duplicates,
         fetch_feed_pages=not no_fetch_pages,
         refetch=refetch,
+        pipeline=pipeline_names(pipeline),
+        config=pack_config(packs),
     )
     progress = _Progress(quiet=quiet, jsonl=as_jsonl, total=_estimate_total(inputs))
     with Store(db_path) as store:

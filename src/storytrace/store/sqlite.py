@@ -299,6 +299,10 @@ class Store:
             [(band, bucket, doc_id) for band, bucket in bands],
         )
 
+    def has_document(self, doc_id: str) -> bool:
+        """Whether a document with this id (a hash of its cleaned text) is stored."""
+        return self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
     def has_sighting(self, locator: str) -> bool:
         """Whether an input (a path, a URL) has already produced a document."""
         row = self.db.execute("SELECT 1 FROM sightings WHERE locator = ? LIMIT 1", (locator,)).fetchone()
