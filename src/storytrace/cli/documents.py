@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from storytrace.cli.annotations import print_annotations
 from storytrace.cli.extract import annotated_record
 from storytrace.cli.output import db_option, emit, output_options, shorten
 from storytrace.model import Document
@@ -129,9 +130,13 @@ def failures_command(db_path: str, include_resolved: bool, limit: int | None, fm
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object.")
 @click.option("--no-text", is_flag=True, help="Metadata and provenance only.")
+@click.option("--no-annotations", is_flag=True, help="Leave out the digest of entities, times, claims, events.")
 @click.option("--layer", "layers", multiple=True, help="List the spans of this annotation layer (repeatable).")
-def show_command(ref: str, db_path: str, as_json: bool, no_text: bool, layers: tuple[str, ...]) -> None:
-    """Show one document: metadata with where each value came from, copies, trimmed boilerplate, text.
+def show_command(
+    ref: str, db_path: str, as_json: bool, no_text: bool, no_annotations: bool, layers: tuple[str, ...]
+) -> None:
+    """Show one document: metadata with where each value came from, copies, trimmed boilerplate, text, and a
+    digest of its annotations (entities, times, who says what, claims, events, roles).
 
     REF is a document ID (or a unique prefix of it), the original ID given at ingest, or a URL.
     """
@@ -146,6 +151,8 @@ def show_command(ref: str, db_path: str, as_json: bool, no_text: bool, layers: t
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     _print_document(data)
+    if not no_annotations and not layers:
+        print_annotations(doc)
     for layer in layers:
         click.echo(f"\n{layer} ({doc.layer_sources.get(layer, 'not made yet: storytrace process')}):")
         for span in doc.spans.get(layer, []):
