@@ -40,6 +40,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+TOKEN_PATTERN = _TOKEN  # for components that tokenise in a hot loop without building Spans
+
 # A line that is a headline, byline or dateline rather than a wrapped piece of a sentence.
 _SHORT_LINE_WORDS = 14
 
