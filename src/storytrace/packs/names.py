@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 __all__ = ["ACRONYM_PREFIX", "NameToken", "is_acronym", "name_key", "name_tokens"]
 
@@ -37,8 +37,7 @@ _INNER_E = re.compile(r"e(?!$)")
 ACRONYM_PREFIX = "\x00"  # marks an acronym key so it cannot collide with a folded word key
 
 
-@dataclass(frozen=True, slots=True)
-class NameToken:
+class NameToken(NamedTuple):  # a tuple, not a frozen dataclass: made for every word of every report
     """One token of a name or sentence: its offsets, its folded key, and whether it is a droppable article."""
 
     start: int
