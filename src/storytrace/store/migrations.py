@@ -170,5 +170,124 @@ CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN
 END;
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", _INITIAL),)
+_DOSSIER = """
+-- Cross-document resolution (storytrace resolve). Every row is derived from the documents' span layers and is
+-- rebuilt or updated by the resolver; only `judgements` holds what an analyst decided, and survives every re-run.
+
+-- Actors and places across reports. `id` is the domain-pack id when a pack knows the actor, else ent_ + hash.
+CREATE TABLE entities (
+    id             TEXT PRIMARY KEY,
+    kind           TEXT NOT NULL,          -- PER, ORG, GPE, LOC, FAC, NORP, MISC
+    name           TEXT NOT NULL,          -- canonical name (the pack's, else the most frequent full form)
+    pack_id        TEXT,                   -- the domain-pack actor, when known
+    mentions       INTEGER NOT NULL DEFAULT 0,
+    documents      INTEGER NOT NULL DEFAULT 0,
+    first_seen     TEXT,                   -- earliest publication date of a report naming it
+    last_seen      TEXT,
+    updated_at     TEXT NOT NULL
+);
+
+-- Each entity mention of each report, linked to its entity, with the reason.
+CREATE TABLE mentions (
+    doc_id       TEXT NOT NULL REFERENCES documents(id),
+    start_char   INTEGER NOT NULL,
+    end_char     INTEGER NOT NULL,
+    text         TEXT NOT NULL,
+    label        TEXT NOT NULL,
+    entity_id    TEXT NOT NULL,
+    score        REAL NOT NULL,
+    method       TEXT NOT NULL,
+    explanation  TEXT NOT NULL,
+    PRIMARY KEY (doc_id, start_char, end_char)
+) WITHOUT ROWID;
+CREATE INDEX mentions_entity ON mentions (entity_id);
+
+-- Events merged across reports: one row per real-world event, its reconciled date and the conflicts.
+CREATE TABLE events (
+    id              TEXT PRIMARY KEY,      -- evt_ + hash of its first mention
+    type            TEXT NOT NULL,
+    date            TEXT,                  -- ISO value of the reconciled date
+    date_precision  TEXT,
+    date_conflicts  TEXT NOT NULL DEFAULT '[]',   -- JSON: other dates reports gave, with their reports
+    place_id        TEXT,
+    place           TEXT,
+    summary         TEXT NOT NULL,
+    reports         INTEGER NOT NULL DEFAULT 0,
+    first_seen      TEXT,
+    last_seen       TEXT,
+    updated_at      TEXT NOT NULL
+);
+CREATE TABLE event_mentions (
+    doc_id       TEXT NOT NULL REFERENCES documents(id),
+    start_char   INTEGER NOT NULL,
+    end_char     INTEGER NOT NULL,
+    event_id     TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    date         TEXT,
+    precision    TEXT,
+    score        REAL NOT NULL,
+    explanation  TEXT NOT NULL,
+    PRIMARY KEY (doc_id, start_char, end_char)
+) WITHOUT ROWID;
+CREATE INDEX event_mentions_event ON event_mentions (event_id);
+
+-- Propositions: claims about the same thing aligned across reports, with their assessed status.
+CREATE TABLE propositions (
+    id            TEXT PRIMARY KEY,        -- prp_ + hash of its first claim
+    text          TEXT NOT NULL,           -- the representative wording
+    status        TEXT NOT NULL,           -- corroborated, single_source, contested, denied, circular
+    reasons       TEXT NOT NULL DEFAULT '[]',   -- JSON list of sentences saying why
+    origins       INTEGER NOT NULL DEFAULT 0,   -- independent origins behind the supporting claims
+    supports      INTEGER NOT NULL DEFAULT 0,
+    refutes       INTEGER NOT NULL DEFAULT 0,
+    reports       INTEGER NOT NULL DEFAULT 0,
+    event_id      TEXT,
+    first_seen    TEXT,
+    last_seen     TEXT,
+    updated_at    TEXT NOT NULL
+);
+CREATE INDEX propositions_status ON propositions (status);
+
+-- Every claim of every report, flattened from its `claims` span, with its proposition, stance and origin.
+CREATE TABLE claims (
+    id              TEXT PRIMARY KEY,      -- clm_ + hash of doc id and offsets
+    doc_id          TEXT NOT NULL REFERENCES documents(id),
+    start_char      INTEGER NOT NULL,
+    end_char        INTEGER NOT NULL,
+    sentence_start  INTEGER NOT NULL,
+    sentence_end    INTEGER NOT NULL,
+    text            TEXT NOT NULL,
+    voice           TEXT NOT NULL,         -- attributed, outlet
+    speaker         TEXT,
+    speaker_kind    TEXT,                  -- named, anonymous, outlet, document, social, pronoun
+    speaker_entity  TEXT,
+    chain           TEXT NOT NULL DEFAULT '[]',
+    polarity        TEXT NOT NULL,
+    hedges          TEXT NOT NULL DEFAULT '[]',
+    modality        TEXT NOT NULL,
+    proposition_id  TEXT,
+    stance          TEXT,                  -- supports, refutes, reports
+    stance_score    REAL,
+    origin          TEXT,                  -- the independent origin this claim traces back to
+    origin_reason   TEXT,
+    published_at    TEXT
+);
+CREATE INDEX claims_doc ON claims (doc_id);
+CREATE INDEX claims_proposition ON claims (proposition_id);
+
+-- What an analyst decided: merge or split entities, correct a stance. Re-runs apply them, never erase them.
+CREATE TABLE judgements (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,             -- merge, split, stance
+    subject     TEXT NOT NULL,
+    object      TEXT,
+    value       TEXT,
+    note        TEXT,
+    author      TEXT,
+    created_at  TEXT NOT NULL,
+    active      INTEGER NOT NULL DEFAULT 1
+);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", _INITIAL), Migration(2, "dossier", _DOSSIER))
 SCHEMA_VERSION = MIGRATIONS[-1].version

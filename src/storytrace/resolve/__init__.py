@@ -1,0 +1,1 @@
+"""Cross-document resolution: names, entities, events, claims, stance, sources."""

@@ -1,0 +1,82 @@
+"""Proposition status from stances and origins: the five statuses of the dossier, each with its reasons."""
+
+from __future__ import annotations
+
+from storytrace.assess.status import assess
+from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
+
+
+def claim(doc: str, stance: str, origin: str, speaker: Hop | None = None, root: str | None = None) -> ClaimRecord:
+    return ClaimRecord(
+        id=f"c_{doc}_{stance}",
+        doc_id=doc,
+        start_char=0,
+        end_char=1,
+        sentence_start=0,
+        sentence_end=1,
+        text="x",
+        voice="attributed" if speaker else "outlet",
+        chain=(speaker,) if speaker else (),
+        stance=stance,
+        origin=origin,
+        copy_root=root or doc,
+        published_at=f"2025-03-{10 + len(doc):02d}",
+    )
+
+
+def status(*claims: ClaimRecord, parties: tuple[str, ...] = ()) -> PropositionRecord:
+    proposition = PropositionRecord(id="p", text="t")
+    assess(proposition, claims, parties)
+    return proposition
+
+
+SPOKESMAN = Hop("Hisham al-Qandusi", "named", "per/qandusi")
+
+
+def test_two_independent_origins_corroborate() -> None:
+    p = status(claim("a", "supports", "outlet:courier"), claim("b", "supports", "speaker:ministry"))
+    assert p.status == "corroborated" and p.origins == 2 and p.supports == 2
+    assert "2 independent origins" in p.reasons[0]
+
+
+def test_copies_and_repeats_of_one_origin_stay_single_source() -> None:
+    p = status(claim("a", "supports", "outlet:courier"), claim("b", "supports", "outlet:courier", root="a"))
+    assert p.status == "single_source" and p.origins == 1 and p.reports == 1
+
+
+def test_many_reports_of_one_unverified_origin_are_circular() -> None:
+    p = status(
+        claim("a", "reports", "social:unnamed"),
+        claim("b", "reports", "social:unnamed"),
+        claim("cc", "supports", "social:unnamed"),
+    )
+    assert p.status == "circular" and "3 reports carry it, all from one origin" in p.reasons
+
+
+def test_a_party_concerned_denies_a_single_source_claim() -> None:
+    p = status(
+        claim("a", "supports", "outlet:courier"),
+        claim("b", "refutes", "speaker:per/qandusi", SPOKESMAN),
+        parties=("per/qandusi",),
+    )
+    assert p.status == "denied" and any("Hisham al-Qandusi" in r for r in p.reasons)
+
+
+def test_a_denial_against_two_origins_or_an_independent_refutation_is_contested() -> None:
+    denied_but_corroborated = status(
+        claim("a", "supports", "outlet:courier"),
+        claim("b", "supports", "speaker:mp"),
+        claim("c", "refutes", "speaker:per/qandusi", SPOKESMAN),
+        parties=("per/qandusi",),
+    )
+    refuted = status(claim("a", "supports", "outlet:courier"), claim("b", "refutes", "outlet:herald"))
+    assert denied_but_corroborated.status == refuted.status == "contested"
+    assert p_first_last(refuted) == ("2025-03-11", "2025-03-11")
+
+
+def p_first_last(p: PropositionRecord) -> tuple[str | None, str | None]:
+    return p.first_seen, p.last_seen
+
+
+def test_only_hedged_relays_are_reported() -> None:
+    assert status(claim("a", "reports", "outlet:courier")).status == "reported"

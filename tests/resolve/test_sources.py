@@ -1,0 +1,67 @@
+"""Origins of claims: named speakers, outlets in the chain, copies, anonymous sources, social-media rumours."""
+
+from __future__ import annotations
+
+from storytrace.model.dossier import ClaimRecord, Hop
+from storytrace.resolve.sources import OutletIndex, assign_origin, normalise_outlet
+
+OUTLETS = OutletIndex.build(
+    [("src_courier", "The Tesra Courier"), ("src_herald", "Harbal Herald"), ("src_wire", "Meridian Wire")]
+)
+ROOTS = {"d_courier": "src_courier", "d_copy": "src_courier", "d_herald": "src_herald", "d_wire": "src_wire"}
+
+
+def claim(doc: str, *chain: Hop, root: str | None = None, source: str | None = None) -> ClaimRecord:
+    return ClaimRecord(
+        id=f"c_{doc}",
+        doc_id=doc,
+        start_char=0,
+        end_char=10,
+        sentence_start=0,
+        sentence_end=10,
+        text="x",
+        voice="attributed" if chain else "outlet",
+        chain=chain,
+        copy_root=root or doc,
+        source_id=source,
+    )
+
+
+def test_outlet_names_match_their_short_forms() -> None:
+    assert normalise_outlet("the daily Harbal Herald's") == "harbal herald"
+    assert OUTLETS.find("the Courier") == "src_courier"
+    assert OUTLETS.find("The Tesra Courier") == "src_courier"
+    assert OUTLETS.find("the daily Harbal Herald newspaper") == "src_herald"
+    assert OUTLETS.find("the Guardian") is None
+
+
+def test_a_named_speaker_is_one_origin_whoever_carries_it() -> None:
+    minister = Hop("the Interior Ministry", "named", "ain-bashura:org/moi")
+    wire, _ = assign_origin(claim("d_wire", minister), OUTLETS, ROOTS)
+    herald, reason = assign_origin(claim("d_herald", Hop("the Herald", "outlet"), minister), OUTLETS, ROOTS)
+    assert wire == herald == "speaker:ain-bashura:org/moi"
+    assert "named speaker" in reason
+
+
+def test_a_copy_and_a_credit_lead_back_to_the_original_outlet() -> None:
+    own, _ = assign_origin(claim("d_courier", Hop("a source close to the group", "anonymous")), OUTLETS, ROOTS)
+    copy, why = assign_origin(claim("d_copy", root="d_courier"), OUTLETS, ROOTS)
+    credit, _ = assign_origin(
+        claim("d_wire", Hop("the Courier", "outlet"), Hop("sources", "anonymous")), OUTLETS, ROOTS
+    )
+    assert own == copy == credit == "outlet:src_courier"
+    assert "copy" in why
+
+
+def test_independent_outlets_are_different_origins() -> None:
+    herald, _ = assign_origin(claim("d_herald"), OUTLETS, ROOTS)
+    wire, _ = assign_origin(claim("d_wire", Hop("residents", "anonymous")), OUTLETS, ROOTS)
+    assert herald == "outlet:src_herald" and wire == "outlet:src_wire"
+
+
+def test_unnamed_social_media_is_one_origin_and_a_handle_is_its_own() -> None:
+    a, _ = assign_origin(claim("d_herald", Hop("social media", "anonymous")), OUTLETS, ROOTS)
+    b, reason = assign_origin(claim("d_wire", Hop("a single anonymous account", "social")), OUTLETS, ROOTS)
+    c, _ = assign_origin(claim("d_wire", Hop("the account @tesra_nightwatch", "social")), OUTLETS, ROOTS)
+    assert a == b == "social:unnamed" and "unnamed social-media" in reason
+    assert c == "social:@tesra_nightwatch"
