@@ -16,6 +16,16 @@ from storytrace.cli.documents import (
     sources_command,
     status_command,
 )
+from storytrace.cli.dossier import (
+    claim_command,
+    claims_command,
+    entities_command,
+    entity_command,
+    merge_command,
+    resolve_command,
+    split_command,
+    stance_command,
+)
 from storytrace.cli.extract import extract_command, process_command
 from storytrace.cli.ingest import ingest_command
 from storytrace.cli.pipeline import components_command
@@ -57,6 +67,14 @@ for command in (
     extract_command,
     process_command,
     components_command,
+    resolve_command,
+    entities_command,
+    entity_command,
+    claims_command,
+    claim_command,
+    merge_command,
+    split_command,
+    stance_command,
 ):
     cli.add_command(command)
 

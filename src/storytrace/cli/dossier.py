@@ -1,0 +1,203 @@
+"""Dossier verbs: `resolve`, `entities`, `entity`, `claims`, `claim`; the analyst's `merge`, `split`, `stance`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from storytrace.cli.output import db_option, emit, output_options, shorten
+from storytrace.resolve.job import resolve_store
+from storytrace.store import Store
+from storytrace.store.dossier import (
+    add_judgement,
+    entity_detail,
+    find_entity,
+    list_entities,
+    list_propositions,
+    proposition_detail,
+)
+
+__all__ = [
+    "claim_command",
+    "claims_command",
+    "entities_command",
+    "entity_command",
+    "merge_command",
+    "resolve_command",
+    "split_command",
+    "stance_command",
+]
+
+STATUSES = ("corroborated", "contested", "denied", "circular", "single_source", "reported")
+
+
+@click.command("resolve")
+@db_option
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def resolve_command(db_path: str, quiet: bool) -> None:
+    """Resolve entities, trace claims to their origins, group them into propositions and assess each one.
+
+    Rebuilds the dossier tables from the reports' annotations; your merges, splits and stance corrections are
+    applied on every run.
+    """
+    with Store(db_path, create=False) as store:
+        report = resolve_store(store)
+    if not quiet:
+        statuses = ", ".join(f"{n} {s}" for s, n in sorted(report.statuses.items(), key=lambda kv: -kv[1]))
+        click.echo(
+            f"{report.documents} documents: {report.mentions} mentions of {report.entities} entities; "
+            f"{report.claims} claims in {report.propositions} propositions ({statuses or 'none'})."
+        )
+
+
+@click.command("entities")
+@db_option
+@click.option("--kind", help="Only this kind: PER, ORG, GPE, LOC, FAC, NORP, MISC.")
+@click.option("--search", help="Names or spellings containing this.")
+@click.option("--limit", type=click.IntRange(0), default=50, show_default=True, help="At most this many (0: all).")
+@output_options
+def entities_command(db_path: str, kind: str | None, search: str | None, limit: int, fmt: str) -> None:
+    """The people, groups and places of the story, most reported first, with every spelling seen."""
+    with Store(db_path, create=False) as store:
+        rows = list_entities(store, kind=kind, search=search, limit=limit or None)
+    emit(rows, fmt, ["id", "kind", "name", "documents", "mentions", "spellings"], wide="spellings")
+
+
+@click.command("entity")
+@click.argument("ref")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object.")
+def entity_command(ref: str, db_path: str, as_json: bool) -> None:
+    """One entity: its spellings with evidence (how each was linked, and where), and what it said.
+
+    REF is an entity id (or a unique prefix), its name, or one of its spellings.
+    """
+    with Store(db_path, create=False) as store:
+        detail = entity_detail(store, find_entity(store, ref))
+    if as_json:
+        click.echo(json.dumps(detail, ensure_ascii=False, indent=2))
+        return
+    click.echo(click.style(detail["id"], bold=True) + f"  {detail['name']} ({detail['kind']})")
+    click.echo(
+        f"  named in {detail['documents']} reports, {detail['mentions']} times, "
+        f"{detail['first_seen'] or '?'} .. {detail['last_seen'] or '?'}"
+    )
+    click.echo("\nSpellings:")
+    for s in detail["spellings"]:
+        ev = s["evidence"]
+        click.echo(
+            f"  {s['text']!r} ×{s['count']}  ({ev['explanation']}; e.g. {ev['doc_id'][:16]} "
+            f"{ev['start_char']}-{ev['end_char']})"
+        )
+    if detail["claims_made"]:
+        click.echo("\nWhat it said:")
+        for c in detail["claims_made"]:
+            click.echo(
+                f"  {(c['published_at'] or '')[:10]}  {c['outlet'] or '?'}: «{shorten(c['text'], 90)}» "
+                f"[{c['stance']}, {c['proposition_id'][:16] if c['proposition_id'] else ''}]"
+            )
+
+
+@click.command("claims")
+@db_option
+@click.option("--status", type=click.Choice(STATUSES), help="Only propositions with this status.")
+@click.option("--about", help="Only propositions naming this entity (id, name or spelling).")
+@click.option("--search", help="Only propositions whose wording contains this.")
+@click.option(
+    "--min-reports", type=click.IntRange(1), default=1, show_default=True, help="Carried by at least N reports."
+)
+@click.option("--limit", type=click.IntRange(0), default=50, show_default=True, help="At most this many (0: all).")
+@output_options
+def claims_command(
+    db_path: str, status: str | None, about: str | None, search: str | None, min_reports: int, limit: int, fmt: str
+) -> None:
+    """Propositions of the story with their status, independent origins and reports for and against."""
+    with Store(db_path, create=False) as store:
+        entity = find_entity(store, about) if about else None
+        rows = list_propositions(
+            store, status=status, about=entity, search=search, min_reports=min_reports, limit=limit or None
+        )
+    for row in rows:
+        row["why"] = "; ".join(row["reasons"])
+    columns = ["id", "status", "origins", "supports", "refutes", "reports", "first_seen", "text"]
+    if fmt != "table":
+        columns += ["last_seen", "reasons"]
+    emit(rows, fmt, columns, wide="text")
+
+
+@click.command("claim")
+@click.argument("ref")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object.")
+def claim_command(ref: str, db_path: str, as_json: bool) -> None:
+    """One proposition: why it has its status, and every report's sentence, stance, speaker, chain and origin.
+
+    REF is a proposition id (or a unique prefix) from `storytrace claims`.
+    """
+    with Store(db_path, create=False) as store:
+        detail = proposition_detail(store, ref)
+    if as_json:
+        click.echo(json.dumps(detail, ensure_ascii=False, indent=2))
+        return
+    click.echo(click.style(detail["id"], bold=True) + f"  {detail['status'].upper()}")
+    click.echo(f"  «{detail['text']}»")
+    for reason in detail["reasons"]:
+        click.echo(f"  - {reason}")
+    click.echo(f"\n{len(detail['claims'])} claims in {detail['reports']} reports:")
+    for c in detail["claims"]:
+        _print_claim(c)
+
+
+def _print_claim(c: dict[str, Any]) -> None:
+    chain = " <- ".join(f"{h['text']} ({h['kind']})" for h in c["chain"]) or "(the outlet's own voice)"
+    hedges = f" hedged: {', '.join(c['hedges'])}" if c["hedges"] else ""
+    click.echo(f"\n  {(c['published_at'] or '?')[:10]}  {c['outlet'] or '?'}  [{c['stance']}{hedges}]  {c['id']}")
+    click.echo(f"    sentence  «{shorten(c['sentence'], 160)}»")
+    click.echo(f"    speaker   {chain}")
+    click.echo(f"    origin    {c['origin']} ({c['origin_reason']})")
+    click.echo(
+        f"    report    {c['doc_id']} {c['sentence_start']}-{c['sentence_end']} {c['url'] or c['original_id'] or ''}"
+    )
+
+
+@click.command("merge")
+@click.argument("keep")
+@click.argument("other")
+@db_option
+@click.option("--note", help="Why (kept with the judgement).")
+def merge_command(keep: str, other: str, db_path: str, note: str | None) -> None:
+    """Merge entity OTHER into KEEP (both: id, name or spelling). Kept as a judgement; re-run `storytrace resolve`."""
+    with Store(db_path, create=False) as store:
+        a, b = find_entity(store, keep), find_entity(store, other)
+        add_judgement(store, "merge", a, b, note=note)
+        resolve_store(store)
+    click.echo(f"merged {b} into {a}; the dossier was resolved again.")
+
+
+@click.command("split")
+@click.argument("entity")
+@click.argument("spelling")
+@db_option
+@click.option("--note", help="Why (kept with the judgement).")
+def split_command(entity: str, spelling: str, db_path: str, note: str | None) -> None:
+    """Take the mentions written as SPELLING out of ENTITY into an entity of their own. Kept as a judgement."""
+    with Store(db_path, create=False) as store:
+        entity_id = find_entity(store, entity)
+        add_judgement(store, "split", entity_id, spelling, note=note)
+        resolve_store(store)
+    click.echo(f"split {spelling!r} out of {entity_id}; the dossier was resolved again.")
+
+
+@click.command("stance")
+@click.argument("claim_id")
+@click.argument("stance", type=click.Choice(["supports", "refutes", "reports"]))
+@db_option
+@click.option("--note", help="Why (kept with the judgement).")
+def stance_command(claim_id: str, stance: str, db_path: str, note: str | None) -> None:
+    """Correct the stance of one claim (its id from `storytrace claim`). Kept as a judgement."""
+    with Store(db_path, create=False) as store:
+        add_judgement(store, "stance", claim_id, stance, note=note)
+        resolve_store(store)
+    click.echo(f"{claim_id} now {stance}; the dossier was resolved again.")
