@@ -26,6 +26,7 @@ from storytrace.cli.dossier import (
     split_command,
     stance_command,
 )
+from storytrace.cli.export import export_command
 from storytrace.cli.extract import extract_command, process_command
 from storytrace.cli.ingest import ingest_command
 from storytrace.cli.pipeline import components_command
@@ -75,6 +76,7 @@ for command in (
     merge_command,
     split_command,
     stance_command,
+    export_command,
 ):
     cli.add_command(command)
 

@@ -1,0 +1,1 @@
+"""What the analyst reads and other tools import: the dossier JSON, briefings, exports."""
