@@ -25,6 +25,7 @@ from storytrace.cli.dossier import (
     resolve_command,
     split_command,
     stance_command,
+    timeline_command,
 )
 from storytrace.cli.export import export_command
 from storytrace.cli.extract import extract_command, process_command
@@ -76,6 +77,7 @@ for command in (
     merge_command,
     split_command,
     stance_command,
+    timeline_command,
     export_command,
 ):
     cli.add_command(command)

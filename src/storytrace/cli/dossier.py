@@ -15,6 +15,7 @@ from storytrace.store.dossier import (
     entity_detail,
     find_entity,
     list_entities,
+    list_events,
     list_propositions,
     proposition_detail,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "resolve_command",
     "split_command",
     "stance_command",
+    "timeline_command",
 ]
 
 STATUSES = ("corroborated", "contested", "denied", "circular", "single_source", "reported")
@@ -201,3 +203,21 @@ def stance_command(claim_id: str, stance: str, db_path: str, note: str | None) -
         add_judgement(store, "stance", claim_id, stance, note=note)
         resolve_store(store)
     click.echo(f"{claim_id} now {stance}; the dossier was resolved again.")
+
+
+@click.command("timeline")
+@db_option
+@click.option("--since", help="Events on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Events on or before this date (YYYY-MM-DD).")
+@click.option("--type", "kind", help="Only this event type (attack, meeting, arrest, …).")
+@output_options
+def timeline_command(db_path: str, since: str | None, until: str | None, kind: str | None, fmt: str) -> None:
+    """Events merged across reports, in date order, with the date's precision and the dates reports disagree on."""
+    with Store(db_path, create=False) as store:
+        rows = list_events(store, since=since, until=until, kind=kind)
+    for row in rows:
+        row["conflicts"] = "; ".join(f"{c['date']} in {len(c['reports'])} report(s)" for c in row["date_conflicts"])
+    columns = ["date", "date_precision", "type", "place", "reports", "outlets", "conflicts", "summary"]
+    if fmt != "table":
+        columns = ["id", *columns, "date_conflicts"]
+    emit(rows, fmt, columns, wide="summary")

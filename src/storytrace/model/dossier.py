@@ -44,6 +44,7 @@ class ClaimRecord:
     copy_root: str | None = None  # the earliest report this one copies (itself when it is an original)
     entities: tuple[str, ...] = ()  # entity ids the claim names
     event_types: tuple[str, ...] = ()
+    event_ids: tuple[str, ...] = ()  # the resolved events its reported events belong to
     figures: tuple[dict[str, Any], ...] = ()
     proposition_id: str | None = None
     stance: str | None = None  # supports, refutes, reports

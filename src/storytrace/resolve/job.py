@@ -1,6 +1,7 @@
 """`storytrace resolve`: the cross-document stages over the whole store, in order, written back as tables.
 
 1. entities: every mention of every report linked to an entity (resolve/entities.py) -> ``entities``, ``mentions``
+1b. events: event mentions merged across reports (resolve/events.py) -> ``events``, ``event_mentions``
 2. claims: every ``claims`` span flattened, with its chain's speakers resolved -> ClaimRecords
 3. origins: each claim traced to its independent origin (resolve/sources.py)
 4. propositions: claims clustered, each claim's stance set (resolve/claims.py)
@@ -25,6 +26,7 @@ from storytrace.model import Document, make_id
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
 from storytrace.resolve.claims import ClaimClusterer
 from storytrace.resolve.entities import EntityResolution, MentionIn, resolve_entities
+from storytrace.resolve.events import EventMention, ResolvedEvent, resolve_events
 from storytrace.resolve.sources import OutletIndex, assign_origin
 from storytrace.store import DocumentFilter, Store, now_iso
 
@@ -39,6 +41,8 @@ class ResolveReport:
     documents: int = 0
     mentions: int = 0
     entities: int = 0
+    events: int = 0
+    event_mentions: int = 0
     claims: int = 0
     propositions: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
@@ -104,7 +108,55 @@ def _entity_at(entities: EntityResolution, doc: Document, start: int, end: int) 
     return best[1] if best else None
 
 
-def _claims_of(doc: Document, info: _DocInfo, root: str, entities: EntityResolution) -> list[ClaimRecord]:
+_RELATIVE_RULES = ("weekday", "relative", "yesterday", "today", "tomorrow", "last", "next", "ago")
+
+
+def _event_mentions_of(doc: Document, info: _DocInfo, entities: EntityResolution) -> list[EventMention]:
+    times = {(s.start_char, s.end_char): dict(s.attrs) for s in doc.spans.get("times", [])}
+    out = []
+    for span in doc.spans.get("events", []):
+        a = dict(span.attrs)
+
+        def resolved(arg: object) -> str | None:
+            if not isinstance(arg, dict) or "start_char" not in arg:
+                return None
+            return _entity_at(entities, doc, int(arg["start_char"]), int(arg["end_char"])) or (
+                str(arg["entity_id"]) if arg.get("entity_id") else None
+            )
+
+        time = a.get("time") if isinstance(a.get("time"), dict) else None
+        rule = str(times.get((time["start_char"], time["end_char"]), {}).get("rule", "")) if time else ""
+        place = a.get("place") if isinstance(a.get("place"), dict) else None
+        args = [*(a.get("actors") or []), *(a.get("targets") or []), place]
+        participants = {e for arg in args if (e := resolved(arg))}
+        sentence = a.get("sentence") or [span.start_char, span.end_char]
+        out.append(
+            EventMention(
+                doc_id=doc.id,
+                start_char=span.start_char,
+                end_char=span.end_char,
+                type=span.label,
+                trigger=doc.span_text(span),
+                date=str(time["value"]) if time and time.get("value") else None,
+                precision=str(time.get("precision")) if time else None,
+                relative=any(r in rule for r in _RELATIVE_RULES),
+                place=resolved(place),
+                place_text=str(place["text"]) if place else None,
+                participants=frozenset(participants),
+                published=info.published,
+                summary=" ".join(doc.text[int(sentence[0]) : int(sentence[1])].split())[:300],
+            )
+        )
+    return out
+
+
+def _claims_of(
+    doc: Document,
+    info: _DocInfo,
+    root: str,
+    entities: EntityResolution,
+    event_of: dict[tuple[str, int, int], str],
+) -> list[ClaimRecord]:
     attributions = doc.spans.get("attributions", [])
     records = []
     for span in doc.spans.get("claims", []):
@@ -129,9 +181,9 @@ def _claims_of(doc: Document, info: _DocInfo, root: str, entities: EntityResolut
             }
         )
         events = doc.spans.get("events", [])
-        event_types = tuple(
-            sorted({events[i].label for i in a.get("events") or [] if isinstance(i, int) and i < len(events)})
-        )
+        own = [events[i] for i in a.get("events") or [] if isinstance(i, int) and i < len(events)]
+        event_types = tuple(sorted({e.label for e in own}))
+        event_ids = tuple(sorted({e for s in own if (e := event_of.get((doc.id, s.start_char, s.end_char)))}))
         sentence = a.get("sentence") or [span.start_char, span.end_char]
         records.append(
             ClaimRecord(
@@ -153,6 +205,7 @@ def _claims_of(doc: Document, info: _DocInfo, root: str, entities: EntityResolut
                 copy_root=root,
                 entities=tuple(mentioned),
                 event_types=event_types,
+                event_ids=event_ids,
                 figures=tuple(a.get("figures") or ()),
             )
         )
@@ -187,12 +240,14 @@ def resolve_store(store: Store, *, on_document: Callable[[str], None] | None = N
             on_document(doc.id)
     report.documents = len(docs)
     entities = resolve_entities(mentions, _judgements(store, "merge"), _judgements(store, "split"))
+    events = resolve_events(m for doc in docs for m in _event_mentions_of(doc, infos[doc.id], entities))
+    event_of = {(m.doc_id, m.start_char, m.end_char): e.id for e in events for m in e.mentions}
     outlets = OutletIndex.build((r["id"], r["name"]) for r in store.list_sources())
     roots = {doc_id: _copy_root(infos, doc_id) for doc_id in infos}
     root_source = {doc_id: infos[root].source_id for doc_id, root in roots.items()}
     claims: list[ClaimRecord] = []
     for doc in docs:
-        claims.extend(_claims_of(doc, infos[doc.id], roots[doc.id], entities))
+        claims.extend(_claims_of(doc, infos[doc.id], roots[doc.id], entities, event_of))
     for claim in claims:
         claim.origin, claim.origin_reason = assign_origin(claim, outlets, root_source)
     propositions = ClaimClusterer().add_all(claims)
@@ -204,7 +259,12 @@ def resolve_store(store: Store, *, on_document: Callable[[str], None] | None = N
     for proposition in propositions:
         members = [by_id[i] for i in proposition.claim_ids]
         assess(proposition, members, _parties(proposition, members))
+        votes = [e for c in members for e in c.event_ids]
+        proposition.event_id = max(set(votes), key=votes.count) if votes else None
     _write(store, mentions, entities, claims, propositions)
+    _write_events(store, events)
+    report.events = len(events)
+    report.event_mentions = len(event_of)
     report.mentions = len(entities.links)
     report.entities = len(set(link[0] for link in entities.links.values()))
     report.claims = len(claims)
@@ -311,3 +371,52 @@ def _claim_row(c: ClaimRecord) -> tuple[Any, ...]:
         c.origin_reason,
         c.published_at,
     )
+
+
+def _write_events(store: Store, events: list[ResolvedEvent]) -> None:
+    now = now_iso()
+    with store.transaction() as db:
+        db.execute("DELETE FROM event_mentions")
+        db.execute("DELETE FROM events")
+        db.executemany(
+            "INSERT INTO events (id, type, date, date_precision, date_conflicts, place_id, place, summary, reports, "
+            "first_seen, last_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    e.id,
+                    e.type,
+                    e.date,
+                    e.precision,
+                    json.dumps(e.date_conflicts, ensure_ascii=False),
+                    e.place,
+                    e.place_text,
+                    e.summary,
+                    len(e.reports),
+                    min((m.published for m in e.mentions if m.published), default=None),
+                    max((m.published for m in e.mentions if m.published), default=None),
+                    now,
+                )
+                for e in events
+            ],
+        )
+        db.executemany(
+            "INSERT INTO event_mentions (doc_id, start_char, end_char, event_id, type, date, precision, score, "
+            "explanation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    m.doc_id,
+                    m.start_char,
+                    m.end_char,
+                    e.id,
+                    m.type,
+                    m.date,
+                    m.precision,
+                    1.0 if i == 0 else 0.8,
+                    "first report of the event"
+                    if i == 0
+                    else f"same {e.type} family, compatible date and place, shared participants",
+                )
+                for e in events
+                for i, m in enumerate(e.mentions)
+            ],
+        )

@@ -13,6 +13,7 @@ __all__ = [
     "entity_detail",
     "find_entity",
     "list_entities",
+    "list_events",
     "list_judgements",
     "list_propositions",
     "proposition_detail",
@@ -174,6 +175,35 @@ def proposition_detail(store: Store, ref: str) -> dict[str, Any]:
         claims.append(claim)
     prop["claims"] = claims
     return prop
+
+
+def list_events(
+    store: Store, *, since: str | None = None, until: str | None = None, kind: str | None = None
+) -> list[dict[str, Any]]:
+    """Events merged across reports, in date order (undated last), with their conflicts and reports."""
+    where: list[str] = []
+    params: list[Any] = []
+    if since:
+        where.append("e.date >= ?")
+        params.append(since)
+    if until:
+        where.append("substr(e.date, 1, 10) <= ?")
+        params.append(until)
+    if kind:
+        where.append("e.type = ?")
+        params.append(kind)
+    sql = (
+        "SELECT e.*, (SELECT group_concat(DISTINCT d.outlet) FROM event_mentions m JOIN documents d "
+        "ON d.id = m.doc_id WHERE m.event_id = e.id) AS outlets FROM events e"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY e.date IS NULL, e.date, e.first_seen"
+    )
+    rows = []
+    for r in store.db.execute(sql, params):
+        row = dict(r)
+        row["date_conflicts"] = json.loads(row["date_conflicts"])
+        rows.append(row)
+    return rows
 
 
 def add_judgement(
