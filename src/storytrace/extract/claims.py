@@ -1,0 +1,1069 @@
+"""Claims by rules: what a report asserts or relays, who stands behind it, how firmly, and what it is about.
+
+Each claim is one self-contained proposition anchored to character offsets, for the cross-report stages that
+cluster claims into propositions and weigh their origins:
+
+* every attribution (layer ``attributions``) gives an ``attributed`` claim over its content, without an
+  opening "that", the quotation marks around a whole quotation, a dateline, a kicker ("Exclusive:"), a
+  trailing ", citing …", or the report that wraps the proposition ("denied a newspaper report that X" gives
+  X). The pieces of a quotation split in one sentence ("“A,” he said, “B.”") make one claim; a quotation that
+  runs on into a new sentence ("“A,” he said. “B.”") makes one claim per sentence. The claim keeps the
+  attribution's ``speaker`` (a pronoun resolved to its named person when the attribution could) and
+  ``chain``. A content shorter than three words ("by telephone") gives no claim, except for a denial or a
+  refutation ("dismissed the allegations as baseless" still says which claim it rejects). A passive
+  reporting verb ("X is said to …", "it is believed …") names no speaker: it is read as a hedge of an
+  outlet claim, not as an attribution;
+* every other sentence of the body that asserts something in the outlet's own voice gives an ``outlet``
+  claim over the sentence without its dateline, kicker, leading connective ("However,") and final stop. It
+  must have at least five words and a verb form, must not be a question, and must not be a byline, a date
+  line, a caption or credit line, a heading or a sentence inside someone's quotation. A sentence that carries
+  an attribution gives the attributed claim only; a clause after the attribution ("…, officials said, and the
+  search continued through the night") is the outlet's own and gives an outlet claim;
+* the headline is a claim when the text repeats it (the cleaner keeps it as the first line): it is flagged
+  ``headline``, needs three words and no verb form ("Seven soldiers killed in ambush"), and a trailing
+  "– report", ": sources", ", report says" or a leading "Report:" is cut off and read as the hedge
+  "reportedly" ("Rumour:", "Unverified:" and "Unconfirmed:" as themselves). A title the text does not
+  contain has no offsets, so it gives no claim here.
+
+**Polarity.** ``denies``: the speaker says the thing did not happen or that it did not do it: a deny cue
+("denied", "rejected") with an event or a report as its object, or a negated content whose subject is the
+speaker ("it had not carried out", "we did not") or a negated existence ("there have been no contacts").
+``refutes``: the speaker declares a claim false, a judgement on the claim rather than a statement about the
+event: "refuted", "debunked", "dismissed/rejected … as baseless", "called the report “invented”", or a content
+saying that a report, claim, allegation or story is false, untrue, baseless, fabricated, invented or a lie.
+Whether the speaker is the party concerned is not decided here (STORY.md lets the party concerned refute
+too): the claim keeps its speaker and entities, and the stance stage compares them. Declining to comment
+denies nothing. The outlet's own voice ``asserts`` (a negative statement of fact, "the official did not
+provide evidence", is an assertion), except in a fact-check, where it ``refutes``: "No, X did not …",
+"reports of X are false", "X debunked", "a hoax", "X exposed as a fake".
+
+**Hedges** are read in the claim's sentence(s) and its cue: "reportedly", "allegedly", "purportedly",
+"apparently", "unconfirmed", "unverified", "could", "may", "might", "possibly", "likely", "appears/seems
+to", "it is believed/thought/understood", "is said/believed/thought/reported to", "alleged", "suspected",
+"rumoured"/"rumour", "claims to", "purports to", "according to unverified", and "claimed" when the cue is
+"claimed"/"alleged" (the outlet keeping its distance). "could not be reached" is not a hedge, nor is "May"
+the month ("in May", "May 5"; a title-case "May Be" is the modal).
+**Modality** (first match wins): ``question`` (a "?", or an "asked" cue with a wh- content), ``conditional``
+("if", "unless", "provided that"), ``possible`` ("could", "may", "might", "possibly", "perhaps"),
+``planned`` ("plans to", "intends to", "is expected to", "is due to", "is set to", "scheduled to", "aims
+to", "preparing to"), ``future`` ("will", "shall", "going to"; "would" only in a reported content; a
+"vowed/promised/pledged/threatened" cue), else ``asserted``.
+
+**What the claim concerns**: ``entities`` (every entity of ``entity_merge.entity_spans`` inside the claim),
+``places`` (its LOC and FAC entities, and GPEs after a locative preposition, "in Ibdara", "the town of Ain
+Bashura"; not the GPE that acts, "Ibdara rejects"; plus the place of an event the claim holds), ``times``
+(the ``times`` layer), ``events`` (indices into the optional ``events`` layer whose trigger is inside the
+claim) and ``figures`` (the events' figures inside the claim, or, with no events layer, casualty and arrest
+figures read here: "at least 12 people were killed").
+
+Beyond the layer spec, a claim carries ``pieces`` (its content pieces, one for an outlet claim) and
+``headline`` (bool).
+
+Known gaps: no parser, so verbs are recognised from word forms (a plural noun can pass as a verb in a
+fragment, "Talks and attacks in the north"); a claim is a whole content or sentence, not split into its
+coordinated propositions ("A was killed and B wounded" is one claim); the outlet's voice in free indirect
+speech, scare quotes, imperatives and rhetorical questions is taken at face value; a speech verb the
+attribution layer misses ("said in an audio message that …", a title-case "Claims" in a headline) leaves the
+sentence an outlet claim; refutation by counter-evidence ("the minister was at his desk that day", "the
+footage is old") reads as ``asserts``; the quality of attributed claims is that of the attribution layer
+they come from (its speaker errors, "Police in Varnela" read as "Varnela", pass through).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storytrace.extract.entity_merge import entity_spans
+from storytrace.model import Document, Span
+from storytrace.pipeline import ComponentFn, register
+
+__all__ = ["CLAIM_HEDGES", "extract_claims"]
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,:/]\d+)*")
+
+# Hedges, longest first so "appears to" wins over nothing shorter; "may" only lower-case (not the month).
+CLAIM_HEDGES = (
+    "according to unverified",
+    "it is believed",
+    "it is thought",
+    "it is understood",
+    "it is alleged",
+    "appears to",
+    "appeared to",
+    "appear to",
+    "seems to",
+    "seemed to",
+    "is said to",
+    "are said to",
+    "was said to",
+    "were said to",
+    "is believed to",
+    "are believed to",
+    "was believed to",
+    "is thought to",
+    "are thought to",
+    "is reported to",
+    "are reported to",
+    "was reported to",
+    "reportedly",
+    "allegedly",
+    "purportedly",
+    "apparently",
+    "unconfirmed",
+    "unverified",
+    "could",
+    "may",
+    "might",
+    "possibly",
+    "likely",
+    "alleged",
+    "suspected",
+    "rumoured",
+    "rumored",
+    "rumour",
+    "rumor",
+    "rumours",
+    "rumors",
+    "claims to",
+    "claimed to",
+    "purports to",
+    "purported to",
+    "purported",
+)
+_ONE_WORD_HEDGES = frozenset(h for h in CLAIM_HEDGES if " " not in h)
+# (phrase, its rarest word, pattern): the pattern runs only when that word is in the sentence.
+_PHRASE_HEDGES = tuple(
+    (h, max(h.split(), key=len), re.compile(r"\b" + h.replace(" ", r"\s+") + r"\b", re.IGNORECASE))
+    for h in CLAIM_HEDGES
+    if " " in h
+)
+_MAY = re.compile(r"\b[Mm]ay\b")
+# "May" is the modal in a title-case headline ("Marijuana May Mean Ticket") only before a verb-like word, and
+# never after "in", "on", "early" … ("in May", "on May 5").
+_MODAL_MAY_NEXT = frozenset(
+    """be have not never soon also still well already now mean need face get take lose help cost come become end
+    lead require see hit want try""".split()
+)
+_MONTH_CONTEXT = frozenset("in on of since until by from early late mid last next this during before after".split())
+_COULD = re.compile(r"\bcould\b")
+_NOT_A_HEDGE = re.compile(r"could\s+not\s+(?:immediately\s+)?be\s+(?:reached|contacted)", re.IGNORECASE)
+_DISTANCING_CUES = frozenset("claimed claims claim claiming alleged alleges allege alleging".split())
+
+_QUESTION_CUES = frozenset("asked asks asking wondered questioned".split())
+_FUTURE_CUES = frozenset("vowed vows promised promises pledged pledges threatened threatens".split())
+_CONDITIONAL = re.compile(r"\b(?:if|unless|provided\s+that|providing\s+that|on\s+condition\s+that)\b", re.IGNORECASE)
+_POSSIBLE = re.compile(r"\b(?:could|might|possibly|perhaps|maybe)\b|\bmay\b", re.IGNORECASE)
+_PLANNED = re.compile(
+    r"\b(?:plans?|planned|planning|intends?|intended|intending|aims?|aimed|aiming|prepares?|preparing|proposes?|"
+    r"(?:is|are|was|were|be)\s+(?:set|due|scheduled|expected|slated)|expects?|expected)\s+to\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(r"\b(?:will|won[’']t|shall|going\s+to)\b|[’']ll\b", re.IGNORECASE)
+
+# Polarity cues. Deny-like verbs; refute-like verbs; "as <false word>" after dismiss/reject.
+_DENY_CUES = frozenset("deny denies denied denying reject rejects rejected rejecting".split())
+_REFUTE_CUES = frozenset(
+    "refute refutes refuted refuting debunk debunks debunked debunking disprove disproves disproved".split()
+)
+_DISMISS_CUES = frozenset("dismiss dismisses dismissed dismissing".split())
+_FALSE_WORDS = (
+    r"(?:false|untrue|baseless|groundless|unfounded|fabricated|invented|made[\s-]up|fake|fabrications?|lies|a\s+lie|"
+    r"incorrect|inaccurate|wrong|nonsense|propaganda|fiction|misleading|without\s+foundation)"
+)
+_AS_FALSE = re.compile(r"\bas\s+[«“\"']?" + _FALSE_WORDS + r"\b", re.IGNORECASE)
+_CLAIM_NOUN = r"(?:report|reports|claim|claims|allegation|allegations|story|stories|accusation|accusations|rumou?rs?|account|news|article|video|footage|statement)"  # noqa: E501
+_CLAIM_IS_FALSE = re.compile(
+    r"\b"
+    + _CLAIM_NOUN
+    + r"\b[^.;]{0,60}?\b(?:is|was|are|were|be|been|being|remains?)\s+(?:(?:a|an|completely|entirely|"
+    r"totally|utterly|simply|wholly|absolutely|also|complete|total|pure|outright|blatant|an?)\s+){0,3}[«“\"']?"
+    + _FALSE_WORDS
+    + r"\b",
+    re.IGNORECASE,
+)
+_CALLED_FALSE = re.compile(r"^\s*(?:the|that|this|these|those|a|an|such)\b[^.;]{0,60}?[«“\"']?" + _FALSE_WORDS + r"\b")
+_CALL_CUES = frozenset("called calls calling described describes branded labelled labeled termed".split())
+_NEGATION = re.compile(r"\b(?:not|never|no|n[’']t)\b|n[’']t\b", re.IGNORECASE)
+_NEGATION_KEYS = frozenset(
+    "not never no nothing none n't didn't don't doesn't hasn't haven't hadn't wasn't weren't isn't aren't won't".split()
+    + "didn’t don’t doesn’t hasn’t haven’t hadn’t wasn’t weren’t isn’t aren’t won’t".split()
+)
+_NO_COMMENT_KEYS = frozenset({"comment", "add", "discuss", "confirm"})
+_SELF_SUBJECT = frozenset("it we i they he she its our their his her".split())
+_EXISTENTIAL_NEGATION = re.compile(
+    r"^(?:there\s+(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+no\b|no\s+\w+(?:\s+\w+)?\s+"
+    r"(?:took\s+place|happened|occurred|was\s+held|were\s+held)\b)",
+    re.IGNORECASE,
+)
+_NO_COMMENT = re.compile(
+    r"\b(?:not|no|declined\s+to|refused\s+to)\s+(?:to\s+)?(?:comment|add|discuss|confirm)|nothing\s+to\s+add", re.I
+)
+# "rejected as «baseless» an allegation that X", "rejects drone claim as baseless": the proposition is X.
+_LEADING_FALSE = re.compile(r"(?:as\s+)?[«“\"']?" + _FALSE_WORDS + r"[»”\"']?\s+", re.IGNORECASE)
+_TRAILING_FALSE = re.compile(r"\s+as\s+[«“\"']?" + _FALSE_WORDS + r"[»”\"']?\s*$", re.IGNORECASE)
+# "called the reports “pure fiction”": only after a verb of naming.
+_TRAILING_NAMED_FALSE = re.compile(
+    r"\s+[«“\"']?(?:(?:pure|complete|total|utter|outright|a)\s+)*" + _FALSE_WORDS + r"[»”\"']?\s*$", re.IGNORECASE
+)
+_CLAIM_THAT = re.compile(
+    r"(?:(?:a|an|the|any|all|these|those|such|recent|earlier|newspaper|media|press|news)\s+){0,4}"
+    r"(?:[\w'’-]+\s+){0,2}?" + _CLAIM_NOUN + r"\b[^,;.“”«»\"]{0,80}?\bthat\s+",
+    re.IGNORECASE,
+)
+
+# Fragments that are not claims: by- and date lines, credits, captions, kickers, section labels.
+_BYLINE = re.compile(
+    r"^(?:by\s+[A-Z]|posted\b|published\b|updated\b|last\s+updated\b|reporting\s+by\b|writing\s+by\b|editing\s+by\b|"
+    r"additional\s+reporting\b|compiled\s+by\b|photo\b|image\b|picture\b|video\b|file\s+photo\b|caption\b|"
+    r"credit\b|source\s*:|copyright\b|©|all\s+rights\b|read\s+more\b|related\b|see\s+also\b|follow\s+us\b|"
+    r"share\b|click\b|subscribe\b|sign\s+up\b|contact\b|tags?\s*:|topics?\s*:|\(?(?:photo|file|reuters|afp|ap)\)?$)",
+    re.IGNORECASE,
+)
+_SEPARATOR_LINE = re.compile(r"\s[|·•]\s")  # "By Rasha Dabbour | 8 March 2025", "Regions · Wadi Tesra"
+_CREDIT_END = re.compile(r"\((?:photo|file|image|picture)[^)]*\)\s*$|\b(?:getty images|/ ?afp|/ ?reuters)\s*$", re.I)
+_DATELINE = re.compile(
+    r"(?:[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+)*)(?:,\s*[^—–\-\n]{1,40}?)?(?:\s*\([^)\n]{1,40}\))?\s*[—–-]{1,2}\s+"
+)
+_KICKER = re.compile(
+    r"(?:exclusive|unverified|unconfirmed|breaking(?:\s+news)?|update[d]?|analysis|opinion|comment|explainer|"
+    r"factbox|fact[\s-]check|watch|video|live|just\s+in|developing|correction|reports?|rumou?rs?|sources?)\s*"
+    r"[:|–—-]\s+",
+    re.IGNORECASE,
+)
+_HEDGING_KICKERS = {
+    "unverified": "unverified",
+    "unconfirmed": "unconfirmed",
+    **{w: "reportedly" for w in "report reports source sources".split()},
+    **{w: w for w in "rumor rumour rumors rumours".split()},
+}
+# A headline's "… – report", "…: sources", "…, report says": the outlet relays an unnamed report.
+_REPORT_TAIL = re.compile(
+    r"(?:\s+[–—-]\s+|\s*[:,]\s+)(?:an?\s+|the\s+)?(?:new\s+|video\s+|media\s+)?(?:report|reports|media|sources?|paper|agency|tv|"
+    r"rumou?rs?|insiders?)(?:\s+(?:says|say|claims|claim|suggests|suggest))?\s*$",
+    re.IGNORECASE,
+)
+_CONNECTIVE = re.compile(
+    r"(?:however|meanwhile|moreover|furthermore|in\s+addition|additionally|also|still|separately|nevertheless|"
+    r"nonetheless|indeed|in\s+turn|elsewhere|in\s+other\s+developments|but|and|yet|so)\b,?\s+",
+    re.IGNORECASE,
+)
+# After an attribution only: "…, the ministry said, although traffic has fallen by half".
+_SUBORDINATOR = re.compile(r"(?:while|whereas|although|though)\b,?\s+", re.IGNORECASE)
+_THAT = re.compile(r"that\s+", re.IGNORECASE)
+# "…, citing satellite images": how the speaker backs the claim, not part of it.
+_TRAILING_SOURCE = re.compile(r",\s+(?:citing|quoting|according\s+to|referring\s+to)\b")
+# A continuation after a parenthetical cue, "A, officials said, and B": B is the outlet's own.
+_CONTINUATION = re.compile(r"(?:and|but|while|whereas)\s+", re.IGNORECASE)
+# "X is said to …", "it is believed …": a passive of a reporting verb hedges the outlet's own claim; it names no
+# speaker, so it is not an attribution here (the attribution layer reads the subject as the speaker).
+_BE = frozenset("is are was were be been being".split())
+_PASSIVE_BEFORE_CUE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s*$", re.IGNORECASE)
+# "an official who asked not to be named": the condition of anonymity, not a claim.
+_ANONYMITY = re.compile(
+    r"(?:not\s+)?to\s+be\s+(?:named|identified|quoted)\b|(?:on\s+)?condition\s+of\s+anonymity", re.I
+)
+_WH_WORDS = frozenset("who what when where why how whether if which".split())
+_OPEN_QUOTES = '“«‹„"'
+_CLOSE_QUOTES = '”»›"'
+_TRAIL = " \t\n,.;:!…"
+
+# Verb forms: auxiliaries, irregular pasts and the inflections of common news verbs. A sentence of five words
+# or more in the body almost always has one; this test is mainly there to drop headings and name lines.
+_AUXILIARIES = frozenset(
+    """is are was were be been being am has have had having do does did will would shall should can could may
+    might must isn't aren't wasn't weren't hasn't haven't hadn't doesn't didn't won't wouldn't can't couldn't""".split()
+)
+_IRREGULAR = frozenset(
+    """said told took made held met ran lost grew gave hit cut put set fled left fought brought sent saw knew found
+    came went got began begun struck sought kept fell rose died bought thought became shot led spoke wrote stood
+    broke blew drew drove flew hid lay paid quit read rode rang sank sat slept spent spread stole swore threw tore
+    woke won wore taken given seen known shown begun broken driven fallen written spoken stolen chosen forgotten
+    hidden risen thrown withdrew withdrawn overran overrun undertook""".split()
+)
+_STEMS = """say tell kill wound attack strike hit open close lift run lose grow give take make hold meet seize free
+    release arrest deny reject claim launch fire shell bomb destroy capture control enter leave reach cross flee
+    return withdraw sign agree offer demand call warn threaten accuse blame cut stop start end begin continue remain
+    stay show reveal confirm report announce plan intend expect face fall rise die need want seek send supply fund
+    back support oppose block besiege raid storm target ambush kidnap abduct detain charge sentence escape clash
+    fight push move deploy patrol bring put set keep come go get see know find look seem appear try fail win
+    vote pass ban allow urge ask order host visit talk discuss negotiate resume suspend halt resign appoint name
+    elect replace lead head join form build hand drop raise pay cost save help protect serve live work mark
+    insist argue stress note add explain describe estimate believe hope fear mean own use hope expect""".split()
+
+
+def _inflections(stem: str) -> set[str]:
+    if stem.endswith("e"):
+        return {stem + "s", stem + "d"}
+    if stem.endswith("y") and stem[-2] not in "aeiou":
+        return {stem[:-1] + "ies", stem[:-1] + "ied"}
+    if stem.endswith(("s", "sh", "ch", "x", "z")):
+        return {stem + "es", stem + "ed"}
+    return {stem + "s", stem + "ed"}
+
+
+_VERB_FORMS = _AUXILIARIES | _IRREGULAR | {form for stem in _STEMS for form in _inflections(stem)}
+_PARTICIPLES = frozenset(
+    """taken given seen known shown begun broken driven fallen written spoken stolen chosen forgotten hidden risen
+    thrown""".split()
+)
+_ED_NOT_VERBS = frozenset(
+    "red bed need seed feed speed shed breed creed indeed hundred armed unnamed unidentified".split()
+)
+
+_LOCATIVE = frozenset(
+    """in at near outside inside into from across around towards toward to through along within via onto
+    off past beyond throughout""".split()
+)
+_PLACE_NOUNS = frozenset(
+    """town city village district province region governorate area outskirts suburb capital neighbourhood
+    neighborhood camp border frontier state country""".split()
+)
+_PLACE_LABELS = frozenset({"LOC", "FAC"})
+_GPE_LABELS = frozenset({"GPE"})
+
+# Figures, used only when no events layer gives them: "at least 12 people were killed", "40 wounded".
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+        seventeen eighteen nineteen twenty""".split()
+    )
+}
+_FIGURE = re.compile(
+    r"(?P<approx>\b(?:at\s+least|more\s+than|over|about|around|nearly|almost|some|up\s+to|roughly|an\s+estimated|"
+    r"dozens\s+of|hundreds\s+of|thousands\s+of)\s+)?"
+    r"(?P<num>\b\d{1,3}(?:,\d{3})*\b|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b|\bdozens\b|\bhundreds\b|\bthousands\b)"
+    r"(?:\s+(?:other|others|more|[a-z]+-?[a-z]*)){0,3}?\s+(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?"
+    r"(?P<kind>killed|dead|died|wounded|injured|hurt|missing|arrested|detained|displaced|abducted|kidnapped)\b",
+    re.IGNORECASE,
+)
+_FIGURE_KEYS = frozenset(
+    "killed dead died wounded injured hurt missing arrested detained displaced abducted kidnapped".split()
+)
+_FIGURE_KIND_WORD = re.compile(r"\b(?:" + "|".join(sorted(_FIGURE_KEYS)) + r")\b", re.IGNORECASE)
+_FIGURE_KIND = {
+    "killed": "killed",
+    "dead": "killed",
+    "died": "killed",
+    "wounded": "wounded",
+    "injured": "wounded",
+    "hurt": "wounded",
+    "missing": "missing",
+    "arrested": "arrested",
+    "detained": "arrested",
+    "abducted": "missing",
+    "kidnapped": "missing",
+    "displaced": "displaced",
+}
+
+
+@dataclass(slots=True)
+class _Context:
+    """What every claim reads from the document, prepared once."""
+
+    text: str
+    entities: list[Span]
+    entity_starts: list[int]
+    times: list[Span]
+    time_starts: list[int]
+    events: list[Span]
+    event_order: list[int]  # indices into ``events`` by trigger start: the claim keeps the layer's own indices
+    event_starts: list[int]
+    has_events: bool
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _has_verb(words: Sequence[str], finite: bool = False) -> bool:
+    for w in words:
+        low = w.lower()
+        if w != low and w is not words[0]:
+            continue  # a capitalised word inside a sentence is a name, not a verb
+        if finite and low in _PARTICIPLES:
+            continue
+        if low in _VERB_FORMS or (len(low) > 4 and low.endswith("ed") and low not in _ED_NOT_VERBS):
+            return True
+    return False
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim spaces and trailing punctuation; drop quotation marks that enclose the whole stretch."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1] in _TRAIL:
+        end -= 1
+    if end - start >= 2 and text[start] in _OPEN_QUOTES and text[end - 1] in _CLOSE_QUOTES:
+        inner = text[start + 1 : end - 1]
+        if not any(q in inner for q in '“”«»"'):
+            start, end = start + 1, end - 1
+            while end > start and text[end - 1] in _TRAIL:
+                end -= 1
+    elif end - start >= 2 and text[start] in _OPEN_QUOTES and not any(q in text[start + 1 : end] for q in '”»"'):
+        start += 1  # an opening quote whose closing mark was trimmed off with the punctuation
+    elif end > start + 1 and text[end - 1] in "”»" and not any(q in text[start : end - 1] for q in "“«"):
+        end -= 1
+        while end > start and text[end - 1] in _TRAIL:
+            end -= 1
+    return start, end
+
+
+def _trim_front(text: str, start: int, end: int, patterns: Sequence[re.Pattern[str]]) -> tuple[int, int, list[str]]:
+    """Cut a dateline, kicker, connective or "that" off the front; returns the kicker words that hedge."""
+    hedges: list[str] = []
+    changed = True
+    while changed and start < end:
+        changed = False
+        for pattern in patterns:
+            m = pattern.match(text, start, end)
+            if m and m.end() < end:
+                word = m.group(0).split(":")[0].strip().lower()
+                if pattern is _KICKER and word in _HEDGING_KICKERS:
+                    hedges.append(_HEDGING_KICKERS[word])
+                start = m.end()
+                changed = True
+    return start, end, hedges
+
+
+_FRONT = (_DATELINE, _KICKER, _CONNECTIVE, _THAT)
+
+
+# Cheap word-set tests before a regex: most sentences hold no hedge, modal or false-word at all.
+_PUNCTUATION = str.maketrans({c: " " for c in '.,;:!?()[]{}«»“”"‘—–/'})
+
+
+@functools.lru_cache(maxsize=1024)  # a claim's text is tested for hedges, modals, false-words and figures
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.lower().translate(_PUNCTUATION).split())
+
+
+_HEDGE_KEYS = frozenset(
+    """unverified believed thought understood alleged appear appears appeared seem seems seemed purportedly apparently
+    unconfirmed could may might possibly likely suspected reportedly allegedly unverified rumoured rumored rumour
+    rumor rumours rumors claims claimed purported purports""".split()
+)
+_SAID_TO_KEYS = frozenset({"said", "reported"})  # "is said to", "is reported to": only with "to"
+_FALSE_KEYS = frozenset(
+    """false untrue baseless groundless unfounded fabricated fabrication fabrications invented made-up made fake
+    lie lies incorrect inaccurate wrong nonsense propaganda fiction misleading foundation""".split()
+)
+_CONDITIONAL_KEYS = frozenset({"if", "unless", "provided", "providing", "condition"})
+_POSSIBLE_KEYS = frozenset({"could", "may", "might", "possibly", "perhaps", "maybe"})
+_FUTURE_KEYS = frozenset({"will", "won't", "won’t", "shall", "going"})
+_PLANNED_KEYS = frozenset(
+    """plan plans planned planning intend intends intended intending aim aims aimed aiming prepare prepares preparing
+    propose proposes set due scheduled expected slated expect expects""".split()
+)
+_MODAL_KEYS = _CONDITIONAL_KEYS | _POSSIBLE_KEYS | _FUTURE_KEYS | _PLANNED_KEYS | {"would"}
+
+
+def _hedges(text: str, start: int, end: int) -> list[str]:
+    """Hedges in ``text[start:end]``, in order. One-word hedges are read off the word set (no regex scan)."""
+    words = _word_set(text[start:end])
+    present = _HEDGE_KEYS & words
+    if not present and ("to" not in words or _SAID_TO_KEYS.isdisjoint(words)):
+        return []
+    stretch = text[start:end]
+    lower = stretch.lower()
+    found: list[tuple[int, str]] = []
+    for word in present & _ONE_WORD_HEDGES:
+        if word == "may" and not _has_modal_may(stretch):
+            continue  # only "May", the month
+        if word == "could" and len(_NOT_A_HEDGE.findall(stretch)) >= len(_COULD.findall(lower)):
+            continue  # only "could not be reached"
+        found.append((lower.find(word), word))
+    for phrase, key, pattern in _PHRASE_HEDGES:
+        if key in words:
+            m = pattern.search(stretch)
+            if m:
+                found.append((m.start(), phrase))
+    return [word for _, word in sorted(found)]
+
+
+def _has_modal_may(text: str) -> bool:
+    for m in _MAY.finditer(text):
+        if m.group(0) == "may":
+            return True
+        before = text[max(0, m.start() - 20) : m.start()].split()
+        after = text[m.end() : m.end() + 20].split()
+        if (
+            after
+            and after[0].lower().strip(",.") in _MODAL_MAY_NEXT
+            and not (before and before[-1].lower() in _MONTH_CONTEXT)
+        ):
+            return True
+    return False
+
+
+def _modality(claim_text: str, cue: str | None, reported: bool, hint: frozenset[str]) -> str:
+    """``hint``: the words of the claim's sentence, a superset of the claim's, to skip the regexes cheaply."""
+    first = claim_text.split(maxsplit=1)[0].lower() if claim_text.strip() else ""
+    if claim_text.rstrip().endswith("?") or (cue is not None and cue in _QUESTION_CUES and first in _WH_WORDS):
+        return "question"
+    if _MODAL_KEYS.isdisjoint(hint) and "ll " not in claim_text:
+        return "future" if cue is not None and cue in _FUTURE_CUES else "asserted"
+    words = _word_set(claim_text)
+    if not _CONDITIONAL_KEYS.isdisjoint(words) and _CONDITIONAL.search(claim_text):
+        return "conditional"
+    if not _POSSIBLE_KEYS.isdisjoint(words) and any(
+        (m.group(0).lower() != "may" or _has_modal_may(claim_text)) and not _NOT_A_HEDGE.match(claim_text, m.start())
+        for m in _POSSIBLE.finditer(claim_text)
+    ):
+        return "possible"
+    if not _PLANNED_KEYS.isdisjoint(words) and _PLANNED.search(claim_text):
+        return "planned"
+    if (not _FUTURE_KEYS.isdisjoint(words) or "ll " in claim_text) and _FUTURE.search(claim_text):
+        return "future"
+    if reported and "would" in words:
+        return "future"
+    if cue is not None and cue in _FUTURE_CUES:
+        return "future"
+    return "asserted"
+
+
+def _polarity(
+    text: str,
+    cue: str,
+    speaker: str,
+    speaker_kind: str,
+    pieces: Sequence[tuple[int, int]],
+    after_cue: str,
+    hint: frozenset[str],
+) -> str:
+    content = " ".join(text[s:e] for s, e in pieces)
+    if cue in _REFUTE_CUES:
+        return "refutes"
+    judging = cue in _DISMISS_CUES or cue in _DENY_CUES or cue in _CALL_CUES
+    if judging and not _FALSE_KEYS.isdisjoint(_word_set(after_cue[:200])) and _AS_FALSE.search(after_cue[:200]):
+        return "refutes"
+    if _FALSE_KEYS.isdisjoint(hint) and _NEGATION_KEYS.isdisjoint(hint):
+        return "denies" if cue in _DENY_CUES or cue in _DISMISS_CUES else "asserts"
+    content_words = _word_set(content)
+    has_false_word = not _FALSE_KEYS.isdisjoint(content_words)
+    if has_false_word and cue in _CALL_CUES and _CALLED_FALSE.search(content):
+        return "refutes"
+    if has_false_word and _CLAIM_IS_FALSE.search(content):
+        return "refutes"
+    if cue in _DENY_CUES or cue in _DISMISS_CUES:
+        return "denies"
+    words = [w.lower() for w in _words(content[:80])[:8]]
+    if not words or _NEGATION_KEYS.isdisjoint(content_words):
+        return "asserts"
+    if not _NO_COMMENT_KEYS.isdisjoint(content_words) and _NO_COMMENT.search(content):
+        return "asserts"  # declining to comment is not a denial
+    if speaker_kind not in {"outlet", "document"} and _EXISTENTIAL_NEGATION.match(content.lstrip(_OPEN_QUOTES + " ")):
+        return "denies"
+    speaker_words = {w.lower() for w in _words(speaker)}
+    subject_is_speaker = words[0] in _SELF_SUBJECT or (words[0] in speaker_words and words[0] not in {"the", "a"})
+    if subject_is_speaker and _NEGATION.search(" ".join(_words(content[:80])[:6])):
+        return "denies"
+    return "asserts"
+
+
+_OUTLET_REFUTE_KEYS = _FALSE_KEYS | {"no", "hoax", "debunked", "debunks", "debunk"}
+_HOAX = re.compile(r"\b(?:hoax|debunk(?:ed|s)?)\b", re.IGNORECASE)
+_EXPOSED_FALSE = re.compile(
+    r"\b(?:exposed|revealed|shown|proved|proven|unmasked)\s+(?:to\s+be\s+|as\s+)(?:an?\s+)?" + _FALSE_WORDS, re.I
+)
+_NO_COMMA = re.compile(r"no,\s", re.IGNORECASE)
+
+
+def _outlet_polarity(claim_text: str, hint: frozenset[str]) -> str:
+    """The outlet's own voice refutes only in a fact-check: "No, X did not …", "reports of X are false", "X
+    debunked", "X exposed as a fake"; any other statement, negative or not, asserts."""
+    if _OUTLET_REFUTE_KEYS.isdisjoint(hint):
+        return "asserts"
+    if _NO_COMMA.match(claim_text) and _NEGATION.search(claim_text, 4):
+        return "refutes"
+    if _HOAX.search(claim_text) or _EXPOSED_FALSE.search(claim_text) or _CLAIM_IS_FALSE.search(claim_text):
+        return "refutes"
+    return "asserts"
+
+
+def _arg(ctx: _Context, span: Span) -> dict[str, Any]:
+    attrs = dict(span.attrs)
+    return {
+        "text": ctx.text[span.start_char : span.end_char],
+        "start_char": span.start_char,
+        "end_char": span.end_char,
+        "entity_id": attrs.get("entity_id"),
+        "label": span.label,
+    }
+
+
+def _is_place(text: str, span: Span) -> bool:
+    if span.label in _PLACE_LABELS:
+        return True
+    if span.label not in _GPE_LABELS:
+        return False
+    before = _words(text[max(0, span.start_char - 60) : span.start_char])[-4:]
+    for i, word in enumerate(reversed(before)):
+        low = word.lower()
+        if low in _LOCATIVE:
+            return True
+        if low == "of" and i + 1 < len(before) and before[-i - 2].lower() in _PLACE_NOUNS:
+            return True
+        if word != low:
+            return False  # another name in between: "Ibdara's foreign ministry in …" is not about this one
+    return False
+
+
+def _inside(start: int, end: int, pieces: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in pieces)
+
+
+def _figure_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The full pattern is slow to scan a long claim with: look only just before each kind word."""
+    found: list[re.Match[str]] = []
+    for kind in _FIGURE_KIND_WORD.finditer(text, start, end):
+        for m in _FIGURE.finditer(text, max(start, kind.start() - 80), kind.end()):
+            if m.end() == kind.end():
+                found.append(m)
+                break
+    return found
+
+
+def _figures_from_text(text: str, pieces: Sequence[tuple[int, int]], hint: frozenset[str]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if _FIGURE_KEYS.isdisjoint(hint):
+        return out
+    for s, e in pieces:
+        if _FIGURE_KEYS.isdisjoint(_word_set(text[s:e])):
+            continue  # most claims state no figure
+        for m in _figure_matches(text, s, e):
+            num = m.group("num").lower()
+            value: int | None
+            if num in _NUMBER_WORDS:
+                value = _NUMBER_WORDS[num]
+            elif num[0].isdigit():
+                value = int(num.replace(",", ""))
+            else:
+                value = None  # "dozens", "hundreds"
+            approx = m.group("approx")
+            qualifier = approx.strip().lower() if approx else ""
+            low = value if not qualifier.startswith(("up to",)) else None
+            high = value if not qualifier.startswith(("at least", "more than", "over")) else None
+            start = m.start("approx") if approx else m.start("num")
+            out.append(
+                {
+                    "kind": _FIGURE_KIND[m.group("kind").lower()],
+                    "text": text[start : m.end("num")],
+                    "low": low,
+                    "high": high,
+                    "approximate": bool(qualifier) or value is None,
+                    "start_char": start,
+                    "end_char": m.end("num"),
+                }
+            )
+    return out
+
+
+def _about(ctx: _Context, pieces: Sequence[tuple[int, int]], hint: frozenset[str]) -> dict[str, Any]:
+    """Entities, places, times, events and figures inside the claim's pieces."""
+    lo, hi = pieces[0][0], pieces[-1][1]
+    first = bisect.bisect_left(ctx.entity_starts, lo)
+    entities: list[dict[str, Any]] = []
+    places: list[dict[str, Any]] = []
+    for span in ctx.entities[first:]:
+        if span.start_char >= hi:
+            break
+        if _inside(span.start_char, span.end_char, pieces):
+            arg = _arg(ctx, span)
+            entities.append(arg)
+            if _is_place(ctx.text, span):
+                places.append(arg)
+    times: list[dict[str, Any]] = []
+    for t in ctx.times[bisect.bisect_left(ctx.time_starts, lo) : bisect.bisect_left(ctx.time_starts, hi)]:
+        if _inside(t.start_char, t.end_char, pieces):
+            attrs = dict(t.attrs)
+            text = ctx.text[t.start_char : t.end_char]
+            times.append({"text": text, "value": attrs.get("value"), "precision": attrs.get("precision")})
+    events: list[int] = []
+    figures: list[dict[str, Any]] = []
+    first_event = bisect.bisect_left(ctx.event_starts, lo)
+    for index in ctx.event_order[first_event : bisect.bisect_left(ctx.event_starts, hi)]:
+        event = ctx.events[index]
+        if not _inside(event.start_char, event.end_char, pieces):
+            continue
+        events.append(index)
+        attrs = dict(event.attrs)
+        for figure in attrs.get("figures") or []:
+            inside = _inside(int(figure.get("start_char", -1)), int(figure.get("end_char", -1)), pieces)
+            if inside and figure not in figures:  # two events of one claim may share a figure
+                figures.append(figure)
+        place = attrs.get("place")
+        if (
+            isinstance(place, dict)
+            and _inside(int(place.get("start_char", -1)), int(place.get("end_char", -1)), pieces)
+            and not any(p["start_char"] == place.get("start_char") for p in places)
+        ):
+            places.append(place)
+    if not ctx.has_events:
+        figures = _figures_from_text(ctx.text, pieces, hint)
+    return {"entities": entities, "times": times, "places": places, "events": sorted(events), "figures": figures}
+
+
+def _sentence_range(sentences: list[Span], starts: list[int], start: int, end: int) -> tuple[int, int]:
+    i = max(0, bisect.bisect_right(starts, start) - 1)
+    j = max(0, bisect.bisect_right(starts, max(start, end - 1)) - 1)
+    return sentences[i].start_char, max(sentences[j].end_char, sentences[i].end_char)
+
+
+def _inside_quotation(text: str, para_start: int, position: int) -> bool:
+    """Is ``position`` inside a quotation opened earlier in its paragraph (a quote running over sentences)?"""
+    before = text[para_start:position]
+    curly = before.count("“") - before.count("”") + before.count("«") - before.count("»")
+    return curly > 0 or before.count('"') % 2 == 1
+
+
+def _is_fragment(text: str, start: int, end: int) -> bool:
+    line = text[start:end]
+    return bool(_BYLINE.match(line) or _SEPARATOR_LINE.search(line) or _CREDIT_END.search(line[-60:]))
+
+
+def _headline_sentence(doc: Document, sentences: list[Span]) -> int | None:
+    if not doc.title:
+        return None
+    title = " ".join(_words(doc.title)).lower()
+    for i, s in enumerate(sentences[:4]):
+        if " ".join(_words(doc.text[s.start_char : s.end_char])).lower() == title:
+            return i
+    return None
+
+
+def _uncovered(start: int, end: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    cursor = start
+    for a, b in covered:
+        if b <= cursor or a >= end:
+            continue
+        if a > cursor:
+            pieces.append((cursor, a))
+        cursor = max(cursor, b)
+    if cursor < end:
+        pieces.append((cursor, end))
+    return pieces
+
+
+def _claim_span(
+    ctx: _Context,
+    label: str,
+    pieces: list[tuple[int, int]],
+    sentence: tuple[int, int],
+    *,
+    attribution: int | None,
+    speaker: dict[str, Any] | None,
+    chain: list[dict[str, Any]],
+    polarity: str,
+    hedges: list[str],
+    modality: str,
+    headline: bool,
+    hint: frozenset[str],
+) -> Span:
+    about = _about(ctx, pieces, hint)
+    attrs: tuple[tuple[str, Any], ...] = (
+        ("sentence", [sentence[0], sentence[1]]),
+        ("attribution", attribution),
+        ("speaker", speaker),
+        ("chain", chain),
+        ("polarity", polarity),
+        ("hedges", hedges),
+        ("modality", modality),
+        ("entities", about["entities"]),
+        ("times", about["times"]),
+        ("places", about["places"]),
+        ("events", about["events"]),
+        ("figures", about["figures"]),
+        ("pieces", [list(p) for p in pieces]),
+        ("headline", headline),
+    )
+    return Span(pieces[0][0], pieces[-1][1], label, attrs)
+
+
+def _hop(hop: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if hop is None else {"text": hop.get("text"), "kind": hop.get("kind")}
+
+
+def _is_passive(text: str, attribution: Span, attrs: dict[str, Any]) -> bool:
+    cue = attrs.get("cue") or {}
+    start = int(cue.get("start_char", attribution.start_char))
+    first = str(cue.get("text", "")).split(maxsplit=1)[0].lower() if cue.get("text") else ""
+    return first in _BE or bool(_PASSIVE_BEFORE_CUE.search(text[max(0, start - 12) : start]))
+
+
+def _propositions(pieces: list[tuple[int, int]], starts: list[int]) -> list[list[tuple[int, int]]]:
+    """Pieces in one sentence make one claim ("“A,” he said, “B.”"); a piece in a new sentence is a new one."""
+    groups: list[list[tuple[int, int]]] = [[pieces[0]]]
+    for piece in pieces[1:]:
+        previous = groups[-1][-1]
+        if bisect.bisect_right(starts, piece[0]) != bisect.bisect_right(starts, max(previous[0], previous[1] - 1)):
+            groups.append([piece])
+        else:
+            groups[-1].append(piece)
+    return groups
+
+
+def _attributed_claim(
+    ctx: _Context,
+    attribution: Span,
+    index: int,
+    pieces: list[tuple[int, int]],
+    sentences: list[Span],
+    starts: list[int],
+    headline: tuple[int, int] | None,
+    cue_word: str,
+    kicker_hedges: list[str],
+    refuting: bool,
+    headline_tail: bool,
+) -> Span:
+    text = ctx.text
+    attrs = dict(attribution.attrs)
+    cue = dict(attrs.get("cue") or {})
+    key = (pieces[0][0], pieces[-1][1])
+    speaker = attrs.get("resolved_to") or attrs.get("speaker")
+    chain = [_hop(h) for h in attrs.get("chain") or []]
+    if attrs.get("resolved_to") and chain:
+        chain[-1] = _hop(attrs["resolved_to"])  # the pronoun hop is the speaker, the last of the chain
+    sentence = _sentence_range(
+        sentences, starts, min(attribution.start_char, key[0]), max(attribution.end_char, key[1])
+    )
+    if (
+        key[0] > int(cue.get("end_char", key[0]))
+        and _sentence_range(sentences, starts, key[0], key[1])[0] >= key[0] - 2
+    ):
+        sentence = _sentence_range(sentences, starts, key[0], key[1])  # a later quoted sentence: its own
+    hedges = _hedges(text, sentence[0], sentence[1])
+    for word in kicker_hedges:
+        if word not in hedges:
+            hedges.append(word)
+    if cue_word in _DISTANCING_CUES and "claimed" not in hedges:
+        hedges.append("claimed")
+    if sentence == headline and headline_tail:
+        hedges.append("reportedly")
+    after_cue = text[int(cue.get("end_char", key[0])) : attribution.end_char]
+    claim_text = " ".join(text[s:e] for s, e in pieces)
+    if text[key[1] : key[1] + 3].find("?") >= 0:
+        claim_text += "?"  # the question mark was trimmed with the punctuation
+    hint = _word_set(text[sentence[0] : sentence[1]])
+    speaker_text, speaker_kind = str((speaker or {}).get("text", "")), str((speaker or {}).get("kind", ""))
+    polarity = _polarity(text, cue_word, speaker_text, speaker_kind, pieces, after_cue, hint)
+    return _claim_span(
+        ctx,
+        "attributed",
+        pieces,
+        sentence,
+        attribution=index,
+        speaker=_hop(speaker),
+        chain=[h for h in chain if h is not None],
+        polarity="refutes" if refuting else polarity,
+        hedges=hedges,
+        modality=_modality(claim_text, cue_word, reported=True, hint=hint),
+        headline=headline is not None and headline[0] <= key[0] < headline[1],
+        hint=hint,
+    )
+
+
+def _attributed_claims(
+    ctx: _Context, attributions: list[Span], sentences: list[Span], starts: list[int], headline: tuple[int, int] | None
+) -> tuple[list[Span], list[tuple[int, int]]]:
+    """The attributed claims, and the stretches of text they speak for (an outlet claim does not repeat them)."""
+    text = ctx.text
+    claims: list[Span] = []
+    covered: list[tuple[int, int]] = []
+    seen: set[tuple[int, int]] = set()
+    headline_tail = headline is not None and _REPORT_TAIL.search(text, headline[0], headline[1]) is not None
+    for index, attribution in enumerate(attributions):
+        attrs = dict(attribution.attrs)
+        if _is_passive(text, attribution, attrs):
+            continue
+        content = attrs.get("content") or {}
+        raw_pieces = content.get("pieces") or [[content.get("start_char", 0), content.get("end_char", 0)]]
+        pieces: list[tuple[int, int]] = []
+        kicker_hedges: list[str] = []
+        refuting = False
+        cover_end = attribution.end_char
+        cue = dict(attrs.get("cue") or {})
+        cue_text = str(cue.get("text", "")).lower()
+        cue_word = cue_text.split()[-1] if cue_text.split() else ""  # "has denied" -> "denied"
+        trailing_false = _TRAILING_NAMED_FALSE if cue_word in _CALL_CUES else _TRAILING_FALSE
+        for n, (ps, pe) in enumerate(raw_pieces):
+            quoted = text[int(ps) : int(ps) + 1] in _OPEN_QUOTES
+            ps, pe = _strip(text, int(ps), int(pe))
+            if n > 0 and not quoted and _CONTINUATION.match(text, ps, pe):
+                cover_end = min(cover_end, ps)
+                break
+            m = _TRAILING_SOURCE.search(text, ps, pe)
+            if m:
+                pe = m.start()
+            if n == 0:
+                # "called that report invented": there "that" is a determiner, not a complementiser
+                front = _FRONT[:3] if cue_word in _CALL_CUES else _FRONT
+                ps, pe, kicker_hedges = _trim_front(text, ps, pe, front)
+                m = _LEADING_FALSE.match(text, ps, pe)
+                if m:
+                    refuting = True
+                    ps = m.end()
+                m = _CLAIM_THAT.match(text, ps, pe)
+                if m and len(_words(text[m.end() : pe])) >= 3:
+                    ps = m.end()  # "a newspaper report that its officials had met …": the proposition
+            m = trailing_false.search(text, ps, pe)
+            if m:
+                refuting = True
+                pe = m.start()
+            ps, pe = _strip(text, ps, pe)
+            if pe > ps:
+                pieces.append((ps, pe))
+        # A denial needs no clause: "dismissed the allegations as baseless" still says which claim it rejects.
+        min_words = 2 if refuting or cue_word in _DENY_CUES | _DISMISS_CUES | _REFUTE_CUES else 3
+        if not pieces or sum(len(_words(text[s:e])) for s, e in pieces) < min_words:
+            continue  # and its text stays open to an outlet claim: "the search continued …" is no attribution
+        covered.append((attribution.start_char, cover_end))
+        if _ANONYMITY.match(text, pieces[0][0]):
+            continue
+        key = (pieces[0][0], pieces[-1][1])
+        if key in seen:
+            continue
+        seen.add(key)
+        for group in _propositions(pieces, starts):
+            claims.append(
+                _attributed_claim(
+                    ctx,
+                    attribution,
+                    index,
+                    group,
+                    sentences,
+                    starts,
+                    headline,
+                    cue_word,
+                    kicker_hedges,
+                    refuting,
+                    headline_tail,
+                )
+            )
+    return claims, covered
+
+
+def _outlet_claim(
+    ctx: _Context,
+    start: int,
+    end: int,
+    sentence: tuple[int, int],
+    *,
+    is_headline: bool,
+    min_words: int,
+    rest: bool = False,
+) -> Span | None:
+    text = ctx.text
+    while start < end and text[start] in " ,;—–-\n":
+        start += 1  # what is left after an attribution: ", and a second convoy left …"
+    start, end = _strip(text, start, end)
+    front = (*_FRONT[:3], _SUBORDINATOR) if rest else _FRONT[:3]
+    start, end, kicker_hedges = _trim_front(text, start, end, front)
+    if rest and re.match(r"not\b", text[start:end]):
+        return None  # "…, but not its leader": an elliptical rest of the reported content
+    hedges = list(kicker_hedges)
+    if is_headline:
+        tail = _REPORT_TAIL.search(text, start, end)
+        if tail is not None:
+            end = tail.start()
+            hedges.append("reportedly")
+    question = text[start:end].rstrip().endswith("?") or text[end : sentence[1]].lstrip().startswith("?")
+    start, end = _strip(text, start, end)
+    words = _words(text[start:end])
+    if question or len(words) < min_words or (not is_headline and not _has_verb(words, finite=rest)):
+        return None
+    for word in _hedges(text, sentence[0], sentence[1]):
+        if word not in hedges:
+            hedges.append(word)
+    hint = _word_set(text[sentence[0] : sentence[1]])
+    return _claim_span(
+        ctx,
+        "outlet",
+        [(start, end)],
+        sentence,
+        attribution=None,
+        speaker=None,
+        chain=[],
+        polarity=_outlet_polarity(text[start:end], hint),
+        hedges=hedges,
+        modality=_modality(text[start:end], None, reported=False, hint=hint),
+        headline=is_headline,
+        hint=hint,
+    )
+
+
+def extract_claims(doc: Document, events: list[Span] | None = None) -> list[Span]:
+    """The ``claims`` layer of ``doc`` (it needs its ``sentences`` and ``attributions`` layers)."""
+    text = doc.text
+    sentences = sorted(doc.spans.get("sentences", []), key=lambda s: s.start_char)
+    if not sentences:
+        return []
+    starts = [s.start_char for s in sentences]
+    attributions = doc.spans.get("attributions", [])
+    entities = sorted(entity_spans(doc), key=lambda s: s.start_char)
+    event_layer = doc.spans.get("events") if events is None else events
+    times = sorted(doc.spans.get("times", []), key=lambda t: t.start_char)
+    event_list = list(event_layer or [])
+    event_order = sorted(range(len(event_list)), key=lambda i: event_list[i].start_char)
+    ctx = _Context(
+        text=text,
+        entities=entities,
+        entity_starts=[e.start_char for e in entities],
+        times=times,
+        time_starts=[t.start_char for t in times],
+        events=event_list,
+        event_order=event_order,
+        event_starts=[event_list[i].start_char for i in event_order],
+        has_events=event_layer is not None,
+    )
+    h = _headline_sentence(doc, sentences)
+    headline = (sentences[h].start_char, sentences[h].end_char) if h is not None else None
+    claims, covered = _attributed_claims(ctx, attributions, sentences, starts, headline)
+    covered.sort()
+    for i, sentence in enumerate(sentences):
+        s, e = sentence.start_char, sentence.end_char
+        is_headline = i == h
+        if not is_headline and (_is_fragment(text, s, e) or (h is not None and i < h)):
+            continue
+        gap = text.rfind("\n\n", 0, s)
+        para_start = gap + 2 if gap >= 0 else 0
+        if text[s] in _OPEN_QUOTES or _inside_quotation(text, para_start, s):
+            continue  # someone else's words, even when no attribution was found for them
+        pieces = _uncovered(s, e, covered)
+        if pieces == [(s, e)]:
+            claim = _outlet_claim(ctx, s, e, (s, e), is_headline=is_headline, min_words=3 if is_headline else 5)
+            if claim is not None:
+                claims.append(claim)
+            continue
+        for ps, pe in pieces:
+            # Only a clause after the attribution stands on its own: "…, officials said, and a convoy left …".
+            lead = text[ps:pe].lstrip(" ,;—–-")
+            if ps == s or not (
+                text[ps:pe].lstrip().startswith(";") or _CONNECTIVE.match(lead) or _SUBORDINATOR.match(lead)
+            ):
+                continue
+            claim = _outlet_claim(ctx, ps, pe, (s, e), is_headline=False, min_words=5, rest=True)
+            if claim is not None:
+                claims.append(claim)
+    claims.sort(key=lambda c: (c.start_char, c.end_char))
+    return claims
+
+
+@register(
+    "extract.claims.rules.v1",
+    requires=("spans.sentences", "spans.attributions"),
+    assigns=("spans.claims",),
+    description="Claims (attributed or in the outlet's voice) with speaker, chain, polarity, hedges and modality.",
+)
+def make_claim_extractor() -> ComponentFn:
+    def run(doc: Document) -> Document:
+        doc.spans["claims"] = extract_claims(doc)
+        return doc
+
+    return run
