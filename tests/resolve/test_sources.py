@@ -65,3 +65,12 @@ def test_unnamed_social_media_is_one_origin_and_a_handle_is_its_own() -> None:
     c, _ = assign_origin(claim("d_wire", Hop("the account @tesra_nightwatch", "social")), OUTLETS, ROOTS)
     assert a == b == "social:unnamed" and "unnamed social-media" in reason
     assert c == "social:@tesra_nightwatch"
+
+
+def test_an_outlet_sentence_relaying_social_media_rests_on_it() -> None:
+    relay = claim("d_herald")
+    relay.text = "An anonymous account (@tesra_nightwatch) claimed the leader was wounded."
+    own = claim("d_wire")
+    own.text = "Claims on social media that the leader was wounded could not be verified."
+    assert assign_origin(relay, OUTLETS, ROOTS)[0] == "social:@tesra_nightwatch"
+    assert assign_origin(own, OUTLETS, ROOTS)[0] == "social:unnamed"

@@ -10,7 +10,8 @@ attribution chain (nearest hop first) and from the copy links of its report:
   its own reporting and its own anonymous sources; a near-duplicate counts as the outlet it copied;
 * an **anonymous social-media account** ("an anonymous account on X", "social media", "open-source
   monitors") is one origin per handle, and all unnamed ones together are one (``social:<handle>``): a rumour
-  passed along by five outlets stays one rumour.
+  passed along by five outlets stays one rumour. That holds when the outlet says it in its own sentence too
+  ("an anonymous account on X claimed that …", "claims on social media that …").
 
 Every origin comes with a one-line reason. Known gaps: two different named people who repeat the same source
 ("the minister said, citing the police") count as the innermost named speaker only when the chain says so;
@@ -33,6 +34,14 @@ _HANDLE = re.compile(r"@\w+")
 # Chains that end in unnamed online chatter are one origin together: they cannot be told apart.
 _SOCIAL_WORDS = re.compile(
     r"\b(?:social media|online|open[- ]source monitors?|accounts?|posts?|channels?|users?)\b", re.I
+)
+
+
+# The same, said in the outlet's own sentence: "an anonymous account … claimed", "claims on social media".
+_SOCIAL_IN_TEXT = re.compile(
+    r"\b(?:anonymous (?:account|user|post)|(?:claims?|posts?|reports?|rumou?rs?) (?:on|circulating on) social media|"
+    r"on social media|social[- ]media (?:claims?|posts?|reports?|rumou?rs?))\b",
+    re.IGNORECASE,
 )
 
 
@@ -95,6 +104,13 @@ def assign_origin(claim: ClaimRecord, outlets: OutletIndex, root_source: Mapping
     via_copy = f", through a copy of {reporter_name}'s report" if copied else ""
     speaker = claim.speaker
     if speaker is None:
+        # "An anonymous account on X claimed that …" in the outlet's own sentence still rests on that account.
+        social = _SOCIAL_IN_TEXT.search(claim.text)
+        if social is not None:
+            handle = _HANDLE.search(claim.text)
+            key = handle.group(0).casefold() if handle else "unnamed"
+            what = f"the account {handle.group(0)}" if handle else "unnamed social-media accounts"
+            return f"social:{key}", f"the report relays {what} ({social.group(0)!r})"
         return f"outlet:{reporter}", f"{reporter_name}'s own reporting{via_copy}"
     if speaker.kind == "social" or (speaker.kind == "anonymous" and _SOCIAL_WORDS.search(speaker.text)):
         handle = _HANDLE.search(speaker.text)
