@@ -54,6 +54,8 @@ _FAST = (
     "extract.entities.gazetteer.v1",
     "extract.entities.merge.v1",
     "extract.attributions.rules.v1",
+    "extract.relations.rules.v1",
+    "extract.claims.rules.v1",
 )
 PIPELINES: dict[str, tuple[str, ...]] = {
     "light": _LIGHT,
