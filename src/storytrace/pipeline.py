@@ -53,6 +53,7 @@ _FAST = (
     "extract.times.rules.v1",
     "extract.entities.gazetteer.v1",
     "extract.entities.merge.v1",
+    "extract.events.rules.v1",
     "extract.attributions.rules.v1",
     "extract.relations.rules.v1",
     "extract.claims.rules.v1",
