@@ -670,7 +670,8 @@ def _about(ctx: _Context, pieces: Sequence[tuple[int, int]], hint: frozenset[str
     first = bisect.bisect_left(ctx.entity_starts, lo)
     entities: list[dict[str, Any]] = []
     places: list[dict[str, Any]] = []
-    for span in ctx.entities[first:]:
+    for k in range(first, len(ctx.entities)):  # an index walk: slicing would copy the tail for every claim
+        span = ctx.entities[k]
         if span.start_char >= hi:
             break
         if _inside(span.start_char, span.end_char, pieces):
