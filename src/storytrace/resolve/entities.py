@@ -1,22 +1,64 @@
 """Entity resolution across reports: every mention of the `entities` layer linked to one entity, with the reason.
 
-Decisions, strongest first:
+Before anything, a mention's *name* is read from its text: a description before a name is dropped ("European
+airframer Airbus" -> "Airbus", "ministry spokeswoman Mireille Azzar" -> "Mireille Azzar"; not across a function
+word: "Islamic Resistance in Iraq" stays), and ``names.normalise`` strips titles, articles and marks. A model's
+label is overruled by the kind family most mentions of the name carry (at least 3 mentions, two thirds).
 
-1. **pack**: a mention the gazetteer matched carries its domain-pack id; all spellings the pack lists
-   (transliterations, Arabic script, acronyms) are one entity by construction.
-2. **short form in the report**: a one-word name ("Qutrubi", "Mr Qandusi") whose key is the last word of a
-   fuller name of the same kind earlier in the same report joins that name's entity. Titles are stripped first.
-3. **same name**: other mentions are keyed by their folded name (``storytrace.packs.names.name_key``: case,
-   accents, apostrophes, al-/el-, ou/u, e/i, doubled letters) within a kind family (person / organisation /
-   place); equal keys across reports are one entity.
-4. **short form in the pile**: a one-word person name no report expands is linked to the only person entity
-   whose name ends with it, when there is exactly one; otherwise it stays an entity of its own.
+Two stages. **In a report**, mentions are grouped into local clusters, in reading order:
 
-Then the analyst's judgements are applied (``merge A B``: B's mentions join A; ``split A ALIAS``: the mentions
-written as ALIAS leave A for an entity of their own), so re-runs never undo them.
+1. **pack**: a mention the gazetteer matched carries its domain-pack id; every spelling the pack lists
+   (transliterations, Arabic script, acronyms) is one entity by construction.
+2. **alias**: a mention the ``relations`` layer states is an alias of a name (``alias_of``: "X, known as Abu Z")
+   joins that name's cluster; the explanation quotes the evidence.
+3. **same name / variant**: a name equal to, or a transliteration variant of, a name already in the report
+   (``same_name``: ``names.name_similarity`` with the guards below).
+4. **acronym**: an all-capitals word ("KSH", "the GAO") spelling the initials of a name in the report.
+5. **short form**: a person's or group's name whose every word is in one fuller name earlier in the report
+   ("Mr Qandusi", "Sudani", "the Courier"); a person's short form must hold the surname (the last word); a
+   group's may not leave out a distinctive word ("Hezbollah" is not "Kataib Hezbollah"). Ambiguous short forms
+   (two fuller names fit) and places ("Tesra" is not "Wadi Tesra") are not joined.
 
-Known gaps: spellings the folding does not cover ("Hizballah" vs "Hezbollah" outside a pack), Arabic script
-outside packs, and aliases introduced in text ("known as Abu Z") are not used yet.
+**Across reports**, local clusters are taken in a fixed order (pack clusters, then by publication date, report
+id and position; one-word person names and bare acronyms last) and each joins the *best* existing entity whose
+*reference spellings* it matches, or founds a new one. Candidates come only through ``names.blocking_keys``
+(never all pairs). A match needs ``name_similarity`` kind ``exact`` or ``variant`` with a score of at least
+``VARIANT_MIN``, every differing word pair at least ``TOKEN_MIN`` (``TOKEN_VOWELS_MIN`` when the words share
+a consonant skeleton), the same digits ("A380" is not "A350") and the same number of written h's ("Hudhud" /
+"Hudud", which the phonetic form reads alike); and the same kind family (person / group / place), except an
+exact name of two words or more (models mistype names). Reference spellings are the pack's name, the founding
+spelling, stated aliases and acronyms, and spellings that joined with a score of at least ``REF_MIN``; a weak
+variant or a short form never becomes one, so links do not chain (A~B, B~C does not put C in A). A model's
+mention whose name is a pack entity's spelling joins the pack entity (method ``pack_name``). When no name
+matches: a person's name that differs from one person's name only by a middle name ("Marwan al-Qutrubi" /
+"Marwan Fayez al-Qutrubi"), a one-word person name that is the surname of only one person, a bare acronym
+that spells the initials of only one group's name (``short_form_pile``, ``acronym_pile``). An entity founded
+by a bare kunya ("Abu Ruwayd") joins the person a later report states it names (``alias_pile``).
+
+Generic descriptions ("the interior ministry", written in lower case) are not names: they join only within a
+report, or across reports when their *context* (``MentionIn.context``: the resolve job gives the place written
+just before them, "Ibdara's interior ministry", else the place the report names most) is the same, so Ibdara's
+interior ministry stays apart from Qarnassa's. Capitalised institution names ("Interior Ministry") are still
+matched by name alone.
+
+Ids: a pack entity keeps its pack id; any other entity's id is derived from its founding spelling (the earliest
+report's, in the fixed order), so the result does not depend on the order mentions are given, and adding a
+report does not rename existing entities (unless it is dated earlier and founds one of them). Every link keeps
+(entity, score, method, explanation). Then the analyst's judgements are applied (``merge A B``: B's mentions join
+A; ``split A ALIAS``: the mentions written as ALIAS, or a close variant of it, leave A for an entity of their
+own), so re-runs never undo them.
+
+Measured: ``benchmarks/eval_meantime_entities.py`` (MEANTIME gold name mentions, cross-document, names only).
+
+Known gaps: a bare surname shared by two people in the pile stays an entity of its own; translations ("the
+Hoopoe Brigades") and epithets are not linked without a pack or an ``alias_of`` relation; the h rule rejects
+genuine variants that drop a written h ("Othman" / "Osman", "Dhiyab" / "Diyab"), and names.py reads Latin "dh"
+only as one letter, so "Hudhud" does not meet Arabic "هدهد"; "Hassan" / "Hussein" (0.842) and "iPad" / "iPod"
+pass the word floors; a description whose last word is lower case inside a name ("the iPhone's Software
+Development Kit") loses the start of the name; the context of a generic name is a place name, not a resolved
+country, and a report that names a neighbour most can give the wrong one; the kind vote runs on consonant
+skeletons, which look-alikes share; the whole pile is re-read on every run (the result is that of adding
+reports one at a time in date order, but it is recomputed).
 """
 
 from __future__ import annotations
@@ -25,11 +67,42 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from storytrace.model import make_id
-from storytrace.packs.names import name_key
+from storytrace.resolve.names import (
+    VARIANT_MIN,
+    Match,
+    NameKey,
+    TokenKey,
+    blocking_keys,
+    name_similarity,
+    normalise,
+    token_similarity,
+)
 
-__all__ = ["EntityResolution", "MentionIn", "family", "resolve_entities", "strip_title"]
+__all__ = [
+    "REF_MIN",
+    "SHORT_MIN",
+    "TOKEN_MIN",
+    "EntityResolution",
+    "MentionIn",
+    "family",
+    "resolve_entities",
+    "same_name",
+    "strip_title",
+]
+
+# Every differing word pair of a cross-report match must score this ("Nmeir" ~ "Numayr" 0.842 passes,
+# "Qandusi" ~ "Qaddusi" 0.794 and "Badri" ~ "Bakri" 0.742 do not).
+TOKEN_MIN = 0.84
+# Words with one consonant skeleton differ only in vowels: a lower floor.
+TOKEN_VOWELS_MIN = 0.8
+# A spelling that joined an entity this strongly becomes one of its reference spellings.
+REF_MIN = 0.93
+# A group's short form needs this ``name_similarity`` score: one missing ordinary word (0.64) passes, a missing
+# distinctive word ("Hezbollah" for "Kataib Hezbollah", 0.53) does not. A person's must hold the surname.
+SHORT_MIN = 0.6
 
 _FAMILIES = {"PER": "person", "ORG": "group", "NORP": "group", "GPE": "place", "LOC": "place", "FAC": "place"}
 _TITLES = re.compile(
@@ -38,6 +111,10 @@ _TITLES = re.compile(
     r"commander|judge|mp|senator|sen|rep|ambassador)\.?\s+)+",
     re.IGNORECASE,
 )
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_INITIAL_SKIP = frozenset({"al", "el", "of", "the", "and", "for", "in", "ad", "ash", "as", "at", "az", "an", "ar"})
+_DIGITS = re.compile(r"\d+")
+_DIGRAPH_H = re.compile(r"[kscgpz]h")  # kh, sh, ch, gh, ph, zh: an h that is part of another letter
 
 
 def family(label: str) -> str:
@@ -53,7 +130,12 @@ def strip_title(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class MentionIn:
-    """One entity span of one report, as the resolver reads it."""
+    """One entity span of one report, as the resolver reads it.
+
+    ``alias_of``: the (start, end) of the name this mention is stated to be an alias of (``relations`` layer,
+    kind ``alias_of``), with ``evidence`` the text stating it. ``context``: the place a generic description
+    ("the interior ministry") belongs to in this report (see the module docstring).
+    """
 
     doc_id: str
     start_char: int
@@ -63,6 +145,9 @@ class MentionIn:
     pack_id: str | None = None
     pack_name: str | None = None
     published: str | None = None
+    alias_of: tuple[int, int] | None = None
+    evidence: str | None = None
+    context: str | None = None
 
 
 @dataclass(slots=True)
@@ -80,8 +165,570 @@ class EntityResolution:
         return link[0] if link else None
 
 
+# --- name tests ----------------------------------------------------------------------------------------------
+
+
 def _key(text: str) -> tuple[str, ...]:
-    return name_key(strip_title(text))
+    return tuple(t.fold for t in normalise(text).tokens)
+
+
+def _h_counts(t: TokenKey) -> tuple[int, int]:
+    """Written h's of a token that are not part of kh/sh/ch/gh/ph/zh, nor final: (without dh/th, with them).
+    Arabic script: its ه/ح (and ة, dropped when final)."""
+    if t.arabic:
+        n = t.phonetic.count("h")
+        return n, n
+    fold = re.sub(r"(.)\1+", r"\1", t.fold)
+    fold = _DIGRAPH_H.sub("", fold[:-1] if len(fold) > 2 and fold.endswith("h") else fold)
+    return fold.count("h") - fold.count("dh") - fold.count("th"), fold.count("h")
+
+
+def _same_h(a: TokenKey, b: TokenKey) -> bool:
+    """ "Hudhud" and "Hudud" differ by a written h the phonetic form drops (dh is read as one letter)."""
+    (a_low, a_high), (b_low, b_high) = _h_counts(a), _h_counts(b)
+    if not a.arabic and not b.arabic:
+        return a_high == b_high
+    return a_low <= b_high and b_low <= a_high  # Arabic has no dh/th digraph: either reading may fit
+
+
+def _aligned(a: NameKey, b: NameKey) -> list[tuple[TokenKey, TokenKey, float]]:
+    """One-to-one word alignment, best pairs first (as ``name_similarity`` aligns them)."""
+    pairs = sorted(
+        ((token_similarity(s, t), -abs(i - j), i, j) for i, s in enumerate(a.tokens) for j, t in enumerate(b.tokens)),
+        reverse=True,
+    )
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for sim, _, i, j in pairs:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            out.append((a.tokens[i], b.tokens[j], sim))
+    return out
+
+
+def _word_agrees(a: TokenKey, b: TokenKey, sim: float) -> bool:
+    """Two words of a name are one: same spelling, or close enough (a vowel-only difference may be closer to
+    ``TOKEN_VOWELS_MIN``, "Ein" ~ "Ain" 0.83) with the same written h's."""
+    if a.fold == b.fold:
+        return True
+    if _DIGITS.findall(a.fold) != _DIGITS.findall(b.fold):
+        return False  # the phonetic form drops digits: "A380" / "A350", "Route 9" / "Route 7"
+    floor = TOKEN_VOWELS_MIN if set(a.skeletons) & set(b.skeletons) else TOKEN_MIN
+    return sim >= floor and _same_h(a, b)
+
+
+def _words_agree(a: NameKey, b: NameKey) -> bool:
+    return all(_word_agrees(ta, tb, sim) for ta, tb, sim in _aligned(a, b))
+
+
+def same_name(a: str | NameKey, b: str | NameKey) -> Match | None:
+    """The match when two names are one name (exact or a guarded transliteration variant), else ``None``."""
+    return _same_name(normalise(a) if isinstance(a, str) else a, normalise(b) if isinstance(b, str) else b)
+
+
+@lru_cache(maxsize=1 << 18)  # a pile repeats its spellings; NameKeys are cached by ``normalise``
+def _same_name(ka: NameKey, kb: NameKey) -> Match | None:
+    if len(ka.tokens) != len(kb.tokens):
+        return None  # an unmatched word makes a short form or another name, never one name
+    match = name_similarity(ka, kb)
+    if match.kind == "exact":
+        return match
+    if match.kind != "variant" or match.score < VARIANT_MIN or not _words_agree(ka, kb):
+        return None
+    return match
+
+
+def _short_form(short: NameKey, full: NameKey, fam: str) -> Match | None:
+    """The match when ``short`` is a short form of ``full`` (see the module docstring), else ``None``."""
+    if len(short.tokens) >= len(full.tokens):
+        return None
+    match = name_similarity(short, full)
+    # names.py prices a missing distinctive word ("Imam", "Ali") for groups; a person's given name is not one.
+    if match.kind != "short_form" or (fam != "person" and match.score < SHORT_MIN):
+        return None
+    aligned = _aligned(short, full)
+    if not all(_word_agrees(ta, tb, sim) for ta, tb, sim in aligned):
+        return None
+    if fam == "person" and not any(tb is full.tokens[-1] for _, tb, _ in aligned):
+        return None  # "Hisham" is not "Hisham al-Qandusi"'s short form, "Qandusi" is
+    return match
+
+
+def _same_ends(a: NameKey, b: NameKey) -> bool:
+    """Same first and last word: "Marwan al-Qutrubi" / "Marwan Fayez al-Qutrubi"."""
+    first = token_similarity(a.tokens[0], b.tokens[0])
+    last = token_similarity(a.tokens[-1], b.tokens[-1])
+    return _word_agrees(a.tokens[0], b.tokens[0], first) and _word_agrees(a.tokens[-1], b.tokens[-1], last)
+
+
+# Lower-case words that belong inside names or join phrases: a prefix holding one is not a description.
+_FUNCTION_WORDS = frozenset(
+    "in of for and on at to from with by de du des la le al el bin ibn bint abu umm van von der den da di".split()
+)
+_WORD = re.compile(r"[^\s,]+|,")
+
+
+@lru_cache(maxsize=1 << 16)
+def _name(text: str) -> str:
+    """The name inside a description that precedes it: "European airframer Airbus" -> "Airbus", "ministry
+    spokeswoman Mireille Azzar" -> "Mireille Azzar", "Los Angeles based Northrop Grumman" -> "Northrop Grumman".
+    Unchanged when a function word or possessive is in the way ("Islamic Resistance in Iraq", "Boeing's 787")."""
+    words = _WORD.findall(text)
+    if len(words) < 2 or any(w.endswith(("'s", "’s")) or w in {"'s", "’s"} for w in words):
+        return text
+
+    def capitalised(w: str) -> bool:
+        return w[:1].isupper() or w[:1].isdigit() or bool(re.match(r"^[a-z]{1,3}-[A-Z]", w))
+
+    i = len(words)
+    while i > 0 and capitalised(words[i - 1]):
+        i -= 1
+    prefix = [w for w in words[:i] if w != ","]
+    if i == len(words) or not prefix:
+        return text
+    lower = [w for w in prefix if not capitalised(w)]
+    if prefix[0].casefold() in {"the", "a", "an"}:
+        lower = lower[1:] if lower and lower[0] is prefix[0] else lower
+    if not lower or any(w.casefold() in _FUNCTION_WORDS for w in lower):
+        return text
+    first_lower = next(k for k, w in enumerate(prefix) if not capitalised(w) and w.casefold() not in {"the", "a", "an"})
+    if any(capitalised(w) for w in prefix[first_lower:]):
+        return text  # "the Moscone West center in San Francisco": not a description before a name
+    return " ".join(words[i:])
+
+
+def _acronym(name: str) -> str | None:
+    """ "KSH", "the GAO" -> the acronym; else None."""
+    text = re.sub(r"^(?:the|The)\s+", "", name.strip())
+    return text if _ACRONYM.match(text) else None
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", name) if w and w.casefold().strip("'’") not in _INITIAL_SKIP]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
+def _is_generic(text: str) -> bool:
+    """A description in lower case ("the interior ministry"), not a name."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all("a" <= ch <= "z" for ch in letters)  # Arabic script has no case: a name
+
+
+# --- local clusters (one report) -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Link:
+    mention: MentionIn
+    method: str
+    score: float
+    why: str
+    reference: bool  # may the spelling serve as a reference spelling of the entity
+
+
+@dataclass(slots=True)
+class _Local:
+    doc_id: str
+    fam: str
+    order: tuple[str, str, int]
+    links: list[_Link] = field(default_factory=list)
+    pack_id: str | None = None
+    pack_name: str | None = None
+    generic: str | None = None  # the context key of a generic description
+
+    def spellings(self, references_only: bool = True) -> list[str]:
+        texts = [_name(lk.mention.text) for lk in self.links if lk.reference or not references_only]
+        return list(dict.fromkeys(texts))
+
+    @property
+    def primary(self) -> str:
+        """The fullest reference spelling (most words), the earliest on ties."""
+        spellings = self.spellings() or self.spellings(False)
+        return max(spellings, key=lambda s: len(normalise(s).tokens))
+
+    @property
+    def one_word_person(self) -> bool:
+        return self.fam == "person" and all(len(normalise(s).tokens) == 1 for s in self.spellings(False))
+
+    @property
+    def acronym(self) -> bool:
+        return all(_acronym(s) for s in self.spellings(False))
+
+
+def _kind_votes(mentions: Iterable[MentionIn]) -> dict[str, str]:
+    """The kind family most mentions of a name (by skeleton) carry, where at least 3 and two thirds agree: models
+    type one name differently from report to report ("Ain Bashura" as a person in some)."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        votes[normalise(_name(m.text)).skeleton][family(m.label)] += 1
+    out = {}
+    for skeleton, counts in votes.items():
+        fam, n = counts.most_common(1)[0]
+        if n >= 3 and 3 * n >= 2 * sum(counts.values()):
+            out[skeleton] = fam
+    return out
+
+
+def _local_clusters(doc_mentions: list[MentionIn], votes: dict[str, str] | None = None) -> list[_Local]:
+    clusters: list[_Local] = []
+    at: dict[tuple[int, int], _Local] = {}
+    pending_alias: list[tuple[_Local, MentionIn]] = []
+
+    def new(
+        m: MentionIn,
+        method: str,
+        why: str,
+        pack_id: str | None = None,
+        pack_name: str | None = None,
+        generic: str | None = None,
+        fam: str | None = None,
+    ) -> _Local:
+        order = (m.published or "~", m.doc_id, m.start_char)
+        local = _Local(m.doc_id, fam or family(m.label), order, pack_id=pack_id, pack_name=pack_name, generic=generic)
+        local.links.append(_Link(m, method, 1.0, why, True))
+        clusters.append(local)
+        return local
+
+    for m in doc_mentions:
+        key = normalise(_name(m.text))
+        if not key.tokens:
+            continue
+        fam = family(m.label)
+        if not m.pack_id and votes and votes.get(key.skeleton, fam) != fam:
+            fam = votes[key.skeleton]
+        if m.pack_id:
+            local = next((c for c in clusters if c.pack_id == m.pack_id), None)
+            why = f"a spelling of {m.pack_name or m.pack_id} in the domain pack"
+            if local is None:
+                local = new(m, "pack", why, pack_id=m.pack_id, pack_name=m.pack_name or m.text)
+            else:
+                local.links.append(_Link(m, "pack", 1.0, why, True))
+            at[(m.start_char, m.end_char)] = local
+            continue
+        if _is_generic(m.text):
+            context = m.context or f"report {m.doc_id}"
+            gkey = f"{fam}|{' '.join(t.fold for t in key.tokens)}|{context}"
+            local = next((c for c in clusters if c.generic == gkey), None)
+            why = f"a description ({m.text!r}), read in the context of {context}"
+            if local is None:
+                local = new(m, "context", why, generic=gkey, fam=fam)
+            else:
+                local.links.append(_Link(m, "context", 1.0, f"same description in the same report; {why}", True))
+            at[(m.start_char, m.end_char)] = local
+            continue
+        if m.alias_of is not None:
+            target = at.get(m.alias_of)
+            if target is not None and target.generic is None:
+                target.links.append(_Link(m, "alias", 0.95, _alias_why(m, target), True))
+                at[(m.start_char, m.end_char)] = target
+                continue
+        local = _join_in_report(m, key, fam, clusters)
+        if local is None:
+            local = new(m, "new", "first mention of this name", fam=fam)
+        at[(m.start_char, m.end_char)] = local
+        if m.alias_of is not None:
+            pending_alias.append((local, m))
+    # "Abu Z, whose real name is X": the name comes after its alias.
+    for local, m in pending_alias:
+        target = at.get(m.alias_of) if m.alias_of else None
+        if target is None or target is local or target.generic is not None or local not in clusters:
+            continue
+        if local.pack_id and target.pack_id:
+            continue  # two pack entities: the pack decides
+        keep, gone = (local, target) if local.pack_id else (target, local)
+        for lk in gone.links:
+            why = _alias_why(m, keep) if lk.mention is m else f"{lk.why}; with the alias {m.text!r}"
+            keep.links.append(_Link(lk.mention, "alias" if lk.mention is m else lk.method, 0.95, why, True))
+        clusters.remove(gone)
+    return clusters
+
+
+def _alias_why(m: MentionIn, target: _Local) -> str:
+    evidence = " ".join((m.evidence or "").split())
+    said = f": \u201c{evidence}\u201d" if evidence else ""
+    return f"{m.text!r} is introduced in the report as another name of {target.primary!r}{said}"
+
+
+def _join_in_report(m: MentionIn, key: NameKey, fam: str, clusters: list[_Local]) -> _Local | None:
+    """The report's cluster this mention joins (same name, acronym or short form), recording the link."""
+    same = [c for c in clusters if c.fam == fam and c.generic is None]
+    best: tuple[float, _Local, Match] | None = None
+    for local in same:
+        for spelling in local.spellings():
+            match = same_name(key, normalise(spelling))
+            if match is not None and (best is None or match.score > best[0]):
+                best = (match.score, local, match)
+    if best is not None:
+        score, local, match = best
+        method = "same_name" if match.kind == "exact" else "variant"
+        local.links.append(_Link(m, method, score, f"in the same report: {match.explanation}", True))
+        return local
+    acronym = _acronym(_name(m.text))
+    if acronym and fam in {"group", "misc", "place"}:
+        fits = [c for c in clusters if any(_initials(s) == acronym for s in c.spellings())]
+        if len(fits) == 1:
+            why = f"{m.text!r} spells the initials of {fits[0].primary!r} earlier in the same report"
+            fits[0].links.append(_Link(m, "acronym", 0.9, why, True))
+            return fits[0]
+    if fam in {"person", "group"}:
+        fits_short: list[tuple[float, _Local, Match]] = []
+        for local in same:
+            found = [
+                match
+                for s in local.spellings()
+                if len(normalise(s).tokens) > len(key.tokens)
+                if (match := _short_form(key, normalise(s), fam)) is not None
+            ]
+            if found:
+                top = max(found, key=lambda x: x.score)
+                fits_short.append((top.score, local, top))
+        if len(fits_short) == 1:
+            score, local, match = fits_short[0]
+            why = f"{m.text!r} shortens {local.primary!r} earlier in the same report ({match.explanation})"
+            local.links.append(_Link(m, "short_form", max(score, 0.9), why, False))
+            return local
+    return None
+
+
+# --- the pile ------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Entity:
+    id: str
+    fam: str
+    pack_id: str | None
+    name: str
+    references: list[str] = field(default_factory=list)
+    labels: Counter[str] = field(default_factory=Counter)
+    surfaces: Counter[str] = field(default_factory=Counter)
+    generic: str | None = None
+
+
+class _Pile:
+    """Entities with their reference spellings, found through blocking keys; clusters are added one at a time."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, _Entity] = {}
+        self.index: dict[str, set[str]] = defaultdict(set)
+        self.generic: dict[str, str] = {}
+        self.result = EntityResolution()
+
+    def _reference(self, entity: _Entity, spelling: str) -> None:
+        if spelling in entity.references:
+            return
+        entity.references.append(spelling)
+        for k in blocking_keys(spelling):
+            self.index[k].add(entity.id)
+        if len(normalise(spelling).tokens) > 1:  # acronyms are found by the initials they spell
+            self.index["i:" + _initials(spelling)].add(entity.id)
+
+    def _blocked(self, keys: Iterable[str]) -> list[_Entity]:
+        """The entities sharing a blocking key, in id order."""
+        found: set[str] = set()
+        for k in keys:
+            found |= self.index.get(k, set())
+        return [self.entities[e] for e in sorted(found)]
+
+    def _found(self, local: _Local) -> _Entity:
+        if local.pack_id:
+            entity_id, name = local.pack_id, local.pack_name or local.primary
+        else:
+            base = local.generic or " ".join(_key(local.primary))
+            entity_id, name = make_id("ent", local.fam, base), local.primary
+            if entity_id in self.entities:  # a name kept apart from an equal one (another kind of label)
+                entity_id = make_id("ent", local.fam, base, local.doc_id, local.order[2])
+        entity = self.entities.get(entity_id)
+        if entity is None:
+            entity = _Entity(entity_id, local.fam, local.pack_id, name, generic=local.generic)
+            self.entities[entity_id] = entity
+        if local.pack_id:
+            self.result.pack_ids[entity_id] = local.pack_id
+            self.result.names[entity_id] = name
+        if local.generic:
+            self.generic[local.generic] = entity_id
+        return entity
+
+    def _attach(self, local: _Local, entity: _Entity, via: tuple[str, float, str] | None) -> None:
+        """Link the cluster's mentions; ``via`` is the cross-report reason, None when it founded the entity."""
+        for lk in local.links:
+            m = lk.mention
+            method, score, why = lk.method, lk.score, lk.why
+            if via is not None and method in {"new", "same_name", "variant"}:
+                method, score, why = via
+            elif via is not None:
+                why = f"{why}; {via[2]}"
+            elif method == "new":
+                method, score, why = "new", 1.0, f"first mention of {entity.name!r} in the pile"
+            if family(m.label) != entity.fam and "labelled" not in why:
+                why = f"{why}; labelled {m.label} here, read as a {entity.fam} like most mentions of the name"
+            if _name(m.text) != m.text and "description dropped" not in why:
+                why = f"{why}; description dropped: {m.text!r} read as {_name(m.text)!r}"
+            key = (m.doc_id, m.start_char, m.end_char)
+            self.result.links[key] = (entity.id, round(score, 4), method, why)
+            self.result.keys[key] = _key(_name(m.text))
+            entity.labels[m.label] += 1
+            entity.surfaces[strip_title(m.text)] += 1
+            # Strong matches, stated aliases and fuller names become references; weak variants and short forms
+            # do not, so links do not chain.
+            strong = via is None or via[1] >= REF_MIN or method in {"alias", "pack"}
+            fuller = method == "short_form_pile" and len(normalise(_name(m.text)).tokens) > 1
+            if lk.reference and (strong or fuller):
+                self._reference(entity, _name(m.text))
+        if local.pack_name:
+            self._reference(entity, local.pack_name)
+
+    def candidates(self, local: _Local, spellings: list[str]) -> list[tuple[float, str, _Entity, Match, str]]:
+        found: set[str] = set()
+        for spelling in spellings:
+            for k in blocking_keys(spelling):
+                found |= self.index.get(k, set())
+        out = []
+        for entity_id in sorted(found):
+            entity = self.entities[entity_id]
+            if entity.generic is not None:
+                continue
+            for spelling in spellings:
+                key = normalise(spelling)
+                for ref in entity.references:
+                    match = same_name(key, normalise(ref))
+                    if match is None:
+                        continue
+                    # Models mistype names: across kinds only an exact name of two words or more.
+                    mistyped_ok = match.kind == "exact" and len(key.tokens) > 1
+                    if entity.fam != local.fam and not mistyped_ok:
+                        continue
+                    out.append((match.score, ref, entity, match, spelling))
+        out.sort(key=lambda x: (x[2].fam != local.fam, -x[0], x[2].id))
+        return out
+
+    def add(self, local: _Local) -> None:
+        if local.pack_id:
+            self._attach(local, self._found(local), None)
+            return
+        if local.generic:
+            known = self.generic.get(local.generic)
+            if known is None:
+                self._attach(local, self._found(local), None)
+            else:
+                entity = self.entities[known]
+                self._attach(
+                    local,
+                    entity,
+                    ("context", 0.8, f"same description in the same context ({local.generic.split('|')[-1]})"),
+                )
+            return
+        aliases = [_name(lk.mention.text) for lk in local.links if lk.method == "alias"]
+        names = [s for s in local.spellings() if s not in aliases]
+        # A cluster's own names decide; its stated aliases only when no name matches.
+        found = self.candidates(local, names)
+        if not found and self._join_short(local):
+            found = []
+        elif not found:
+            found = self.candidates(local, aliases)
+            if not found:
+                self._attach(local, self._found(local), None)
+        if found:
+            score, ref, entity, match, spelling = found[0]
+            method = "pack_name" if entity.pack_id else ("same_name" if match.kind == "exact" else "variant")
+            kind_note = ""
+            if entity.fam != local.fam:
+                kind_note = f"; labelled {local.links[0].mention.label} here, kept as {entity.fam}"
+            why = f"{spelling!r} matches {ref!r} of {entity.name!r}: {match.explanation}{kind_note}"
+            self._attach(local, entity, (method, score, why))
+        for lk in local.links:
+            if lk.method == "alias":
+                self._absorb(
+                    self.entities[
+                        self.result.links[(lk.mention.doc_id, lk.mention.start_char, lk.mention.end_char)][0]
+                    ],
+                    lk,
+                )
+
+    def _absorb(self, entity: _Entity, alias: _Link) -> None:
+        """An entity founded by the bare alias in an earlier report joins the entity the alias was stated for."""
+        found: set[str] = set()
+        for k in blocking_keys(_name(alias.mention.text)):
+            found |= self.index.get(k, set())
+        for other_id in sorted(found - {entity.id}):
+            other = self.entities[other_id]
+            if other.pack_id or other.generic or other.fam != entity.fam:
+                continue
+            if not all(same_name(ref, _name(alias.mention.text)) for ref in other.references):
+                continue
+            why = f"{other.name!r} is stated elsewhere to be another name of {entity.name!r}: {alias.why}"
+            for key, (linked, *_rest) in list(self.result.links.items()):
+                if linked == other_id:
+                    self.result.links[key] = (entity.id, 0.9, "alias_pile", why)
+            for ref in other.references:
+                self._reference(entity, ref)
+            entity.labels.update(other.labels)
+            entity.surfaces.update(other.surfaces)
+            for ids in self.index.values():
+                ids.discard(other_id)
+            del self.entities[other_id]
+
+    def _join_short(self, local: _Local) -> bool:
+        """A one-word person name: the only person whose surname it is; a bare acronym: the only such group."""
+        if local.one_word_person:
+            key = normalise(local.primary)
+            fits: dict[str, tuple[Match, str]] = {}
+            for entity in self._blocked(blocking_keys(key)):
+                if entity.fam != "person" or entity.generic is not None:
+                    continue
+                for ref in entity.references:
+                    match = _short_form(key, normalise(ref), "person")
+                    if match is not None:
+                        fits.setdefault(entity.id, (match, ref))
+            if len(fits) == 1:
+                entity_id, (match, ref) = next(iter(fits.items()))
+                entity = self.entities[entity_id]
+                why = (
+                    f"{local.primary!r} is the surname of the only such person in the pile ({ref!r}): "
+                    f"{match.explanation}"
+                )
+                self._attach(local, entity, ("short_form_pile", 0.6, why))
+                return True
+        if local.fam == "person" and len(normalise(local.primary).tokens) > 1:
+            key = normalise(local.primary)
+            found: set[str] = set()
+            for k in blocking_keys(key):
+                found |= self.index.get(k, set())
+            fits_p: dict[str, tuple[Match, str]] = {}
+            for entity_id in sorted(found):
+                entity = self.entities[entity_id]
+                if entity.fam != "person" or entity.generic is not None:
+                    continue
+                for ref in entity.references:
+                    ref_key = normalise(ref)
+                    match = _short_form(key, ref_key, "person") or _short_form(ref_key, key, "person")
+                    if match is not None and _same_ends(key, ref_key):
+                        fits_p.setdefault(entity_id, (match, ref))
+            if len(fits_p) == 1:
+                entity_id, (match, ref) = next(iter(fits_p.items()))
+                entity = self.entities[entity_id]
+                why = f"{local.primary!r} and {ref!r} differ only by a middle name: {match.explanation}"
+                self._attach(local, entity, ("short_form_pile", 0.7, why))
+                return True
+        if local.acronym:
+            acronym = _acronym(local.primary) or ""
+            fits_a = sorted(
+                {
+                    e.id
+                    for e in self._blocked({"i:" + acronym})
+                    if e.fam == local.fam
+                    for r in e.references
+                    if _initials(r) == acronym
+                }
+            )
+            if len(fits_a) == 1:
+                entity = self.entities[fits_a[0]]
+                why = f"{acronym!r} spells the initials of {entity.name!r}, the only such name in the pile"
+                self._attach(local, entity, ("acronym_pile", 0.6, why))
+                return True
+        return False
 
 
 def resolve_entities(
@@ -90,66 +737,28 @@ def resolve_entities(
     splits: Sequence[tuple[str, str]] = (),
 ) -> EntityResolution:
     """Link every mention to an entity (see the module docstring for the order of decisions)."""
-    result = EntityResolution()
-    by_doc: dict[str, list[MentionIn]] = defaultdict(list)
+    by_doc: dict[str, dict[tuple[int, int], MentionIn]] = defaultdict(dict)
     for m in mentions:
-        by_doc[m.doc_id].append(m)
-    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
-    pending_short: list[tuple[MentionIn, tuple[str, ...]]] = []
-
-    def link(m: MentionIn, entity: str, score: float, method: str, why: str) -> None:
-        result.links[(m.doc_id, m.start_char, m.end_char)] = (entity, score, method, why)
-        result.keys[(m.doc_id, m.start_char, m.end_char)] = _key(m.text)
-        result.kinds.setdefault(entity, m.label)
-        surfaces[entity][strip_title(m.text)] += 1
-
+        by_doc[m.doc_id].setdefault((m.start_char, m.end_char), m)
+    votes = _kind_votes(m for doc_mentions in by_doc.values() for m in doc_mentions.values())
+    locals_: list[_Local] = []
     for doc_mentions in by_doc.values():
-        doc_mentions.sort(key=lambda m: m.start_char)
-        fuller: dict[tuple[str, str], str] = {}  # (family, last key) -> entity of a longer name in this report
-        for m in doc_mentions:
-            fam = family(m.label)
-            if m.pack_id:
-                link(m, m.pack_id, 1.0, "pack", f"a spelling of {m.pack_name or m.pack_id} in the domain pack")
-                result.names[m.pack_id] = m.pack_name or m.text
-                result.pack_ids[m.pack_id] = m.pack_id
-                key = _key(m.text)
-                if key:
-                    fuller.setdefault((fam, key[-1]), m.pack_id)
-                continue
-            key = _key(m.text)
-            if not key:
-                continue
-            if len(key) == 1 and (fam, key[0]) in fuller:
-                entity = fuller[(fam, key[0])]
-                link(m, entity, 0.9, "short_form", f"{m.text!r} shortens a fuller name earlier in the same report")
-                continue
-            entity = make_id("ent", fam, *key)
-            if len(key) == 1 and fam == "person":
-                pending_short.append((m, key))
-            else:
-                link(m, entity, 0.8, "same_name", f"same name after normalising spelling ({' '.join(key)})")
-            if len(key) > 1:
-                fuller.setdefault((fam, key[-1]), entity)
-
-    # One-word person names no report expanded: the only person entity whose name ends with it, if unique.
-    last_word: dict[str, set[str]] = defaultdict(set)
-    for entity, label in result.kinds.items():
-        if family(label) == "person":
-            for surface in surfaces[entity]:
-                key = _key(surface)
-                if len(key) > 1:
-                    last_word[key[-1]].add(entity)
-    for m, key in pending_short:
-        candidates = last_word.get(key[0], set())
-        if len(candidates) == 1:
-            entity = next(iter(candidates))
-            link(m, entity, 0.6, "short_form_pile", f"{m.text!r} is the surname of the only such person in the pile")
-        else:
-            link(m, make_id("ent", "person", *key), 0.8, "same_name", "a one-word name no report expands")
-
+        ordered = sorted(doc_mentions.values(), key=lambda m: (m.start_char, -m.end_char))
+        locals_.extend(_local_clusters(ordered, votes))
+    # A fixed order, whatever the input order: pack clusters, names, then one-word persons and bare acronyms.
+    locals_.sort(key=lambda c: (c.pack_id is None, c.one_word_person or c.acronym, c.order))
+    pile = _Pile()
+    for local in locals_:
+        pile.add(local)
+    result = pile.result
+    for entity in pile.entities.values():
+        if not entity.labels:
+            continue
+        top = max(entity.labels.values())
+        result.kinds[entity.id] = next(label for label, n in entity.labels.items() if n == top)
+        counts = entity.surfaces
+        result.names.setdefault(entity.id, max(counts, key=lambda s: (len(_key(s)), counts[s], s)))
     _apply_judgements(result, merges, splits)
-    for entity, counts in surfaces.items():
-        result.names.setdefault(entity, max(counts, key=lambda s: (len(_key(s)), counts[s], s)))
     return result
 
 
@@ -175,9 +784,14 @@ def _apply_judgements(
             result.kinds.setdefault(final, result.kinds.get(entity, ""))
     for entity, alias in splits:
         key, entity = _key(alias), find(entity)
+        alias_key = normalise(alias)
         new = make_id("ent", "split", entity, *key)
         for mention, (linked, *_rest) in list(result.links.items()):
-            if linked == entity and result.keys.get(mention) == key:
-                result.links[mention] = (new, 1.0, "judgement", f"split from {entity} by an analyst ({alias!r})")
-                result.kinds[new] = result.kinds.get(entity, "")
-                result.names[new] = alias
+            if linked != entity:
+                continue
+            mention_key = result.keys.get(mention)
+            if mention_key != key and (not mention_key or same_name(" ".join(mention_key), alias_key) is None):
+                continue
+            result.links[mention] = (new, 1.0, "judgement", f"split from {entity} by an analyst ({alias!r})")
+            result.kinds[new] = result.kinds.get(entity, "")
+            result.names[new] = alias

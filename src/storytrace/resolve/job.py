@@ -78,20 +78,52 @@ def _judgements(store: Store, kind: str) -> list[tuple[str, str]]:
 
 
 def _mentions_of(doc: Document, published: str | None) -> list[MentionIn]:
+    """The report's entity spans, with the aliases its ``relations`` state and a place context for descriptions."""
+    spans = entity_spans(doc)
+    aliases: dict[tuple[int, int], tuple[tuple[int, int], str]] = {}
+    for rel in doc.spans.get("relations", []):
+        attrs = dict(rel.attrs)
+        subject, obj = attrs.get("subject"), attrs.get("object")
+        if rel.label == "alias_of" and isinstance(subject, dict) and isinstance(obj, dict):
+            try:
+                alias = (int(subject["start_char"]), int(subject["end_char"]))
+                aliases[alias] = ((int(obj["start_char"]), int(obj["end_char"])), doc.span_text(rel))
+            except (KeyError, TypeError, ValueError):
+                continue
+    # The report's main place: its most named GPE (a pack's countries and cities), else LOC (CoNLL models).
+    places = [s for s in spans if s.label == "GPE"] or [s for s in spans if s.label == "LOC"]
+    # A pack place by its canonical name, so its spellings count as one.
+    names = {
+        id(s): str(dict(s.attrs).get("name") if dict(s.attrs).get("entity_id") else doc.span_text(s)) for s in spans
+    }
+    counts: dict[str, int] = defaultdict(int)
+    for s in places:
+        counts[names[id(s)]] += 1
+    main_place = max(counts, key=lambda p: (counts[p], p)) if counts else None
     out = []
-    for span in entity_spans(doc):
+    for span in spans:
         attrs = dict(span.attrs)
         pack_id = attrs.get("entity_id")
+        text = doc.span_text(span)
+        context = None
+        if not any(ch.isupper() for ch in text):  # a description: "Ibdara's interior ministry", else the report's
+            before = [p for p in spans if p.label in {"GPE", "LOC", "NORP", "MISC"} and p.end_char <= span.start_char]
+            gap = doc.text[before[-1].end_char : span.start_char] if before else "."
+            context = names[id(before[-1])] if len(gap) <= 4 and gap.strip() in {"", "'s", "’s"} else main_place
+        stated = aliases.get((span.start_char, span.end_char))
         out.append(
             MentionIn(
                 doc.id,
                 span.start_char,
                 span.end_char,
-                doc.span_text(span),
+                text,
                 span.label,
                 str(pack_id) if pack_id else None,
                 str(attrs.get("name")) if pack_id else None,
                 published,
+                alias_of=stated[0] if stated else None,
+                evidence=stated[1] if stated else None,
+                context=context,
             )
         )
     return out
