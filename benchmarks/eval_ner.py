@@ -1,16 +1,22 @@
-"""Named entities: the shipped CRF (``extract.entities.crf.v1``, model ``ner-crf-conll03``) on CoNLL-2003 and UNER.
+"""Named entities: the shipped NER models on CoNLL-2003 and UNER, the CRF (default) or MiniLM (``--model minilm``).
 
+``--model crf`` is ``extract.entities.crf.v1`` (model ``ner-crf-conll03``); ``--model minilm`` is
+``extract.entities.minilm.v1`` (model ``ner-minilm-conll03``, ONNX int8, with document context).
 Reads the data from ``../shared/data`` (research-only CoNLL-2003, CC BY-SA UNER English-EWT; never copied into
 the repo) and tags each split's sentences on its own tokens, as given (no re-tokenisation), with the same
-features and tagger the component uses. Scores follow conlleval: a chunk counts when both boundaries and the
-type match; micro-averaged precision, recall and F1 over all chunks (``storytrace.extract.ner.score_chunks``).
-UNER annotates PER, ORG and LOC only, so MISC predictions are mapped to O there.
+code the component uses (CRF: features + tagger; MiniLM: ``MiniLMTagger.tag`` on whole documents, split at
+``-DOCSTART-`` in CoNLL and ``# newdoc`` in UNER, so it sees the same document context as on an article).
+Scores follow conlleval: a chunk counts when both boundaries and the type match; micro-averaged precision,
+recall and F1 over all chunks (``storytrace.extract.ner.score_chunks``). UNER annotates PER, ORG and LOC only,
+so MISC predictions are mapped to O there.
 
-    python benchmarks/eval_ner.py --data conll03-dev     # valid.txt (eng.testa): the split c1/c2 were chosen on
+    python benchmarks/eval_ner.py --data conll03-dev     # valid.txt (eng.testa): the split settings were chosen on
     python benchmarks/eval_ner.py --data conll03-test    # test.txt (eng.testb): TEST, never tuned on
     python benchmarks/eval_ner.py --data uner-test       # UNER EN-EWT test: out-of-domain web text
     python benchmarks/eval_ner.py --data uner-dev --json
     python benchmarks/eval_ner.py --speed                # articles/s: CoNLL test text cut into 1,000-word articles
+    python benchmarks/eval_ner.py --model minilm --data conll03-test   # the same for the MiniLM model
+    python benchmarks/eval_ner.py --model minilm --speed
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-from storytrace.extract.ner import DEFAULT_MODEL_PATH, MODEL_NAME, load_tagger, score_chunks, sentence_features
+from storytrace.extract import ner, ner_minilm
+from storytrace.extract.ner import score_chunks, sentence_features
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SPLITS = {
@@ -40,36 +47,61 @@ ANCHORS = {
     "uner-test": [("XLM-R large fine-tuned on EN-EWT train, Mayhew et al. 2024", 86.0)],
 }
 
+MODELS = {
+    "crf": (ner.MODEL_NAME, ner.DEFAULT_MODEL_PATH),
+    "minilm": (ner_minilm.MODEL_NAME, ner_minilm.DEFAULT_MODEL_DIR),
+}
+
 Sentence = tuple[list[str], list[str]]
 
 
-def read_split(path: Path) -> list[Sentence]:
-    """(words, tags) per sentence: CoNLL-2003 (space separated, tag last) or UNER iob2 (tab separated)."""
+def read_documents(path: Path) -> list[list[Sentence]]:
+    """Documents of (words, tags) sentences: CoNLL-2003 (space separated, tag last, ``-DOCSTART-`` between
+    documents) or UNER iob2 (tab separated, ``# newdoc id`` opens a document)."""
     uner = path.suffix == ".iob2"
-    sentences: list[Sentence] = []
+    documents: list[list[Sentence]] = [[]]
     words: list[str] = []
     tags: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") and uner:
+            if line.startswith("# newdoc") and documents[-1]:
+                documents.append([])
             continue
         parts = line.split("\t") if uner else line.split()
         if not line.strip() or parts[0] == "-DOCSTART-":
             if words:
-                sentences.append((words, tags))
+                documents[-1].append((words, tags))
                 words, tags = [], []
+            if parts and parts[0] == "-DOCSTART-" and documents[-1]:
+                documents.append([])
             continue
         words.append(parts[1] if uner else parts[0])
         tags.append(parts[2] if uner else parts[-1])
     if words:
-        sentences.append((words, tags))
-    return sentences
+        documents[-1].append((words, tags))
+    return [d for d in documents if d]
 
 
-def evaluate(split: str, model: Path) -> dict[str, object]:
-    sentences = read_split(SPLITS[split])
-    tagger = load_tagger(model)
+def read_split(path: Path) -> list[Sentence]:
+    """(words, tags) per sentence of a split, documents concatenated."""
+    return [sentence for document in read_documents(path) for sentence in document]
+
+
+def evaluate(split: str, model: str, path: Path) -> dict[str, object]:
+    documents = read_documents(SPLITS[split])
+    sentences = [sentence for document in documents for sentence in document]
     started = time.perf_counter()
-    predicted = [list(tagger.tag(sentence_features(words))) for words, _ in sentences]
+    if model == "minilm":
+        minilm = ner_minilm.load_tagger(path)
+        # One document per call, as the component tags an article (dynamic int8 makes batch-mates matter a little).
+        predicted = [
+            [tag for tag, _ in sentence]
+            for document in documents
+            for sentence in minilm.tag([[words for words, _ in document]])[0]
+        ]
+    else:
+        tagger = ner.load_tagger(path)
+        predicted = [list(tagger.tag(sentence_features(words))) for words, _ in sentences]
     seconds = time.perf_counter() - started
     if split.startswith("uner"):  # UNER has no MISC: a MISC prediction is an O there
         predicted = [["O" if tag.endswith("-MISC") else tag for tag in tags] for tags in predicted]
@@ -77,10 +109,12 @@ def evaluate(split: str, model: Path) -> dict[str, object]:
     return {
         "split": split,
         "file": str(SPLITS[split]),
-        "model": MODEL_NAME,
+        "model": MODELS[model][0],
+        "documents": len(documents),
         "sentences": len(sentences),
         "tokens": sum(len(w) for w, _ in sentences),
         "tag_seconds": round(seconds, 2),
+        "sentences_per_second": round(len(sentences) / seconds, 1),
         "scores": {
             kind: {
                 "precision": round(s.precision, 2),
@@ -116,15 +150,19 @@ def print_table(result: dict[str, object]) -> None:
     assert isinstance(anchors, list)
     for anchor in anchors:
         print(f"| anchor: {anchor['system']} | | | | | | {anchor['f1']:.2f} |")
-    print(f"\ntagging took {result['tag_seconds']} s (features + Viterbi, one core)", file=sys.stderr)
+    print(
+        f"\ntagging took {result['tag_seconds']} s ({result['sentences_per_second']} sentences/s; "
+        f"{'features + Viterbi, one core' if result['model'] == ner.MODEL_NAME else 'ONNX int8, 2 threads'})",
+        file=sys.stderr,
+    )
 
 
-def speed(model: Path, words: int = 1000) -> dict[str, object]:
-    """Sentences + CRF over the CoNLL-2003 test text cut into ~1,000-word articles (tokens joined by spaces).
+def speed(model: str, path: Path, words: int = 1000) -> dict[str, object]:
+    """Sentences + NER over the CoNLL-2003 test text cut into ~1,000-word articles (tokens joined by spaces).
 
-    The first pass starts with an empty word-feature cache (a fresh process); the second shows the warm cache.
+    The first pass starts with an empty word cache (CRF features or MiniLM wordpieces: a fresh process); the
+    second shows the warm cache.
     """
-    from storytrace.extract.ner import _word_features
     from storytrace.model import Document
     from storytrace.pipeline import Pipeline
 
@@ -137,21 +175,31 @@ def speed(model: Path, words: int = 1000) -> dict[str, object]:
         if count >= words:
             texts.append("\n\n".join(lines))
             lines, count = [], 0
-    pipeline = Pipeline.from_names(
-        ["extract.sentences.rules.v1", "extract.entities.crf.v1"],
-        {"extract.entities.crf.v1": {"model_path": str(model)}},
-    )
+    if model == "minilm":
+        component, config = "extract.entities.minilm.v1", {"model_dir": str(path)}
+    else:
+        component, config = "extract.entities.crf.v1", {"model_path": str(path)}
+    pipeline = Pipeline.from_names(["extract.sentences.rules.v1", component], {component: config})
     pipeline(Document(id="warm", text="Model loading.", locator="speed"))
-    _word_features.cache_clear()
+    if model == "minilm":
+        ner_minilm.load_tagger(path).piecer._cache.clear()
+    else:
+        ner._word_features.cache_clear()
     passes = []
+    sentence_count = 0
     for _ in range(2):
         started = time.perf_counter()
+        sentence_count = 0
         for i, text in enumerate(texts):
-            pipeline(Document(id=f"a{i}", text=text, locator="speed"))
+            doc = pipeline(Document(id=f"a{i}", text=text, locator="speed"))
+            sentence_count += len(doc.spans.get("sentences", []))
         passes.append(time.perf_counter() - started)
     return {
+        "model": MODELS[model][0],
         "articles": len(texts),
+        "sentences": sentence_count,
         "words_per_article": round(sum(len(t.split()) for t in texts) / len(texts)),
+        "warm_sentences_per_second": round(sentence_count / passes[1], 1),
         "cold_articles_per_second": round(len(texts) / passes[0], 1),
         "cold_ms_per_article": round(1000 * passes[0] / len(texts), 2),
         "warm_articles_per_second": round(len(texts) / passes[1], 1),
@@ -165,15 +213,17 @@ def main() -> int:
     parser.add_argument(
         "--speed", action="store_true", help="time sentences + CRF on 1,000-word articles of CoNLL test text"
     )
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
+    parser.add_argument("--model", choices=sorted(MODELS), default="crf", help="which shipped model (default crf)")
+    parser.add_argument("--model-path", type=Path, help="another model file (crf) or model directory (minilm)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     args = parser.parse_args()
+    path = args.model_path.expanduser().resolve() if args.model_path else MODELS[args.model][1]
     if args.speed:
-        print(json.dumps(speed(args.model)))
+        print(json.dumps(speed(args.model, path)))
         return 0
     if args.data is None:
         parser.error("give --data or --speed")
-    result = evaluate(args.data, args.model)
+    result = evaluate(args.data, args.model, path)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

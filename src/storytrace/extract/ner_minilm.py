@@ -1,0 +1,415 @@
+"""Named entities (PER, ORG, LOC, MISC) by a fine-tuned MiniLM-L6 encoder in ONNX int8, with document context.
+
+The shipped model (``storytrace/models/ner-minilm-conll03/``, card in its ``README.md``) is all-MiniLM-L6-v2
+fine-tuned for token classification on CoNLL-2003 English (research-only Reuters text; read the card) by
+``scripts/train_ner_minilm.py``. Run time needs only onnxruntime and tokenizers (no torch).
+
+How a document is tagged: each sentence of ``spans.sentences`` is tokenized with ``extract.sentences.tokenize``
+(as the CRF does), every word becomes WordPiece ids (uncased vocabulary, so each word also gets a case class:
+lower / Title / single capital / ALLCAPS / digits / punctuation / mixed, which the model embeds) and consecutive
+sentences of the document are packed into blocks of at most ``block`` wordpieces. Each block is fed to the
+encoder with up to ``context`` wordpieces of the sentences before and after it (FLERT-style document context;
+exactly as in training) and only the block's words are labelled, on their first wordpiece. Per word the
+argmax BIO tag is taken and chunks follow conlleval (``extract.ner.iob_chunks``); every chunk becomes a span of
+layer ``entities_minilm`` with attrs ``confidence`` (the mean probability of the chunk's tags) and ``model``.
+
+Known gaps: trained on 1996–97 Reuters only, so unseen militia and party names can be mistyped or split (pair it
+with the gazetteer); a word longer than ``max_word_pieces`` wordpieces is truncated (only its first piece is
+labelled anyway); argmax decoding can produce an ``I-`` without ``B-``, repaired by the conlleval rule;
+``confidence`` is not calibrated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tokenizers import Tokenizer
+
+from storytrace.errors import PipelineError
+from storytrace.extract.ner import iob_chunks
+from storytrace.extract.sentences import tokenize
+from storytrace.model import Document, Span
+from storytrace.pipeline import ComponentFn, register
+
+__all__ = [
+    "CASE_CLASSES",
+    "DEFAULT_MODEL_DIR",
+    "LABELS",
+    "MODEL_NAME",
+    "MiniLMTagger",
+    "Window",
+    "WindowConfig",
+    "WordPiecer",
+    "build_windows",
+    "case_class",
+    "load_tagger",
+    "make_minilm_ner",
+    "tag_entities",
+]
+
+MODEL_NAME = "ner-minilm-conll03"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / MODEL_NAME
+LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
+# Index 0 is padding and the [CLS]/[SEP] tokens.
+CASE_CLASSES = ("pad", "lower", "title", "single_capital", "upper", "digits", "punct", "mixed")
+REBUILD_COMMAND = (
+    "python scripts/train_ner_minilm.py --train ../shared/data/conll2003/train.txt "
+    f"--dev ../shared/data/conll2003/valid.txt --out src/storytrace/models/{MODEL_NAME}"
+)
+_NORMALISE = str.maketrans({"’": "'", "‘": "'"})  # CoNLL writes straight apostrophes
+
+
+def case_class(word: str) -> int:
+    """Index into ``CASE_CLASSES`` of a word (the uncased vocabulary loses it)."""
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        if any(c.isdigit() for c in word):
+            return 5
+        return 6
+    if len(letters) == 1 and letters[0].isupper():
+        return 3
+    if all(c.isupper() for c in letters):
+        return 4
+    if all(c.islower() for c in letters):
+        return 1
+    if letters[0].isupper() and all(c.islower() for c in letters[1:]):
+        return 2
+    return 7
+
+
+@dataclass(frozen=True, slots=True)
+class WindowConfig:
+    """How a document is cut into encoder inputs; stored in the model's config.json (training = run time)."""
+
+    max_len: int = 192  # wordpieces per window including [CLS] and [SEP]
+    block: int = 128  # labelled wordpieces per window (whole sentences, unless one is longer)
+    context: int = 24  # wordpieces of the document on each side of the block
+    max_word_pieces: int = 8  # a longer word (a URL) keeps its first pieces
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "max_len": self.max_len,
+            "block": self.block,
+            "context": self.context,
+            "max_word_pieces": self.max_word_pieces,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """One encoder input: ids and case ids (with [CLS]/[SEP]); the labelled words and their first-piece positions."""
+
+    input_ids: list[int]
+    case_ids: list[int]
+    positions: list[int]
+    words: list[tuple[int, int]]  # (sentence index, word index) of each labelled position
+
+
+class WordPiecer:
+    """WordPiece ids per word via the ``tokenizers`` package, cached per word (news vocabulary repeats)."""
+
+    def __init__(self, tokenizer: Tokenizer, max_word_pieces: int) -> None:
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        self.tokenizer = tokenizer
+        self.max_word_pieces = max_word_pieces
+        self.cls_id = self._token_id("[CLS]")
+        self.sep_id = self._token_id("[SEP]")
+        self.unk_id = self._token_id("[UNK]")
+        self._cache: dict[str, list[int]] = {}
+
+    def _token_id(self, token: str) -> int:
+        token_id = self.tokenizer.token_to_id(token)
+        if token_id is None:
+            raise ValueError(f"tokenizer has no {token} token")
+        return int(token_id)
+
+    def pieces(self, words: Sequence[str]) -> list[list[int]]:
+        """Ids of each word; a word the tokenizer drops entirely (a control character) becomes [UNK]."""
+        missing = sorted({w for w in words if w not in self._cache})
+        if missing:
+            if len(self._cache) > 500_000:
+                self._cache.clear()
+            encodings = self.tokenizer.encode_batch(
+                [unicodedata.normalize("NFC", w.translate(_NORMALISE)) for w in missing], add_special_tokens=False
+            )
+            for word, encoding in zip(missing, encodings, strict=True):
+                self._cache[word] = list(encoding.ids[: self.max_word_pieces]) or [self.unk_id]
+        return [self._cache[w] for w in words]
+
+
+def build_windows(
+    sentences: Sequence[Sequence[Sequence[int]]],
+    cases: Sequence[Sequence[int]],
+    config: WindowConfig,
+    *,
+    cls_id: int,
+    sep_id: int,
+    rng: random.Random | None = None,
+    min_block: int | None = None,
+) -> list[Window]:
+    """Windows over one document: ``sentences`` holds the wordpiece ids of each word, ``cases`` each word's class.
+
+    Consecutive sentences are packed into blocks of at most ``config.block`` wordpieces; a sentence longer than a
+    block is a block of its own, and one longer than the window is cut at word boundaries. Each block gets up to
+    ``config.context`` wordpieces of the document on each side (cut mid-word when needed: context is not
+    labelled). In training, ``rng`` draws each block's budget from ``[min_block, block]`` so that sentences
+    land at varied places with varied context.
+    """
+    inner = config.max_len - 2
+    # The document's wordpieces in one run, so that context can cross sentence boundaries.
+    flat_ids: list[int] = []
+    flat_cases: list[int] = []
+    sentence_ranges: list[tuple[int, int]] = []
+    word_starts: list[list[int]] = []
+    for pieces, sentence_cases in zip(sentences, cases, strict=True):
+        start = len(flat_ids)
+        starts: list[int] = []
+        for word_pieces, case in zip(pieces, sentence_cases, strict=True):
+            starts.append(len(flat_ids))
+            flat_ids.extend(word_pieces)
+            flat_cases.extend([case] * len(word_pieces))
+        sentence_ranges.append((start, len(flat_ids)))
+        word_starts.append(starts)
+
+    # Units: (first flat index, end flat index, [(sentence, word, flat start)]) that must stay in one window.
+    units: list[tuple[int, int, list[tuple[int, int, int]]]] = []
+    for s, (start, end) in enumerate(sentence_ranges):
+        if end == start:
+            continue
+        words = [(s, w, p) for w, p in enumerate(word_starts[s])]
+        if end - start <= inner:
+            units.append((start, end, words))
+            continue
+        piece_start = start
+        chunk: list[tuple[int, int, int]] = []
+        for item in words:
+            word_end = item[2] + len(sentences[s][item[1]])
+            if chunk and word_end - piece_start > inner:
+                units.append((piece_start, item[2], chunk))
+                piece_start, chunk = item[2], []
+            chunk.append(item)
+        units.append((piece_start, end, chunk))
+
+    windows: list[Window] = []
+    i = 0
+    while i < len(units):
+        budget = config.block if rng is None else rng.randint(min_block or config.block, config.block)
+        block_start, block_end, labelled = units[i]
+        labelled = list(labelled)
+        i += 1
+        while i < len(units) and units[i][1] - block_start <= budget:
+            block_end = units[i][1]
+            labelled.extend(units[i][2])
+            i += 1
+        room = inner - (block_end - block_start)
+        left_want = min(config.context, block_start)
+        right_want = min(config.context, len(flat_ids) - block_end)
+        # Share the room evenly; what one side cannot use (document start or end) goes to the other.
+        left = min(left_want, max(room // 2, room - right_want))
+        right = min(right_want, room - left)
+        lo, hi = block_start - left, block_end + right
+        offset = 1 - lo
+        windows.append(
+            Window(
+                input_ids=[cls_id, *flat_ids[lo:hi], sep_id],
+                case_ids=[0, *flat_cases[lo:hi], 0],
+                positions=[p + offset for _, _, p in labelled],
+                words=[(s, w) for s, w, _ in labelled],
+            )
+        )
+    return windows
+
+
+FloatArray = np.ndarray[Any, np.dtype[np.float32]]
+
+
+def _softmax(logits: FloatArray) -> FloatArray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    result: FloatArray = exp / exp.sum(axis=-1, keepdims=True)
+    return result
+
+
+class MiniLMTagger:
+    """The ONNX model, its tokenizer and window config: BIO tags with probabilities for the words of documents."""
+
+    def __init__(self, model_dir: Path, *, threads: int = 2, batch_size: int = 1) -> None:
+        config_path = model_dir / "config.json"
+        model_path = model_dir / "model.onnx"
+        tokenizer_path = model_dir / "tokenizer.json"
+        for path in (config_path, model_path, tokenizer_path):
+            if not path.is_file():
+                raise PipelineError(
+                    f"MiniLM NER model file not found: {path}",
+                    hint=f"rebuild the model directory with `{REBUILD_COMMAND}`, or pass model_dir to "
+                    "extract.entities.minilm.v1",
+                )
+        try:
+            config = json.loads(config_path.read_text(encoding="utf-8"))
+            self.labels: tuple[str, ...] = tuple(config["labels"])
+            self.window_config = WindowConfig(**config["windows"])
+            if tuple(config["case_classes"]) != CASE_CLASSES:
+                raise ValueError("case classes differ from this version of storytrace")
+            self.piecer = WordPiecer(Tokenizer.from_file(str(tokenizer_path)), self.window_config.max_word_pieces)
+            import onnxruntime as ort  # here, not at module level: importing it costs 0.2 s at every CLI start
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        except PipelineError:
+            raise
+        except Exception as error:  # onnxruntime and tokenizers raise their own exception types
+            raise PipelineError(
+                f"cannot load MiniLM NER model from {model_dir}: {error}",
+                hint=f"the directory is incomplete or broken; rebuild it with `{REBUILD_COMMAND}`",
+            ) from error
+        # One window per run by default: dynamic int8 quantises activations with one scale per input tensor, so
+        # batch-mates would nudge a window's probabilities (and flip borderline tags); alone, a window's tags depend
+        # only on its own text, and on CPU it is as fast (no padding).
+        self.batch_size = batch_size
+        self.decoding = str(config.get("decoding", "argmax"))
+        # BIO constraints for Viterbi: I-X only after B-X or I-X (also not at the start of a sentence).
+        n = len(self.labels)
+        self._transitions = np.zeros((n, n), dtype=np.float32)
+        self._start = np.zeros(n, dtype=np.float32)
+        for j, label in enumerate(self.labels):
+            if label.startswith("I-"):
+                self._start[j] = -1e4
+                for i, before in enumerate(self.labels):
+                    if before[2:] != label[2:]:
+                        self._transitions[i, j] = -1e4
+
+    def windows(self, documents: Sequence[Sequence[Sequence[str]]]) -> list[tuple[int, Window]]:
+        """(document index, window) of every window of ``documents`` (each a list of sentences of words)."""
+        result: list[tuple[int, Window]] = []
+        for d, sentences in enumerate(documents):
+            pieces = [self.piecer.pieces(words) for words in sentences]
+            cases = [[case_class(w) for w in words] for words in sentences]
+            for window in build_windows(
+                pieces, cases, self.window_config, cls_id=self.piecer.cls_id, sep_id=self.piecer.sep_id
+            ):
+                result.append((d, window))
+        return result
+
+    def probabilities(self, documents: Sequence[Sequence[Sequence[str]]]) -> list[list[FloatArray]]:
+        """Per document, per sentence: the (words × labels) label probabilities of its words."""
+        out = [[np.zeros((len(words), len(self.labels)), dtype=np.float32) for words in doc] for doc in documents]
+        for doc_out in out:
+            for sentence in doc_out:
+                sentence[:, 0] = 1.0  # a word no window labels (none should be left) stays O
+        windows = self.windows(documents)
+        windows.sort(key=lambda item: len(item[1].input_ids))  # length-sorted batches waste little padding
+        for b in range(0, len(windows), self.batch_size):
+            batch = windows[b : b + self.batch_size]
+            width = max(len(w.input_ids) for _, w in batch)
+            ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            case_ids = np.zeros((len(batch), width), dtype=np.int64)
+            for row, (_, window) in enumerate(batch):
+                n = len(window.input_ids)
+                ids[row, :n] = window.input_ids
+                mask[row, :n] = 1
+                case_ids[row, :n] = window.case_ids
+            logits = self.session.run(["logits"], {"input_ids": ids, "attention_mask": mask, "case_ids": case_ids})[0]
+            probs = _softmax(np.asarray(logits, dtype=np.float32))
+            for row, (d, window) in enumerate(batch):
+                for (s, w), position in zip(window.words, window.positions, strict=True):
+                    out[d][s][w] = probs[row, position]
+        return out
+
+    def tag(self, documents: Sequence[Sequence[Sequence[str]]]) -> list[list[list[tuple[str, float]]]]:
+        """Per document, per sentence, per word: (BIO tag, its probability), decoded as the config says."""
+        return [[self.decode(probs) for probs in doc] for doc in self.probabilities(documents)]
+
+    def decode(self, probs: FloatArray, decoding: str | None = None) -> list[tuple[str, float]]:
+        """(tag, probability) per word of one sentence: ``argmax`` per word, or the best valid BIO ``viterbi`` path."""
+        best = self._viterbi(probs) if (decoding or self.decoding) == "viterbi" else probs.argmax(axis=-1).tolist()
+        return [(self.labels[k], float(probs[i, k])) for i, k in enumerate(best)]
+
+    def _viterbi(self, probs: FloatArray) -> list[int]:
+        """The most probable tag sequence that is valid BIO (no I-X after O or after another type)."""
+        if len(probs) == 0:
+            return []
+        scores = np.log(np.maximum(probs, 1e-9))
+        current = scores[0] + self._start
+        back: list[Any] = []
+        for i in range(1, len(scores)):
+            total = current[:, None] + self._transitions
+            back.append(total.argmax(axis=0))
+            current = total.max(axis=0) + scores[i]
+        path = [int(current.argmax())]
+        for pointers in reversed(back):
+            path.append(int(pointers[path[-1]]))
+        return path[::-1]
+
+
+_TAGGERS: dict[tuple[Path, int], MiniLMTagger] = {}
+_LOCK = threading.Lock()
+
+
+def load_tagger(model_dir: Path, threads: int = 2) -> MiniLMTagger:
+    """The tagger of ``model_dir``, loaded once per process (and per thread count)."""
+    key = (model_dir, threads)
+    with _LOCK:
+        tagger = _TAGGERS.get(key)
+        if tagger is None:
+            tagger = MiniLMTagger(model_dir, threads=threads)
+            _TAGGERS[key] = tagger
+    return tagger
+
+
+def tag_entities(tagger: MiniLMTagger, text: str, sentences: Iterable[Span]) -> list[Span]:
+    """Entity spans (offsets into ``text``) in the sentence spans of one document, tagged with document context."""
+    token_lists = [tokens for s in sentences if (tokens := tokenize(text, s.start_char, s.end_char))]
+    if not token_lists:
+        return []
+    words = [[text[t.start_char : t.end_char] for t in tokens] for tokens in token_lists]
+    tagged = tagger.tag([words])[0]
+    spans: list[Span] = []
+    for tokens, tags in zip(token_lists, tagged, strict=True):
+        for kind, first, end in iob_chunks([tag for tag, _ in tags]):
+            confidence = sum(p for _, p in tags[first:end]) / (end - first)
+            spans.append(
+                Span(
+                    tokens[first].start_char,
+                    tokens[end - 1].end_char,
+                    kind,
+                    (("confidence", round(confidence, 4)), ("model", MODEL_NAME)),
+                )
+            )
+    return spans
+
+
+@register(
+    "extract.entities.minilm.v1",
+    requires=("spans.sentences",),
+    assigns=("spans.entities_minilm",),
+    description="Named entities (PER/ORG/LOC/MISC) by MiniLM-L6 fine-tuned on CoNLL-2003 (ONNX int8, research-only "
+    "data), with document context.",
+)
+def make_minilm_ner(model_dir: str | None = None, intra_op_num_threads: int | None = None) -> ComponentFn:
+    """Named entities by the MiniLM model in ``model_dir`` (default: the shipped one), loaded when built.
+
+    ``intra_op_num_threads`` defaults to 2, or to ``STORYTRACE_ONNX_THREADS`` when that is set.
+    """
+    path = Path(model_dir).expanduser().resolve() if model_dir else DEFAULT_MODEL_DIR
+    threads = intra_op_num_threads or int(os.environ.get("STORYTRACE_ONNX_THREADS", "2"))
+    load_tagger(path, threads)  # fail when the pipeline is built, not on the first document
+
+    def run(doc: Document) -> Document:
+        tagger = load_tagger(path, threads)
+        doc.spans["entities_minilm"] = tag_entities(tagger, doc.text, doc.spans.get("sentences", []))
+        return doc
+
+    return run
