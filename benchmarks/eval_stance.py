@@ -1,0 +1,466 @@
+"""Stance (and claim clustering) measured on public data: FNC-1 and Emergent, trained only on their train splits.
+
+    python benchmarks/eval_stance.py fnc --dev          # DEV: train on 80% of the train bodies, score the other 20%
+    python benchmarks/eval_stance.py fnc                # TEST: train on all of train, score the competition test once
+    python benchmarks/eval_stance.py emergent --dev     # DEV: train on 80% of the train claims
+    python benchmarks/eval_stance.py emergent           # TEST: the 524-pair test split
+    python benchmarks/eval_stance.py cluster --split train   # ClaimClusterer on Emergent headlines (B-cubed F1)
+
+**Features** (one row per headline/text pair; the embeddings are the shipped ONNX MiniLM of
+``storytrace.resolve.claims.Embedder``, cached in ``--cache``): cosine of the headline with the body's
+sentences (max, mean, mean of the top 3, first sentence, the mean body vector); TF-IDF cosine (IDF from the
+training texts only); word overlap (Jaccard, share of headline stems in the body and in its first 255
+characters, shared bigrams); the FNC baseline's refuting and hedging word counts (``resolve/stance.py`` lists)
+in the headline, the body and its 3 sentences closest to the headline; negation of the headline and of those
+sentences (``stance.is_negated``) and its mismatch; non-committal phrases; question marks; and our claims
+component's reading (``extract.claims.rules.v1`` over the text: share of claims that deny/refute, are hedged,
+possible/conditional/question, future/planned; for FNC only over the 3 closest sentences). For Emergent the
+"body" is the article headline and the headline is the claim; the article headline's own embedding is added.
+The classifier is scikit-learn's HistGradientBoostingClassifier (scikit-learn is a benchmark-only need, not a
+storytrace dependency); its settings were chosen on the dev split.
+
+**Scores.** FNC-1: the official weighted score (0.25 for the related/unrelated split, 0.75 more for the exact
+related label; relative to the maximum) and the class-wise macro-F1 of Hanselowski et al. 2018. Anchors on the
+competition test set: SOLAT in the SWEN 82.02%, Athene 81.97%, UCL 81.72% (macro-F1 about 0.58-0.60), official
+baseline 75.20%. Emergent: accuracy on the test split; anchor Ferreira & Vlachos 2016, 73.28%; majority 46.9%.
+**Clustering**: article headlines of Emergent (each belongs to one claim, whatever its stance) are clustered
+with ``ClaimClusterer``; B-cubed precision/recall/F1 against the claim ids, and claims per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from storytrace.model import Document, make_id
+from storytrace.model.dossier import ClaimRecord
+from storytrace.pipeline import Pipeline
+from storytrace.resolve.claims import ClaimClusterer, Embedder, signature_words
+from storytrace.resolve.stance import DENIAL_WORDS, HEDGE_WORDS, NONCOMMITTAL, is_negated
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+FNC_LABELS = ("agree", "disagree", "discuss", "unrelated")
+EM_LABELS = ("for", "against", "observing")
+CLAIMS_PIPELINE = ("extract.sentences.rules.v1", "extract.attributions.rules.v1", "extract.claims.rules.v1")
+_SENT = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[A-Z\"“‘'(])|\n+")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_STOPWORDS = frozenset(
+    "the a an of to in on and or for is was are were be by with at from that this it as has have".split()
+)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    csv.field_size_limit(10**8)
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+class CachedEmbedder:
+    """Embeds unique texts once and keeps them on disk (``--cache``), keyed by the text's hash."""
+
+    def __init__(self, cache: Path) -> None:
+        self.cache = cache
+        cache.mkdir(parents=True, exist_ok=True)
+        self.embedder: Embedder | None = None
+        self.vectors: dict[str, np.ndarray] = {}
+
+    def ensure(self, texts: Sequence[str], name: str) -> None:
+        path = self.cache / f"{name}.npz"
+        if path.exists() and not self.vectors:
+            stored = np.load(path, allow_pickle=False)
+            self.vectors.update(zip(stored["texts"].tolist(), stored["matrix"], strict=True))
+        todo = sorted({t for t in texts if t not in self.vectors})
+        if todo:
+            self.embedder = self.embedder or Embedder(threads=2, max_length=96)
+            started = time.perf_counter()
+            matrix = self.embedder.encode(todo)
+            print(f"  embedded {len(todo)} texts in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            self.vectors.update(zip(todo, matrix, strict=True))
+            keys = sorted(self.vectors)
+            np.savez(path, texts=np.array(keys), matrix=np.stack([self.vectors[k] for k in keys]))
+
+    def __getitem__(self, text: str) -> np.ndarray:
+        return self.vectors[text]
+
+
+def sentences_of(body: str, limit: int = 30) -> list[str]:
+    parts = [p.strip() for p in _SENT.split(body) if len(p.strip()) > 15]
+    return parts[:limit] or [body.strip()[:500] or "."]
+
+
+def tokens(text: str) -> list[str]:
+    return [t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
+
+
+def count(words: Sequence[str], lexicon: frozenset[str]) -> int:
+    return sum(1 for w in words if w in lexicon)
+
+
+class ClaimsReader:
+    """Our claims component's reading of a text: shares of denying, hedged, possible and future claims."""
+
+    def __init__(self) -> None:
+        self.pipeline = Pipeline.from_names(CLAIMS_PIPELINE)
+        self.memo: dict[str, list[float]] = {}
+
+    def __call__(self, text: str) -> list[float]:
+        if text not in self.memo:
+            doc = self.pipeline(Document(id=make_id("doc", text), text=text, locator="stance-eval", title=None))
+            attrs = [dict(s.attrs) for s in doc.spans.get("claims", [])]
+            n = max(1, len(attrs))
+            self.memo[text] = [
+                len(attrs),
+                sum(a["polarity"] in ("denies", "refutes") for a in attrs) / n,
+                sum(bool(a["hedges"]) for a in attrs) / n,
+                sum(a["modality"] in ("possible", "conditional", "question") for a in attrs) / n,
+                sum(a["modality"] in ("future", "planned") for a in attrs) / n,
+                sum(a.get("label") == "attributed" or bool(a.get("speaker")) for a in attrs) / n,
+            ]
+        return self.memo[text]
+
+
+class Idf:
+    def __init__(self, texts: Sequence[str]) -> None:
+        df: Counter[str] = Counter()
+        for text in texts:
+            df.update(set(tokens(text)))
+        self.n = len(texts)
+        self.idf = {w: math.log((1 + self.n) / (1 + c)) + 1 for w, c in df.items()}
+
+    def cosine(self, a: str, b: str) -> float:
+        va, vb = Counter(tokens(a)), Counter(tokens(b))
+        default = math.log(1 + self.n) + 1
+        wa = {w: c * self.idf.get(w, default) for w, c in va.items()}
+        wb = {w: c * self.idf.get(w, default) for w, c in vb.items()}
+        dot = sum(v * wb.get(w, 0.0) for w, v in wa.items())
+        na = math.sqrt(sum(v * v for v in wa.values()))
+        nb = math.sqrt(sum(v * v for v in wb.values()))
+        return dot / (na * nb) if na and nb else 0.0
+
+
+def pair_features(
+    headline: str, body: str, sents: list[str], emb: CachedEmbedder, idf: Idf, reader: ClaimsReader | None
+) -> list[float]:
+    h = emb[headline]
+    matrix = np.stack([emb[s] for s in sents])
+    sims = matrix @ h
+    top = np.argsort(-sims)[:3]
+    mean_body = matrix.mean(0)
+    mean_body /= max(float(np.linalg.norm(mean_body)), 1e-9)
+    htok, btok = tokens(headline), tokens(body)
+    hs, bs = signature_words(headline), signature_words(body)
+    head_bigrams = set(pairwise(htok))
+    body_bigrams = set(pairwise(btok))
+    top_text = " ".join(sents[i] for i in top)
+    ttok = tokens(top_text)
+    best = sents[int(top[0])]
+    row = [
+        float(sims.max()),
+        float(sims.mean()),
+        float(sims[top].mean()),
+        float(sims[0]),
+        float(mean_body @ h),
+        idf.cosine(headline, body),
+        idf.cosine(headline, top_text),
+        len(hs & bs) / max(1, len(hs | bs)),
+        len(hs & bs) / max(1, len(hs)),
+        len(hs & signature_words(body[:255])) / max(1, len(hs)),
+        len(head_bigrams & body_bigrams) / max(1, len(head_bigrams)),
+        count(htok, DENIAL_WORDS),
+        count(htok, HEDGE_WORDS),
+        count(btok, DENIAL_WORDS) / max(1, len(btok)) * 100,
+        count(btok, HEDGE_WORDS) / max(1, len(btok)) * 100,
+        count(ttok, DENIAL_WORDS),
+        count(ttok, HEDGE_WORDS),
+        float(is_negated(headline)),
+        sum(is_negated(sents[i]) for i in top) / len(top),
+        float(is_negated(best) != is_negated(headline)),
+        len(NONCOMMITTAL.findall(body)),
+        float("?" in headline),
+        body.count("?"),
+        math.log1p(len(btok)),
+        len(htok),
+    ]
+    if reader is not None:
+        row += reader(top_text)
+    return row
+
+
+# ---------------------------------------------------------------- FNC-1
+
+
+def fnc_score(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    score = best = 0.0
+    for g, p in zip(gold, pred, strict=True):
+        best += 0.25 if g == "unrelated" else 1.0
+        if g == p:
+            score += 0.25 if g == "unrelated" else 1.0
+        elif g != "unrelated" and p != "unrelated":
+            score += 0.25
+    confusion = Counter(zip(gold, pred, strict=True))
+    f1s = {}
+    for label in FNC_LABELS:
+        tp = confusion[(label, label)]
+        npred = sum(confusion[(g, label)] for g in FNC_LABELS)
+        ngold = sum(confusion[(label, p)] for p in FNC_LABELS)
+        prec, rec = (tp / npred if npred else 0.0), (tp / ngold if ngold else 0.0)
+        f1s[label] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {
+        "weighted": 100 * score / best,
+        "macro_f1": sum(f1s.values()) / len(f1s),
+        "f1": f1s,
+        "accuracy": sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold),
+        "confusion": {f"{g}->{p}": confusion[(g, p)] for g in FNC_LABELS for p in FNC_LABELS},
+    }
+
+
+def fnc_rows(
+    stances: list[dict[str, str]], bodies: dict[str, str], emb: CachedEmbedder, idf: Idf, reader: ClaimsReader | None
+) -> np.ndarray:
+    split = {bid: sentences_of(body) for bid, body in bodies.items()}
+    return np.array(
+        [pair_features(r["Headline"], bodies[r["Body ID"]], split[r["Body ID"]], emb, idf, reader) for r in stances],
+        dtype=np.float64,
+    )
+
+
+def fnc_pair_vectors(stances: list[dict[str, str]], bodies: dict[str, str], emb: CachedEmbedder) -> np.ndarray:
+    """Headline vector times its closest body sentence's vector, element-wise (what they agree on)."""
+    split = {bid: np.stack([emb[s] for s in sentences_of(body)]) for bid, body in bodies.items()}
+    out = np.zeros((len(stances), 384))
+    for i, r in enumerate(stances):
+        h = emb[r["Headline"]]
+        matrix = split[r["Body ID"]]
+        out[i] = h * matrix[int(np.argmax(matrix @ h))]
+    return out
+
+
+def classifier(seed: int, iterations: int, weights: str) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier  # benchmark-only dependency
+
+    return HistGradientBoostingClassifier(
+        max_iter=iterations,
+        learning_rate=0.08,
+        max_leaf_nodes=31,
+        l2_regularization=1.0,
+        random_state=seed,
+        class_weight="balanced" if weights == "balanced" else None,
+    )
+
+
+def run_fnc(args: argparse.Namespace) -> dict[str, Any]:
+    data = args.data / "fnc-1"
+    train_bodies = {r["Body ID"]: r["articleBody"] for r in read_csv(data / "train_bodies.csv")}
+    train = read_csv(data / "train_stances.csv")
+    if args.dev:
+        ids = sorted(train_bodies)
+        random.Random(13).shuffle(ids)
+        held = set(ids[: len(ids) // 5])
+        test = [r for r in train if r["Body ID"] in held]
+        train = [r for r in train if r["Body ID"] not in held]
+        test_bodies = train_bodies
+    else:
+        test_bodies = {r["Body ID"]: r["articleBody"] for r in read_csv(data / "competition_test_bodies.csv")}
+        test = read_csv(data / "competition_test_stances.csv")
+    emb = CachedEmbedder(args.cache)
+    texts = [s for b in list(train_bodies.values()) + list(test_bodies.values()) for s in sentences_of(b)]
+    texts += [r["Headline"] for r in train + test]
+    emb.ensure(texts, "fnc")
+    idf = Idf(list({r["Headline"] for r in train}) + [train_bodies[b] for b in {r["Body ID"] for r in train}])
+    reader = ClaimsReader() if args.claims else None
+    started = time.perf_counter()
+    stored = args.cache / f"fnc-features-{'dev' if args.dev else 'test'}-{int(args.claims)}.npz"
+    if stored.exists():
+        arrays = np.load(stored)
+        x_train, x_test = arrays["train"], arrays["test"]
+    else:
+        x_train = fnc_rows(train, train_bodies, emb, idf, reader)
+        x_test = fnc_rows(test, test_bodies, emb, idf, reader)
+        np.savez(stored, train=x_train, test=x_test)
+    if args.pair_embedding:
+        x_train = np.hstack([x_train, fnc_pair_vectors(train, train_bodies, emb)])
+        x_test = np.hstack([x_test, fnc_pair_vectors(test, test_bodies, emb)])
+    print(f"  features in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    y_train = np.array([FNC_LABELS.index(r["Stance"]) for r in train])
+    model = classifier(args.seed, args.iterations, args.weights).fit(x_train, y_train)
+    pred = [FNC_LABELS[i] for i in model.predict(x_test)]
+    result = fnc_score([r["Stance"] for r in test], pred)
+    result.update(split="dev (20% of train bodies)" if args.dev else "competition test", pairs=len(test))
+    return result
+
+
+# ---------------------------------------------------------------- Emergent
+
+
+def run_emergent(args: argparse.Namespace) -> dict[str, Any]:
+    data = args.data / "emergent"
+    train = read_csv(data / "url-versions-2015-06-14-clean-train.csv")
+    if args.dev:
+        claims = sorted({r["claimId"] for r in train})
+        random.Random(13).shuffle(claims)
+        held = set(claims[: len(claims) // 5])
+        test = [r for r in train if r["claimId"] in held]
+        train = [r for r in train if r["claimId"] not in held]
+    else:
+        test = read_csv(data / "url-versions-2015-06-14-clean-test.csv")
+    emb = CachedEmbedder(args.cache)
+    emb.ensure([r[k] for r in train + test for k in ("claimHeadline", "articleHeadline")], "emergent")
+    idf = Idf(list({r["claimHeadline"] for r in train} | {r["articleHeadline"] for r in train}))
+    reader = ClaimsReader() if args.claims else None
+
+    def rows(part: list[dict[str, str]]) -> np.ndarray:
+        out = []
+        for r in part:
+            claim, article = r["claimHeadline"], r["articleHeadline"]
+            row = pair_features(claim, article, [article], emb, idf, reader)
+            if args.article_embedding:
+                row += list(emb[article]) + list(emb[article] * emb[claim])
+            out.append(row)
+        return np.array(out, dtype=np.float64)
+
+    x_train, x_test = rows(train), rows(test)
+    y_train = np.array([EM_LABELS.index(r["articleHeadlineStance"]) for r in train])
+    model = classifier(args.seed, args.iterations, args.weights).fit(x_train, y_train)
+    pred = [EM_LABELS[i] for i in model.predict(x_test)]
+    gold = [r["articleHeadlineStance"] for r in test]
+    confusion = Counter(zip(gold, pred, strict=True))
+    f1s = {}
+    for label in EM_LABELS:
+        tp = confusion[(label, label)]
+        npred = sum(confusion[(g, label)] for g in EM_LABELS)
+        ngold = sum(confusion[(label, p)] for p in EM_LABELS)
+        prec, rec = (tp / npred if npred else 0.0), (tp / ngold if ngold else 0.0)
+        f1s[label] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {
+        "split": "dev (20% of train claims)" if args.dev else "test",
+        "pairs": len(test),
+        "accuracy": 100 * sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold),
+        "macro_f1": sum(f1s.values()) / 3,
+        "f1": f1s,
+    }
+
+
+# ---------------------------------------------------------------- clustering
+
+
+def run_cluster(args: argparse.Namespace) -> dict[str, Any]:
+    name = {"train": "url-versions-2015-06-14-clean-train.csv", "test": "url-versions-2015-06-14-clean-test.csv"}
+    rows = read_csv(args.data / "emergent" / name[args.split])
+    claims = [
+        ClaimRecord(
+            id=f"c{i}",
+            doc_id=r["articleId"],
+            start_char=0,
+            end_char=len(r["articleHeadline"]),
+            sentence_start=0,
+            sentence_end=len(r["articleHeadline"]),
+            text=r["articleHeadline"],
+            voice="outlet",
+            published_at=f"{i:06d}",
+        )
+        for i, r in enumerate(rows)
+    ]
+    gold = {f"c{i}": r["claimId"] for i, r in enumerate(rows)}
+    embedder = Embedder(threads=2)
+    started = time.perf_counter()
+    vectors = embedder.encode([c.text for c in claims])
+    embed_rate = len(claims) / (time.perf_counter() - started)
+    results = {}
+    for threshold in args.thresholds:
+        clusterer = ClaimClusterer(threshold=threshold, embedder=embedder)
+        started = time.perf_counter()
+        for claim, vector in zip(claims, vectors, strict=True):  # already oldest first
+            clusterer.add(claim, vector)
+        seconds = time.perf_counter() - started
+        pred = {cid: c.proposition.id for c in clusterer.clusters for cid in c.proposition.claim_ids}
+        results[threshold] = {
+            **bcubed(gold, pred),
+            "propositions": len(clusterer.clusters),
+            "claims_per_s": len(claims) / seconds,
+            "embed_per_s": embed_rate,
+        }
+    return {
+        "split": args.split,
+        "claims": len(claims),
+        "gold_clusters": len(set(gold.values())),
+        "by_threshold": results,
+    }
+
+
+def bcubed(gold: dict[str, str], pred: dict[str, str]) -> dict[str, float]:
+    by_gold: dict[str, set[str]] = {}
+    by_pred: dict[str, set[str]] = {}
+    for item, g in gold.items():
+        by_gold.setdefault(g, set()).add(item)
+        by_pred.setdefault(pred[item], set()).add(item)
+    precision = recall = 0.0
+    for item in gold:
+        same = by_gold[gold[item]] & by_pred[pred[item]]
+        precision += len(same) / len(by_pred[pred[item]])
+        recall += len(same) / len(by_gold[gold[item]])
+    p, r = precision / len(gold), recall / len(gold)
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("task", choices=("fnc", "emergent", "cluster"))
+    parser.add_argument("--dev", action="store_true", help="score a dev split carved from train")
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/storytrace-stance-cache"))
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--weights", choices=("none", "balanced"), default="none")
+    parser.add_argument("--no-claims", dest="claims", action="store_false", help="leave out the claims reading")
+    parser.add_argument("--pair-embedding", action="store_true", help="FNC: add headline x best sentence vector")
+    parser.add_argument("--no-article-embedding", dest="article_embedding", action="store_false")
+    parser.add_argument("--split", default="train", choices=("train", "test"))
+    parser.add_argument("--thresholds", type=float, nargs="+", default=[0.66])
+    args = parser.parse_args(argv)
+    if args.task == "fnc":
+        r = run_fnc(args)
+        print(
+            f"FNC-1 {r['split']} ({r['pairs']} pairs): weighted score {r['weighted']:.2f}%"
+            f"  macro-F1 {r['macro_f1']:.3f}"
+            f"  accuracy {100 * r['accuracy']:.2f}%"
+        )
+        print("  per-class F1: " + ", ".join(f"{k} {v:.3f}" for k, v in r["f1"].items()))
+        print(
+            "  anchors (competition test): SOLAT 82.02%, Athene 81.97%, UCL 81.72% (F1m ~0.58), baseline 75.20%;"
+            " target >= 85%"
+        )
+        print("  confusion (gold->pred): " + ", ".join(f"{k} {v}" for k, v in r["confusion"].items() if v))
+    elif args.task == "emergent":
+        r = run_emergent(args)
+        print(
+            f"Emergent {r['split']} ({r['pairs']} pairs): accuracy {r['accuracy']:.2f}%  macro-F1 {r['macro_f1']:.3f}"
+        )
+        print("  per-class F1: " + ", ".join(f"{k} {v:.3f}" for k, v in r["f1"].items()))
+        print("  anchors (test): Ferreira & Vlachos 73.28%, majority 46.9%; target >= 80%")
+    else:
+        r = run_cluster(args)
+        print(f"Emergent {r['split']} headlines: {r['claims']} claims, {r['gold_clusters']} gold propositions")
+        for t, s in r["by_threshold"].items():
+            print(
+                f"  threshold {t:.2f}: B3 P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f}, "
+                f"{s['propositions']} propositions, {s['claims_per_s']:.0f} claims/s clustering "
+                f"+ {s['embed_per_s']:.0f} claims/s embedding"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

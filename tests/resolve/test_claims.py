@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from itertools import count
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storytrace.errors import PipelineError
+from storytrace.model.dossier import ClaimRecord, Hop
+from storytrace.resolve.claims import ClaimClusterer, Embedder, default_embedder, representative, signature_words
+from storytrace.resolve.stance import is_negated, stance_of
+
+_ids = count()
+
+
+def claim(
+    text: str,
+    *,
+    day: int = 1,
+    doc: str | None = None,
+    polarity: str = "asserts",
+    hedges: tuple[str, ...] = (),
+    modality: str = "asserted",
+    speaker: Hop | None = None,
+    entities: tuple[str, ...] = (),
+) -> ClaimRecord:
+    n = next(_ids)
+    return ClaimRecord(
+        id=f"clm_{n}",
+        doc_id=doc or f"doc_{n}",
+        start_char=0,
+        end_char=len(text),
+        sentence_start=0,
+        sentence_end=len(text),
+        text=text,
+        voice="attributed" if speaker else "outlet",
+        chain=(speaker,) if speaker else (),
+        polarity=polarity,
+        hedges=hedges,
+        modality=modality,
+        published_at=f"2031-05-{day:02d}",
+        outlet="The Valley Post",
+        entities=entities,
+    )
+
+
+def together(a: ClaimRecord, b: ClaimRecord) -> bool:
+    assert a.proposition_id and b.proposition_id
+    return a.proposition_id == b.proposition_id
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Embedder:
+    return default_embedder()
+
+
+def test_embeddings_are_unit_vectors_and_paraphrases_are_close(embedder: Embedder) -> None:
+    vectors = embedder.encode(
+        [
+            "Gunmen of the Red Hand Brigade seized the Tamar bridge before dawn on Monday.",
+            "The Red Hand Brigade took control of the Tamar bridge early on Monday.",
+            "Heavy rain flooded three hundred homes in the lowlands of Zor.",
+        ]
+    )
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    assert vectors[0] @ vectors[1] > 0.75
+    assert vectors[0] @ vectors[2] < 0.3
+
+
+def test_paraphrases_join_and_other_propositions_stay_apart(embedder: Embedder) -> None:
+    seized = claim(
+        "Gunmen of the Red Hand Brigade seized the Tamar bridge before dawn on Monday",
+        day=1,
+        entities=("ent_rhb", "ent_tamar"),
+    )
+    took = claim(
+        "The Red Hand Brigade took control of the Tamar bridge early on Monday",
+        day=2,
+        entities=("ent_rhb", "ent_tamar"),
+    )
+    led = claim(
+        "The Red Hand Brigade is led by Omar Feld, a former customs officer", day=2, entities=("ent_rhb", "ent_feld")
+    )
+    flood = claim("Heavy rain flooded three hundred homes in the lowlands of Zor", day=3)
+    propositions = ClaimClusterer(embedder=embedder).add_all([flood, led, took, seized])
+    assert together(seized, took)
+    assert not together(seized, led)
+    assert not together(seized, flood)
+    assert len(propositions) == 3
+    merged = next(p for p in propositions if seized.id in p.claim_ids)
+    assert merged.claim_ids == [seized.id, took.id]  # oldest first
+    assert merged.text == seized.text
+
+
+def test_denial_by_the_party_refutes(embedder: Embedder) -> None:
+    report = claim("The Red Hand Brigade shelled the market in Tamar on Friday", day=1, entities=("ent_rhb",))
+    denial = claim(
+        "the Red Hand Brigade shelled the market in Tamar",
+        day=2,
+        polarity="denies",
+        speaker=Hop("a Red Hand Brigade spokesman", "named", "ent_rhb"),
+        entities=("ent_rhb",),
+    )
+    clusterer = ClaimClusterer(embedder=embedder)
+    clusterer.add_all([report, denial])
+    assert together(report, denial)
+    assert (report.stance, denial.stance) == ("supports", "refutes")
+    assert clusterer.reasons[denial.id].startswith("denial by a Red Hand Brigade spokesman")
+
+
+def test_hedged_relay_reports_and_negation_refutes(embedder: Embedder) -> None:
+    met = claim("Envoys of the government and the Red Hand Brigade met in the town of Sela on Sunday", day=1)
+    relay = claim(
+        "Envoys of the government and the Red Hand Brigade reportedly met in Sela on Sunday",
+        day=2,
+        hedges=("reportedly",),
+    )
+    no_meeting = claim("Envoys of the government and the Red Hand Brigade did not meet in Sela on Sunday", day=3)
+    ClaimClusterer(embedder=embedder).add_all([met, relay, no_meeting])
+    assert together(met, relay) and together(met, no_meeting)
+    assert [met.stance, relay.stance, no_meeting.stance] == ["supports", "reports", "refutes"]
+
+
+def test_stance_rules_without_clustering() -> None:
+    anchor = claim("The Red Hand Brigade released the two engineers")
+    no_comment = claim("The Red Hand Brigade did not respond to requests for comment about the engineers")
+    assert stance_of(no_comment, anchor).label == "reports"  # a background negation is not a refutation
+    plan = claim("The Red Hand Brigade will release the two engineers", modality="future")
+    assert stance_of(plan, anchor).label == "reports"  # a forecast does not support a past event
+    plan_anchor = claim("The minister is due to visit Sela next week", modality="planned")
+    same_plan = claim("The minister will visit Sela", modality="future")
+    assert stance_of(same_plan, plan_anchor).label == "supports"
+    social = claim("the engineers were freed", speaker=Hop("an anonymous account on social media", "social"))
+    assert stance_of(social, anchor).label == "reports"
+    named = claim("the engineers were freed", speaker=Hop("Mayor Dana Iskou", "named"))
+    assert stance_of(named, anchor) == stance_of(named, anchor)
+    assert stance_of(named, anchor).label == "supports"
+    assert stance_of(named, anchor).reason == "asserted by Mayor Dana Iskou"
+    negated_anchor = claim("There were no talks between the two sides")
+    assert stance_of(claim("There were talks between the two sides"), negated_anchor).label == "refutes"
+
+
+def test_is_negated_skips_harmless_phrases() -> None:
+    assert is_negated("The army did not enter the town")
+    assert is_negated("There were no talks")
+    assert not is_negated("The town has been without water since May 3")
+    assert not is_negated("The ministry did not respond to questions")
+    assert not is_negated("Not only the bridge but also the road was closed")
+
+
+def test_incremental_add_gives_the_same_result_as_batch(embedder: Embedder) -> None:
+    texts = [
+        "Gunmen of the Red Hand Brigade seized the Tamar bridge before dawn on Monday",
+        "The Red Hand Brigade took control of the Tamar bridge early on Monday",
+        "Heavy rain flooded three hundred homes in the lowlands of Zor",
+        "Floods damaged about 300 houses in Zor, officials said",
+        "The Red Hand Brigade is led by Omar Feld",
+        "The brigade did not seize the Tamar bridge",
+    ]
+
+    def make() -> list[ClaimRecord]:
+        global _ids
+        _ids = count(1000)
+        return [claim(t, day=i + 1) for i, t in enumerate(texts)]
+
+    batch = make()
+    ClaimClusterer(embedder=embedder).add_all(batch)
+    incremental = make()
+    clusterer = ClaimClusterer(embedder=embedder)
+    clusterer.add_all(incremental[:3])  # a first crawl
+    clusterer.add_all(incremental[3:])  # new reports join the existing propositions
+    assert [(c.proposition_id, c.stance) for c in batch] == [(c.proposition_id, c.stance) for c in incremental]
+    one_by_one = make()
+    clusterer = ClaimClusterer(embedder=embedder)
+    for c in one_by_one:
+        clusterer.add(c)
+    assert [c.proposition_id for c in one_by_one] == [c.proposition_id for c in batch]
+    assert together(batch[2], batch[3])  # a paraphrase with a number for the words
+    assert not together(batch[0], batch[2])
+
+
+def test_blocking_compares_only_propositions_sharing_a_key(embedder: Embedder) -> None:
+    same = [claim("Heavy rain flooded homes in Zor", day=1), claim("Heavy rain flooded homes in Zor", day=2)]
+    assert len(ClaimClusterer(embedder=embedder).add_all(same)) == 1
+    # Posting lists over the limit are skipped like stop words: with none left, nothing is a candidate.
+    again = [claim("Heavy rain flooded homes in Zor", day=1), claim("Heavy rain flooded homes in Zor", day=2)]
+    assert len(ClaimClusterer(embedder=embedder, max_postings=0).add_all(again)) == 2
+    clusterer = ClaimClusterer(embedder=embedder)
+    clusterer.add_all([claim("Heavy rain flooded homes in Zor")])
+    assert clusterer._candidates({"w:zzzz"}) == []
+    assert clusterer._candidates(set(clusterer._by_key)) == [0]
+
+
+def test_representative_prefers_an_affirmative_unhedged_claim() -> None:
+    hedged = claim("The bridge was reportedly seized", hedges=("reportedly",))
+    hedged.stance = "reports"
+    firm = claim("The bridge was seized")
+    firm.stance = "supports"
+    assert representative([hedged, firm]) == firm.text
+    assert representative([hedged]) == hedged.text
+    assert representative([]) is None
+
+
+def test_signature_words_fold_spelling_variants() -> None:
+    assert signature_words("Kata'ib arrested") == signature_words("Kataib arrests")
+    assert "the" not in signature_words("the Tamar bridge")
+
+
+def test_missing_model_is_a_pipeline_error(tmp_path: Path) -> None:
+    with pytest.raises(PipelineError, match="sentence-embedding model is missing"):
+        Embedder(tmp_path)
