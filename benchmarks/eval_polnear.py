@@ -1,7 +1,8 @@
-"""Attribution extraction (`extract.attributions.rules.v1`) scored on PolNeAR: source, cue and content span F1.
+"""Attribution extraction scored on PolNeAR: source, cue and content span F1.
 
     python benchmarks/eval_polnear.py --split dev            # DEV: what the rules were tuned on (with train)
     python benchmarks/eval_polnear.py --split test           # TEST: reported once, never tuned on
+    python benchmarks/eval_polnear.py --split dev --component crf   # the CRF tagger (extract.attributions.crf.v1)
     python benchmarks/eval_polnear.py --split dev --json     # machine-readable
     python benchmarks/eval_polnear.py --data ../shared/data/polnear --split train
 
@@ -26,13 +27,17 @@ import json
 import platform
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from storytrace.extract.attributions import REPORTING_VERBS, extract_attributions
 from storytrace.extract.sentences import split_sentences, tokenize
+from storytrace.model import Span
 
 ROLES = ("source", "cue", "content")
+COMPONENTS = {"rules": "extract.attributions.rules.v1", "crf": "extract.attributions.crf.v1"}
+Extractor = Callable[[str, list[Span]], dict[str, list[Span]]]
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
 
 
@@ -160,13 +165,25 @@ def match(gold: list[frozenset[int]], pred: list[frozenset[int]]) -> tuple[int, 
     return exact, len(used_g)
 
 
-def evaluate(data: Path, split: str, lexicon: frozenset[str] | None = None) -> Result:
+def make_extractor(component: str, model: Path | None = None) -> Extractor:
+    """The function behind ``--component``: the rules, or the CRF with its shipped model (or ``model``)."""
+    if component == "rules":
+        return extract_attributions
+    from storytrace.extract.attributions_crf import DEFAULT_MODEL_PATH, extract_attributions_crf, load_tagger
+
+    tagger = load_tagger(model or DEFAULT_MODEL_PATH)
+    return lambda text, sentences: extract_attributions_crf(tagger, text, sentences)
+
+
+def evaluate(
+    data: Path, split: str, lexicon: frozenset[str] | None = None, extractor: Extractor = extract_attributions
+) -> Result:
     result = Result(split)
     for text_path, ann_path in choose_annotations(data, split):
         text = text_path.read_text(encoding="utf-8")
         gold = read_gold(ann_path, text, lexicon)
         started = time.perf_counter()
-        layers = extract_attributions(text, split_sentences(text))
+        layers = extractor(text, split_sentences(text))
         result.seconds += time.perf_counter() - started
         predicted = {
             "source": [
@@ -194,16 +211,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("train", "dev", "test"), default="dev")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a Markdown table")
+    parser.add_argument("--component", choices=tuple(COMPONENTS), default="rules", help="what to score")
+    parser.add_argument("--model", type=Path, help="with --component crf: a model file instead of the shipped one")
     args = parser.parse_args(argv)
     if not (args.data / "metadata.tsv").exists():
         print(f"Error: no PolNeAR metadata.tsv under {args.data}; pass --data", file=sys.stderr)
         return 2
+    extractor = make_extractor(args.component, args.model)
     lexicon = REPORTING_VERBS | {"according", ":"}
-    results = {"all": evaluate(args.data, args.split), "speech": evaluate(args.data, args.split, lexicon)}
+    results = {
+        "all": evaluate(args.data, args.split, extractor=extractor),
+        "speech": evaluate(args.data, args.split, lexicon, extractor),
+    }
     if args.json:
         payload = {
             "split": args.split,
-            "component": "extract.attributions.rules.v1",
+            "component": COMPONENTS[args.component],
             "machine": platform.platform(),
             "date": time.strftime("%Y-%m-%d"),
         }
@@ -221,7 +244,10 @@ def main(argv: list[str] | None = None) -> int:
             "all": "all gold attributions",
             "speech": "only gold attributions whose cue contains a word of our cue lexicon (speech reporting)",
         }[scope]
-        print(f"PolNeAR {args.split}, {title}: {result.articles} articles, extraction {result.seconds:.1f} s\n")
+        print(
+            f"PolNeAR {args.split}, {COMPONENTS[args.component]}, {title}: {result.articles} articles, "
+            f"extraction {result.seconds:.1f} s\n"
+        )
         print_table(result)
         print()
     return 0
