@@ -47,7 +47,7 @@ def test_the_json_export_follows_its_schema_and_offsets_hold(resolved_db: str, t
 def test_the_jsonl_export_types_every_record(resolved_db: str) -> None:
     result = CliRunner().invoke(cli, ["export", "jsonl", "--db", resolved_db])
     records = [json.loads(line) for line in result.output.splitlines()]
-    assert records[0] == {"type": "header", "schema_version": "1.0", "generator": records[0]["generator"]}
+    assert records[0] == {"type": "header", "schema_version": "1.1", "generator": records[0]["generator"]}
     kinds = {r["type"] for r in records}
     assert {"document", "entity", "mention", "edge"} <= kinds
     assert sum(r["type"] == "document" for r in records) == 16

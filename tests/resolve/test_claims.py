@@ -107,7 +107,7 @@ def test_denial_by_the_party_refutes(embedder: Embedder) -> None:
     clusterer.add_all([report, denial])
     assert together(report, denial)
     assert (report.stance, denial.stance) == ("supports", "refutes")
-    assert clusterer.reasons[denial.id].startswith("denial by a Red Hand Brigade spokesman")
+    assert denial.stance_reason.startswith("denial by a Red Hand Brigade spokesman")
 
 
 def test_hedged_relay_reports_and_negation_refutes(embedder: Embedder) -> None:

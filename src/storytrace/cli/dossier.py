@@ -158,6 +158,8 @@ def _print_claim(c: dict[str, Any]) -> None:
     click.echo(f"\n  {(c['published_at'] or '?')[:10]}  {c['outlet'] or '?'}  [{c['stance']}{hedges}]  {c['id']}")
     click.echo(f"    sentence  «{shorten(c['sentence'], 160)}»")
     click.echo(f"    speaker   {chain}")
+    if c.get("stance_reason"):
+        click.echo(f"    stance    {c['stance']}: {c['stance_reason']}")
     click.echo(f"    origin    {c['origin']} ({c['origin_reason']})")
     click.echo(
         f"    report    {c['doc_id']} {c['sentence_start']}-{c['sentence_end']} {c['url'] or c['original_id'] or ''}"

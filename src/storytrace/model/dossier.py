@@ -49,6 +49,7 @@ class ClaimRecord:
     proposition_id: str | None = None
     stance: str | None = None  # supports, refutes, reports
     stance_score: float | None = None
+    stance_reason: str | None = None  # why that stance (the rule, or an analyst's correction)
     origin: str | None = None
     origin_reason: str | None = None
 

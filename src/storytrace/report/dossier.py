@@ -17,7 +17,7 @@ from storytrace.store import Store, now_iso
 
 __all__ = ["SCHEMA_PATH", "SCHEMA_VERSION", "dossier", "iter_dossier_records"]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: claims gain stance_reason
 SCHEMA_PATH = Path(__file__).with_name("dossier.schema.json")
 
 
@@ -104,6 +104,7 @@ def _claims(store: Store) -> Iterator[dict[str, Any]]:
             "modality": r["modality"],
             "proposition_id": r["proposition_id"],
             "stance": r["stance"],
+            "stance_reason": r["stance_reason"],
             "origin": r["origin"],
             "origin_reason": r["origin_reason"],
             "published": r["published_at"],

@@ -15,7 +15,7 @@ report later joins existing propositions without recomputing the others, and giv
 all at once in the same order.
 
 Each claim's **stance** toward its proposition (``resolve/stance.py``) is read against the proposition's
-anchor claim; the reason is kept in ``ClaimClusterer.reasons``. The representative wording of a proposition is
+anchor claim; the reason is kept in ``ClaimRecord.stance_reason``. The representative wording of a proposition is
 its earliest affirmative, unhedged, asserted claim (else its earliest claim).
 
 Known gaps: paraphrases that share no word stem and no entity are never compared (the blocking keys); a
@@ -165,7 +165,6 @@ class ClaimClusterer:
     max_postings: int = 5000
     embedder: Embedder | None = None
     clusters: list[_Cluster] = field(default_factory=list)
-    reasons: dict[str, str] = field(default_factory=dict)  # claim id -> why its stance
     _by_key: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     _centroids: FloatArray = field(default_factory=lambda: np.zeros((0, DIM), dtype=np.float32))
     _seeds: FloatArray = field(default_factory=lambda: np.zeros((0, DIM), dtype=np.float32))
@@ -243,8 +242,7 @@ class ClaimClusterer:
                 postings.append(best)
         stance = stance_of(claim, cluster.anchor)
         claim.proposition_id = cluster.proposition.id
-        claim.stance, claim.stance_score = stance.label, stance.score
-        self.reasons[claim.id] = stance.reason
+        claim.stance, claim.stance_score, claim.stance_reason = stance.label, stance.score, stance.reason
         return cluster.proposition, round(best_score, 3)
 
     def add_all(self, claims: Iterable[ClaimRecord]) -> list[PropositionRecord]:

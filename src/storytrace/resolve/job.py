@@ -287,7 +287,9 @@ def resolve_store(store: Store, *, on_document: Callable[[str], None] | None = N
     by_id = {c.id: c for c in claims}
     for claim_id, stance in stance_fixes.items():
         if claim_id in by_id:
-            by_id[claim_id].stance, by_id[claim_id].stance_score = stance, 1.0
+            claim = by_id[claim_id]
+            claim.stance_reason = f"corrected by an analyst (the rules said {claim.stance}: {claim.stance_reason})"
+            claim.stance, claim.stance_score = stance, 1.0
     for proposition in propositions:
         members = [by_id[i] for i in proposition.claim_ids]
         assess(proposition, members, _parties(proposition, members))
@@ -352,7 +354,7 @@ def _write(
         db.executemany(
             "INSERT INTO claims (id, doc_id, start_char, end_char, sentence_start, sentence_end, text, voice, speaker, "
             "speaker_kind, speaker_entity, chain, polarity, hedges, modality, proposition_id, stance, stance_score, "
-            f"origin, origin_reason, published_at) VALUES ({', '.join('?' * 21)})",
+            f"stance_reason, origin, origin_reason, published_at) VALUES ({', '.join('?' * 22)})",
             [_claim_row(c) for c in claims],
         )
         db.executemany(
@@ -399,6 +401,7 @@ def _claim_row(c: ClaimRecord) -> tuple[Any, ...]:
         c.proposition_id,
         c.stance,
         c.stance_score,
+        c.stance_reason,
         c.origin,
         c.origin_reason,
         c.published_at,

@@ -289,5 +289,14 @@ CREATE TABLE judgements (
 );
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", _INITIAL), Migration(2, "dossier", _DOSSIER))
+_STANCE_REASON = """
+-- Why a claim has its stance (resolve/stance.py gives one short reason per claim; an analyst's correction says so).
+ALTER TABLE claims ADD COLUMN stance_reason TEXT;
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial", _INITIAL),
+    Migration(2, "dossier", _DOSSIER),
+    Migration(3, "stance_reason", _STANCE_REASON),
+)
 SCHEMA_VERSION = MIGRATIONS[-1].version
