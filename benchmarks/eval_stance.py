@@ -4,6 +4,7 @@
     python benchmarks/eval_stance.py fnc                # TEST: train on all of train, score the competition test once
     python benchmarks/eval_stance.py emergent --dev     # DEV: train on 80% of the train claims
     python benchmarks/eval_stance.py emergent           # TEST: the 524-pair test split
+    python benchmarks/eval_stance.py emergent-rules --split train   # the shipped rules (stance_of), untrained
     python benchmarks/eval_stance.py cluster --split train   # ClaimClusterer on Emergent headlines (B-cubed F1)
 
 **Features** (one row per headline/text pair; the embeddings are the shipped ONNX MiniLM of
@@ -45,10 +46,10 @@ from typing import Any
 import numpy as np
 
 from storytrace.model import Document, make_id
-from storytrace.model.dossier import ClaimRecord
+from storytrace.model.dossier import ClaimRecord, Hop
 from storytrace.pipeline import Pipeline
 from storytrace.resolve.claims import ClaimClusterer, Embedder, signature_words
-from storytrace.resolve.stance import DENIAL_WORDS, HEDGE_WORDS, NONCOMMITTAL, is_negated
+from storytrace.resolve.stance import DENIAL_WORDS, HEDGE_WORDS, NONCOMMITTAL, is_negated, stance_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -336,6 +337,56 @@ def run_emergent(args: argparse.Namespace) -> dict[str, Any]:
     model = classifier(args.seed, args.iterations, args.weights).fit(x_train, y_train)
     pred = [EM_LABELS[i] for i in model.predict(x_test)]
     gold = [r["articleHeadlineStance"] for r in test]
+    split = "dev (20% of train claims)" if args.dev else "test"
+    return {"split": split, "pairs": len(test), **em_scores(gold, pred)}
+
+
+def record_of(text: str, pipeline: Pipeline) -> ClaimRecord:
+    """A text read as one claim by our claims component (its first claim's polarity, hedges, modality, speaker)."""
+    doc = pipeline(Document(id=make_id("doc", text), text=text, locator="stance-eval", title=None))
+    spans = doc.spans.get("claims", [])
+    a = dict(spans[0].attrs) if spans else {}
+    chain = tuple(
+        Hop(str(h.get("text") or ""), str(h.get("kind") or "named"))
+        for h in a.get("chain") or []
+        if isinstance(h, dict)
+    )
+    return ClaimRecord(
+        id=make_id("clm", text),
+        doc_id="stance-eval",
+        start_char=0,
+        end_char=len(text),
+        sentence_start=0,
+        sentence_end=len(text),
+        text=text,
+        voice="attributed" if chain else "outlet",
+        chain=chain,
+        polarity=str(a.get("polarity") or "asserts"),
+        hedges=tuple(a.get("hedges") or ()),
+        modality=str(a.get("modality") or "asserted"),
+    )
+
+
+def run_emergent_rules(args: argparse.Namespace) -> dict[str, Any]:
+    """The shipped rules (``resolve.stance.stance_of``) on Emergent: the claim is the anchor, the article headline
+    the claim whose stance is read; supports/refutes/reports = for/against/observing. Nothing is trained."""
+    data = args.data / "emergent"
+    name = (
+        "url-versions-2015-06-14-clean-test.csv" if args.split == "test" else "url-versions-2015-06-14-clean-train.csv"
+    )
+    rows = read_csv(data / name)
+    pipeline = Pipeline.from_names(CLAIMS_PIPELINE)
+    to_label = {"supports": "for", "refutes": "against", "reports": "observing"}
+    gold, pred = [], []
+    for r in rows:
+        anchor = record_of(r["claimHeadline"], pipeline)
+        claim = record_of(r["articleHeadline"], pipeline)
+        pred.append(to_label[stance_of(claim, anchor).label])
+        gold.append(r["articleHeadlineStance"])
+    return {"split": f"{args.split} (shipped rules, untrained)", "pairs": len(rows), **em_scores(gold, pred)}
+
+
+def em_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
     confusion = Counter(zip(gold, pred, strict=True))
     f1s = {}
     for label in EM_LABELS:
@@ -345,8 +396,6 @@ def run_emergent(args: argparse.Namespace) -> dict[str, Any]:
         prec, rec = (tp / npred if npred else 0.0), (tp / ngold if ngold else 0.0)
         f1s[label] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     return {
-        "split": "dev (20% of train claims)" if args.dev else "test",
-        "pairs": len(test),
         "accuracy": 100 * sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold),
         "macro_f1": sum(f1s.values()) / 3,
         "f1": f1s,
@@ -417,7 +466,7 @@ def bcubed(gold: dict[str, str], pred: dict[str, str]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("task", choices=("fnc", "emergent", "cluster"))
+    parser.add_argument("task", choices=("fnc", "emergent", "emergent-rules", "cluster"))
     parser.add_argument("--dev", action="store_true", help="score a dev split carved from train")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/storytrace-stance-cache"))
@@ -443,8 +492,8 @@ def main(argv: list[str] | None = None) -> int:
             " target >= 85%"
         )
         print("  confusion (gold->pred): " + ", ".join(f"{k} {v}" for k, v in r["confusion"].items() if v))
-    elif args.task == "emergent":
-        r = run_emergent(args)
+    elif args.task in ("emergent", "emergent-rules"):
+        r = run_emergent(args) if args.task == "emergent" else run_emergent_rules(args)
         print(
             f"Emergent {r['split']} ({r['pairs']} pairs): accuracy {r['accuracy']:.2f}%  macro-F1 {r['macro_f1']:.3f}"
         )

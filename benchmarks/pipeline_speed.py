@@ -86,7 +86,7 @@ def main() -> None:
         print(json.dumps(run_pipeline(args.only, args.articles, args.seed)))
         return
     results = []
-    for name in ("fast", "default"):
+    for name in ("fast", "crf", "default"):
         cmd = [sys.executable, __file__, "--only", name, "--articles", str(args.articles), "--seed", str(args.seed)]
         results.append(json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout))
     if args.json:
