@@ -44,8 +44,9 @@ _BUILTIN_MODULES = ("storytrace.clean.language",)
 _BUILTIN_PACKAGES = ("storytrace.extract",)
 
 # Named pipelines for `storytrace ingest`, `extract` and `process` (``--pipeline NAME``): "default" is the most
-# accurate we ship and what ingest runs; "fast" leaves out the statistical NER model; "light" only detects the
-# language (for piles to annotate later with `storytrace process`). Speeds and scores: docs/benchmarks.md.
+# accurate we ship and what ingest runs (MiniLM NER, ONNX); "crf" has the CRF NER instead (no transformer, a
+# third of the memory); "fast" leaves out the statistical NER model; "light" only detects the language (for
+# piles to annotate later with `storytrace process`). Speeds and scores: docs/benchmarks.md.
 _LIGHT = ("clean.language.py3langid.v1",)
 _FAST = (
     *_LIGHT,
@@ -61,7 +62,11 @@ _FAST = (
 PIPELINES: dict[str, tuple[str, ...]] = {
     "light": _LIGHT,
     "fast": _FAST,
-    "default": (*_FAST[:4], "extract.entities.crf.v1", *_FAST[4:]),
+    "default": tuple(
+        "extract.attributions.crf.v1" if c == "extract.attributions.rules.v1" else c
+        for c in (*_FAST[:4], "extract.entities.minilm.v1", *_FAST[4:])
+    ),
+    "crf": (*_FAST[:4], "extract.entities.crf.v1", *_FAST[4:]),
 }
 DEFAULT_INGEST_PIPELINE = PIPELINES["default"]
 
