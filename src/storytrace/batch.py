@@ -32,6 +32,7 @@ __all__ = [
     "extract_inputs",
     "ingest",
     "process_documents",
+    "process_raw",
 ]
 
 MAX_CANDIDATES = 50
@@ -87,7 +88,7 @@ def ingest(
     run_id = store.start_run("ingest " + " ".join(inputs if isinstance(inputs, list) else []))
     with Fetcher(options.fetch) as fetcher:
         for raw in _iter_raw(list(inputs), options, fetcher, store, stdin):
-            outcome = _process(store, raw, options, pipeline, linker)
+            outcome = process_raw(store, raw, options, pipeline, linker)
             report.counts[outcome.status] += 1
             if outcome.near_duplicate_of:
                 report.counts["near_duplicate"] += 1
@@ -246,13 +247,14 @@ def _apply_user_overrides(raw: RawItem, options: IngestOptions) -> None:
         raw.meta["via"] = "user"
 
 
-def _process(
+def process_raw(
     store: Store,
     raw: RawItem | StorytraceError,
     options: IngestOptions,
     pipeline: Pipeline,
     linker: NearDuplicateLinker | None,
 ) -> ItemOutcome:
+    """Clean, annotate, deduplicate and store one raw item (or record the error it is); ingest and watch use it."""
     if isinstance(raw, StorytraceError):
         failure = _failure(raw)
         store.record_failure(failure)

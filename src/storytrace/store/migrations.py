@@ -294,9 +294,69 @@ _STANCE_REASON = """
 ALTER TABLE claims ADD COLUMN stance_reason TEXT;
 """
 
+_WATCH = """
+-- `storytrace watch`: how to poll each feed politely next time, and how it has been going.
+CREATE TABLE watch_feeds (
+    url            TEXT PRIMARY KEY,
+    etag           TEXT,                          -- validators for the next conditional GET
+    last_modified  TEXT,
+    last_poll      TEXT,
+    last_success   TEXT,
+    failures       INTEGER NOT NULL DEFAULT 0,    -- consecutive failed polls, for the backoff
+    next_poll      TEXT,                          -- ISO 8601 UTC; NULL means due now
+    last_error     TEXT,
+    items_added    INTEGER NOT NULL DEFAULT 0
+);
+-- What watch has already reported, so a restart reports each change once: the documents accounted for, and the
+-- propositions (with the claims they held) as they stood at the last report.
+CREATE TABLE watch_documents (
+    doc_id   TEXT PRIMARY KEY,
+    seen_at  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE watch_propositions (
+    id       TEXT PRIMARY KEY,
+    status   TEXT NOT NULL,
+    reasons  TEXT NOT NULL DEFAULT '[]',
+    reports  INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE watch_claims (
+    claim_id        TEXT PRIMARY KEY,
+    proposition_id  TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+_BRIEFINGS = """
+-- `storytrace brief`: each briefing written, so the next one can say what changed. `scope` is the JSON of the
+-- options that select what a briefing covers (about, topic, since); `snapshot` is the JSON of what it saw:
+-- {"max_doc_n": documents.n at the time, "propositions": {id: [status, origins, reports, a member claim id]}}.
+CREATE TABLE briefings (
+    id          INTEGER PRIMARY KEY,
+    created_at  TEXT NOT NULL,
+    scope       TEXT NOT NULL,
+    params      TEXT NOT NULL DEFAULT '{}',
+    snapshot    TEXT NOT NULL
+);
+CREATE INDEX briefings_scope ON briefings (scope, id);
+-- `brief --about` looks up what an entity said, not only what names it.
+CREATE INDEX IF NOT EXISTS claims_speaker_entity ON claims (speaker_entity);
+"""
+
+_CLAIM_EMBEDDINGS = """
+-- Sentence embeddings of claims, kept so that `resolve` embeds only new or changed claims (resolve/job.py).
+-- `text_hash` covers the claim's text and the model: a reworded claim or another model is embedded again.
+CREATE TABLE claim_embeddings (
+    claim_id   TEXT PRIMARY KEY,
+    text_hash  TEXT NOT NULL,
+    vector     BLOB NOT NULL             -- float32, little-endian, the model's dimension
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "dossier", _DOSSIER),
     Migration(3, "stance_reason", _STANCE_REASON),
+    Migration(4, "watch", _WATCH),
+    Migration(5, "briefings", _BRIEFINGS),
+    Migration(6, "claim_embeddings", _CLAIM_EMBEDDINGS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
