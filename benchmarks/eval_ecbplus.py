@@ -2,6 +2,7 @@
 
     python benchmarks/eval_ecbplus.py --split dev                          # the table for dev topics
     python benchmarks/eval_ecbplus.py --split dev --sweep                  # DEV: how the thresholds were chosen
+    python benchmarks/eval_ecbplus.py --split train --fit --threshold 0.35 # TRAIN: refit the pair scorer
     python benchmarks/eval_ecbplus.py --split test                         # test topics 36-45, reported once
     python benchmarks/eval_ecbplus.py --split test --json
 
@@ -19,8 +20,14 @@ split inside a topic). Systems:
 * ``lemma``: same lemma in the gold topic (our suffix stripper on the head word; the anchor method used spaCy);
 * ``cluster+lemma``: same lemma within our predicted document groups (TF-IDF cosine of the documents, average
   link: ``event_coref.cluster_documents``) — the anchor's CLUSTER+LEMMA, with our document clustering;
-* ``ours``: ``event_coref.cluster_mentions``: lemma, stem, ontology type family and sentence names (our CRF NER),
+* ``rules``: ``event_coref.cluster_mentions`` without vectors: lemma, stem, ontology type family and sentence
+  names (our CRF NER), average link inside the predicted document groups;
+* ``ours``: ``event_coref.cluster_mentions`` with ``vectors`` (``embed_mentions`` with the shipped MiniLM; the
+  vectors of the ECB+ texts are cached in ``/tmp/storytrace-ecbplus-embeddings.npz``): the learned pair scorer
+  (``models/event-coref-pairs``: logistic regression fitted on train by ``--fit``, threshold chosen on dev),
   average link inside the predicted document groups;
+* ``ours, online``: the same pair probabilities, but mentions taken in document order each join the cluster of
+  best mean probability (``online_clusters``): what ``resolve_events`` would do with the pair scorer;
 * ``resolve_events``: the lead's ``resolve.events.resolve_events`` fed with one ``EventMention`` per gold mention
   (type = ontology type, else the lemma; participants = sentence names; no dates: ECB+ files have no publication
   date, so relative times cannot be resolved) inside the predicted document groups.
@@ -30,18 +37,22 @@ topics pooled), with singletons kept (as Barhom et al. 2019 and the reference sc
 2021). Anchors (test, gold mentions, literature values, not re-verified here): same-lemma baseline ≈ 76.5
 (CLUSTER+LEMMA, Barhom et al. 2019), Barhom et al. 2019 79.5, best published ≈ 85.7 (Held et al. 2021).
 
-Results (CoNLL F1, singletons kept / removed; thresholds chosen on dev, test run once; about 2 s per split):
+Results (CoNLL F1, singletons kept / removed; thresholds chosen on dev, test run once; about 10 s per split
+with the embedding cache, 30 s without):
 
 | system | dev | test |
 |---|---|---|
 | lemma (gold topics) | 72.3 / 64.1 | 73.0 / 59.8 |
 | cluster+lemma | 75.9 / 69.1 | 76.7 / 64.8 |
-| ours | 76.3 / 69.6 | 76.3 / 64.3 |
+| rules | 76.3 / 69.6 | 76.3 / 64.3 |
+| ours | 78.9 / 72.9 | 77.5 / 66.7 |
+| ours, online | 78.8 / 73.2 | 76.0 / 65.2 |
 | resolve_events | 68.9 / 60.6 | 70.7 / 55.1 |
 
-Known gaps: ours is no better than cluster+lemma on test (the target is 80): the document groups do most of
-the work, and no feature tells apart two events with one lemma in one group or joins two lemmas of one event
-outside a shared ontology family; no dates (no publication dates, so relative times stay unresolved).
+Known gaps: ours is below the issue's target (80 on test) and Barhom et al. 2019, and gains less on test (+0.8
+over cluster+lemma) than on dev (+3.0); the online variant loses 1.5 more on test; the document groups still do
+much of the work (gold subtopics in their place: +1 on dev) and two events with one lemma in one group are told
+apart only by their neighbouring words; no dates (no publication dates, so relative times stay unresolved).
 """
 
 from __future__ import annotations
@@ -54,20 +65,39 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from storytrace.extract.ner import DEFAULT_MODEL_PATH, load_tagger, tag_entities
 from storytrace.model import Span
+from storytrace.resolve.claims import default_embedder
 from storytrace.resolve.coref_metrics import Score, conll, without_singletons
-from storytrace.resolve.event_coref import CorefMention, cluster_documents, cluster_mentions, lemma_clusters
+from storytrace.resolve.event_coref import (
+    FEATURES,
+    PAIR_MODEL_PATH,
+    CorefMention,
+    FloatArray,
+    PairModel,
+    cluster_documents,
+    cluster_mentions,
+    embed_mentions,
+    lemma_clusters,
+    load_pair_model,
+    pair_features,
+)
 from storytrace.resolve.events import EventMention, resolve_events
 
 TRAIN = (1, 3, 4, 6, 7, 8, 9, 10, 11, 13, 14, 16, 19, 20, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33)
 SPLITS = {"train": TRAIN, "dev": (2, 5, 12, 18, 21, 23, 34, 35), "test": tuple(range(36, 46))}
 DOC_THRESHOLD = 0.06  # chosen on dev (--sweep): 0.04 and 0.06 tie best, 0.06 mixes fewer subtopics
-LINK_THRESHOLD = 0.6  # chosen on dev (--sweep)
+LINK_THRESHOLD = 0.6  # the rule scorer's, chosen on dev (--sweep); the learned scorer's is in its weights.json
+L2 = 10.0  # the fit's penalty on the summed log-loss (sklearn's C = 0.1): C 1.0 and 0.1 tie on dev
+ONLINE_THRESHOLD = 0.2  # the online variant's, chosen on dev (--sweep): 0.2 78.4, 0.25 78.3, 0.35 78.1
+CACHE = Path("/tmp/storytrace-ecbplus-embeddings.npz")
 _STOP = frozenset(
     "the a an and or but of to in on at for by with from as is are was were be been has have had it its this that "
     "he she they we you i his her their our who which what when where said says will would could after before "
@@ -125,8 +155,10 @@ def load_topic(
                     src.get("m_id", ""), f"{doc}/intra/{target.get('m_id') if target is not None else ''}"
                 )
         sentence_words: dict[int, list[str]] = {}
-        for _, (sent, text) in tokens.items():
+        sentence_tokens: dict[int, list[tuple[str, str]]] = {}  # (token id, text), in document order
+        for t_id, (sent, text) in tokens.items():
             sentence_words.setdefault(sent, []).append(text)
+            sentence_tokens.setdefault(sent, []).append((t_id, text))
         markables = root.find("Markables")
         for el in markables if markables is not None else []:
             if not re.match(r"(NEG_)?ACTION_", el.tag):
@@ -142,9 +174,26 @@ def load_topic(
             words = tuple(tokens[a][1] for a in anchors)
             if names and (doc, sent) not in context:
                 context[(doc, sent)] = sentence_names(sentence_words[sent])
-            mention = CorefMention((doc, m_id), doc, words, context.get((doc, sent), frozenset()))
+            text, span = _sentence_and_span(sentence_tokens[sent], set(anchors))
+            mention = CorefMention(
+                (doc, m_id), doc, words, context.get((doc, sent), frozenset()), sentence=text, span=span
+            )
             golds.append(Gold(mention, clusters.get(m_id, f"{doc}/{m_id}"), topic))
     return golds, bags
+
+
+def _sentence_and_span(words: list[tuple[str, str]], anchors: set[str]) -> tuple[str, tuple[int, int] | None]:
+    """The sentence's tokens joined by spaces, and the character span from the first to the last anchor token."""
+    parts: list[str] = []
+    start = end = -1
+    offset = 0
+    for t_id, text in words:
+        if t_id in anchors:
+            start = offset if start < 0 else start
+            end = offset + len(text)
+        parts.append(text)
+        offset += len(text) + 1
+    return " ".join(parts), (start, end) if start >= 0 else None
 
 
 Clustering = list[frozenset[Hashable]]
@@ -164,8 +213,58 @@ def run_resolve_events(mentions: list[CorefMention], groups: dict[str, int]) -> 
     return [frozenset(mentions[e.start_char].key for e in ev.mentions) for ev in resolve_events(ems)]
 
 
+class CachedEncoder:
+    """The shipped MiniLM, with the vectors of the ECB+ texts kept in ``CACHE`` (outside the repository)."""
+
+    def __init__(self, path: Path = CACHE) -> None:
+        self.path = path
+        self.vectors: dict[str, FloatArray] = {}
+        if path.is_file():
+            with np.load(path) as saved:
+                self.vectors = dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
+
+    def __call__(self, texts: Sequence[str]) -> FloatArray:
+        missing = sorted({t for t in texts if t not in self.vectors})
+        if missing:
+            self.vectors |= dict(zip(missing, default_embedder().encode(missing), strict=True))
+            np.savez(self.path, texts=np.array(list(self.vectors)), vectors=np.stack(list(self.vectors.values())))
+        return np.stack([self.vectors[t] for t in texts])
+
+
+def group_rows(mentions: Sequence[CorefMention], groups: dict[str, int]) -> list[list[int]]:
+    by_group: dict[int, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_group.setdefault(groups.get(m.doc_id, -1), []).append(i)
+    return list(by_group.values())
+
+
+def online_clusters(
+    mentions: Sequence[CorefMention], groups: dict[str, int], vectors: FloatArray, model: PairModel, threshold: float
+) -> Clustering:
+    """What ``resolve_events`` would do with the pair scorer: mentions in document order each join the cluster
+    of best mean pair probability when it reaches ``threshold``, else start one (no merge of earlier clusters)."""
+    out: Clustering = []
+    for rows in group_rows(mentions, groups):
+        members = [mentions[i] for i in rows]
+        probability = model.probabilities(pair_features(members, vectors[rows]))
+        clusters: list[list[int]] = []
+        for i in sorted(range(len(members)), key=lambda k: (members[k].doc_id, str(members[k].key))):
+            means = [float(probability[i, c].mean()) for c in clusters]
+            best = max(range(len(means)), key=means.__getitem__, default=None)
+            if best is not None and means[best] >= threshold:
+                clusters[best].append(i)
+            else:
+                clusters.append([i])
+        out.extend(frozenset(members[i].key for i in c) for c in clusters)
+    return out
+
+
 def systems(
-    doc_threshold: float, link_threshold: float
+    doc_threshold: float,
+    link_threshold: float,
+    encoder: CachedEncoder,
+    model: PairModel | None,
+    online_threshold: float = ONLINE_THRESHOLD,
 ) -> dict[str, Callable[[list[CorefMention], dict[str, Counter[str]]], Clustering]]:
     def singletons(ms: list[CorefMention], bags: dict[str, Counter[str]]) -> Clustering:
         return [frozenset([m.key]) for m in ms]
@@ -177,14 +276,64 @@ def systems(
         groups = cluster_documents(bags, doc_threshold)
         return _keys(lemma_clusters(ms, group=lambda m: groups[m.doc_id]))
 
-    def ours(ms: list[CorefMention], bags: dict[str, Counter[str]]) -> Clustering:
+    def rules(ms: list[CorefMention], bags: dict[str, Counter[str]]) -> Clustering:
         return _keys(cluster_mentions(ms, cluster_documents(bags, doc_threshold), link_threshold))
+
+    def ours(ms: list[CorefMention], bags: dict[str, Counter[str]]) -> Clustering:
+        groups = cluster_documents(bags, doc_threshold)
+        return _keys(cluster_mentions(ms, groups, vectors=embed_mentions(ms, encoder), model=model))
+
+    def online(ms: list[CorefMention], bags: dict[str, Counter[str]]) -> Clustering:
+        assert model is not None
+        groups = cluster_documents(bags, doc_threshold)
+        return online_clusters(ms, groups, embed_mentions(ms, encoder), model, online_threshold)
 
     def lead(ms: list[CorefMention], bags: dict[str, Counter[str]]) -> Clustering:
         return run_resolve_events(ms, cluster_documents(bags, doc_threshold))
 
-    return {"singletons": singletons, "lemma": lemma, "cluster+lemma": cluster_lemma, "ours": ours,
-            "resolve_events": lead}  # fmt: skip
+    table: dict[str, Callable[[list[CorefMention], dict[str, Counter[str]]], Clustering]] = {
+        "singletons": singletons,
+        "lemma": lemma,
+        "cluster+lemma": cluster_lemma,
+        "rules": rules,
+    }
+    if model is not None:
+        table |= {"ours": ours, "ours, online": online}
+    return table | {"resolve_events": lead}
+
+
+def fit_pair_model(
+    topics: list[tuple[int, list[Gold], dict[str, Counter[str]]]],
+    doc_threshold: float,
+    encoder: CachedEncoder,
+    threshold: float,
+) -> PairModel:
+    """L2 logistic regression (Newton steps, numpy) on the pairs of each predicted document group."""
+    rows_x: list[FloatArray] = []
+    rows_y: list[npt.NDArray[np.bool_]] = []
+    for _, golds, bags in topics:
+        mentions = [g.mention for g in golds]
+        vectors = embed_mentions(mentions, encoder)
+        for rows in group_rows(mentions, cluster_documents(bags, doc_threshold)):
+            upper = np.triu_indices(len(rows), k=1)
+            rows_x.append(pair_features([mentions[i] for i in rows], vectors[rows])[upper])
+            clusters = np.array([golds[i].cluster for i in rows])
+            rows_y.append((clusters[:, None] == clusters[None, :])[upper])
+    x = np.hstack([np.concatenate(rows_x).astype(np.float64), np.ones((sum(len(r) for r in rows_x), 1))])
+    y = np.concatenate(rows_y).astype(np.float64)
+    penalty = np.full(x.shape[1], L2)
+    penalty[-1] = 0.0  # the bias is not shrunk
+    w = np.zeros(x.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - y) + penalty * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    print(f"fitted on {len(y)} pairs ({int(y.sum())} coreferent)", file=sys.stderr)
+    return PairModel(tuple(round(float(v), 5) for v in w[:-1]), round(float(w[-1]), 5), threshold)
 
 
 def load_split(data: Path, split: str, names: bool) -> list[tuple[int, list[Gold], dict[str, Counter[str]]]]:
@@ -228,23 +377,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("/work/shared/data/ecbplus"))
     parser.add_argument("--split", choices=sorted(SPLITS), default="dev")
     parser.add_argument("--sweep", action="store_true", help="grid of thresholds (dev or train only)")
+    parser.add_argument("--fit", action="store_true", help="fit the pair scorer on train and write its weights")
+    parser.add_argument("--threshold", type=float, help="with --fit: the clustering threshold to store")
+    parser.add_argument("--model", type=Path, default=PAIR_MODEL_PATH, help="the pair scorer's weights.json")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     topics = load_split(args.data, args.split, names=True)
     n_mentions = sum(len(g) for _, g, _ in topics)
+    encoder = CachedEncoder()
+    if args.fit:
+        if args.split != "train":
+            parser.error("--fit learns from the train topics only: add --split train")
+        if args.threshold is None:
+            args.threshold = load_pair_model(args.model).threshold if args.model.is_file() else 0.5
+        model = fit_pair_model(topics, DOC_THRESHOLD, encoder, args.threshold)
+        args.model.parent.mkdir(parents=True, exist_ok=True)
+        args.model.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {args.model}: {dict(zip(FEATURES, model.weights, strict=True))} bias {model.bias}")
+        return 0
+    model = load_pair_model(args.model)
     if args.sweep:
         if args.split == "test":
             parser.error("--sweep tunes: never on test")
+        for dt in (0.04, 0.06, 0.08):
+            cells = []
+            for lt in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
+                s = systems(dt, LINK_THRESHOLD, encoder, PairModel(model.weights, model.bias, lt), lt)
+                o = score(topics, s["ours"])["with_singletons"]
+                n = score(topics, s["ours, online"])["with_singletons"]
+                assert isinstance(o, dict) and isinstance(n, dict)
+                cells.append(f"{lt:.2f}: {o['conll_f1']:.1f} / {n['conll_f1']:.1f}")
+            print(f"doc {dt:.2f}, link threshold: ours / online  " + "  ".join(cells))
         for dt in (0.0, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1, 0.2):
             for lt in (0.5, 0.6, 0.95):
-                s = systems(dt, lt)
-                o = score(topics, s["ours"])["with_singletons"]
+                s = systems(dt, lt, encoder, None)
+                o = score(topics, s["rules"])["with_singletons"]
                 c = score(topics, s["cluster+lemma"])["with_singletons"]
                 assert isinstance(o, dict) and isinstance(c, dict)
-                print(f"doc {dt:.2f} link {lt:.2f}: ours {o['conll_f1']:.1f}  cluster+lemma {c['conll_f1']:.1f}")
+                print(f"doc {dt:.2f} link {lt:.2f}: rules {o['conll_f1']:.1f}  cluster+lemma {c['conll_f1']:.1f}")
         return 0
-    report = {name: score(topics, fn) for name, fn in systems(DOC_THRESHOLD, LINK_THRESHOLD).items()}
+    report = {name: score(topics, fn) for name, fn in systems(DOC_THRESHOLD, LINK_THRESHOLD, encoder, model).items()}
     seconds = time.perf_counter() - started
     if args.json:
         json.dump(
