@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from storytrace.cli.output import db_option, emit, output_options, shorten
-from storytrace.resolve.job import resolve_store
+from storytrace.resolve.job import ResolveReport, resolve_store
 from storytrace.store import Store
 from storytrace.store.dossier import (
     add_judgement,
@@ -27,6 +27,7 @@ __all__ = [
     "entity_command",
     "merge_command",
     "resolve_command",
+    "resolve_summary",
     "split_command",
     "stance_command",
     "timeline_command",
@@ -47,11 +48,16 @@ def resolve_command(db_path: str, quiet: bool) -> None:
     with Store(db_path, create=False) as store:
         report = resolve_store(store)
     if not quiet:
-        statuses = ", ".join(f"{n} {s}" for s, n in sorted(report.statuses.items(), key=lambda kv: -kv[1]))
-        click.echo(
-            f"{report.documents} documents: {report.mentions} mentions of {report.entities} entities; "
-            f"{report.claims} claims in {report.propositions} propositions ({statuses or 'none'})."
-        )
+        click.echo(resolve_summary(report))
+
+
+def resolve_summary(report: ResolveReport) -> str:
+    """One line: what `resolve` found (also printed by `ingest`, which resolves after adding reports)."""
+    statuses = ", ".join(f"{n} {s}" for s, n in sorted(report.statuses.items(), key=lambda kv: -kv[1]))
+    return (
+        f"{report.documents} documents: {report.mentions} mentions of {report.entities} entities; "
+        f"{report.claims} claims in {report.propositions} propositions ({statuses or 'none'})."
+    )
 
 
 @click.command("entities")

@@ -11,10 +11,12 @@ import click
 
 from storytrace.batch import IngestOptions, ItemOutcome, ingest
 from storytrace.clean.dates import parse_date_string
+from storytrace.cli.dossier import resolve_summary
 from storytrace.cli.output import db_option
 from storytrace.cli.pipeline import pack_config, pipeline_names, pipeline_options
 from storytrace.ingest.files import ReadOptions, walk_folder
 from storytrace.ingest.web import FetchOptions
+from storytrace.resolve.job import resolve_store
 from storytrace.store import Store
 
 __all__ = ["ingest_command"]
@@ -126,6 +128,13 @@ def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--refetch", is_flag=True, help="Fetch feed items again even when their URL is already in the store.")
 @click.option("--no-near-duplicates", is_flag=True, help="Skip near-duplicate detection (faster for huge piles).")
 @pipeline_options
+@click.option(
+    "--resolve/--no-resolve",
+    "do_resolve",
+    default=True,
+    show_default=True,
+    help="Resolve the dossier (entities, events, propositions, statuses) when reports were added.",
+)
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON line per input on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
 @click.pass_context
@@ -143,13 +152,15 @@ def ingest_command(
     no_near_duplicates: bool,
     pipeline: str,
     packs: tuple[str, ...],
+    do_resolve: bool,
     as_jsonl: bool,
     quiet: bool,
 ) -> None:
     """Read INPUTS into the store: files, folders (recursive), http(s) URLs, RSS/Atom feeds, JSONL, or - for stdin.
 
     Each new report is annotated on the way in by the `default` pipeline (sentences, times, entities,
-    attributions, …); `--pipeline light` stores reports unannotated, for `storytrace process` later.
+    attributions, …); `--pipeline light` stores reports unannotated, for `storytrace process` later. When reports
+    were added, the dossier is then resolved (as `storytrace resolve` does) unless `--no-resolve` is given.
     Running the same command again changes nothing; a run that was interrupted resumes where it stopped.
     Each input that cannot be read gets one line on stderr and a row in `storytrace failures`.
 
@@ -177,12 +188,16 @@ def ingest_command(
         finally:
             progress.close()
         total = store.count_documents()
-    counts = report.counts
-    if not quiet and not as_jsonl:
-        click.echo(
-            f"{sum(counts.values()) - counts['near_duplicate']} inputs: {counts['added']} added "
-            f"({counts['near_duplicate']} near-duplicates linked), {counts['duplicate']} exact duplicates, "
-            f"{counts['unchanged']} unchanged, {counts['failed']} failed. Store {db_path}: {total} documents."
-        )
+        counts = report.counts
+        if not quiet and not as_jsonl:
+            click.echo(
+                f"{sum(counts.values()) - counts['near_duplicate']} inputs: {counts['added']} added "
+                f"({counts['near_duplicate']} near-duplicates linked), {counts['duplicate']} exact duplicates, "
+                f"{counts['unchanged']} unchanged, {counts['failed']} failed. Store {db_path}: {total} documents."
+            )
+        if do_resolve and counts["added"] and pipeline != "light":  # unannotated reports give nothing to resolve
+            summary = resolve_summary(resolve_store(store))
+            if not quiet and not as_jsonl:
+                click.echo(f"Resolved: {summary}")
     if counts["failed"]:
         ctx.exit(EXIT_SOME_FAILED)
