@@ -84,12 +84,13 @@ def entity_command(ref: str, db_path: str, as_json: bool) -> None:
     """
     with Store(db_path, create=False) as store:
         detail = entity_detail(store, find_entity(store, ref))
+        detail["affiliations"] = _affiliations(store, detail["id"])
     if as_json:
         click.echo(json.dumps(detail, ensure_ascii=False, indent=2))
         return
     click.echo(click.style(detail["id"], bold=True) + f"  {detail['name']} ({detail['kind']})")
     click.echo(
-        f"  named in {detail['documents']} reports, {detail['mentions']} times, "
+        f"  named in {detail['documents']} reports, {len(detail['mentions'])} times, "
         f"{detail['first_seen'] or '?'} .. {detail['last_seen'] or '?'}"
     )
     click.echo("\nSpellings:")
@@ -99,6 +100,15 @@ def entity_command(ref: str, db_path: str, as_json: bool) -> None:
             f"  {s['text']!r} ×{s['count']}  ({ev['explanation']}; e.g. {ev['doc_id'][:16]} "
             f"{ev['start_char']}-{ev['end_char']})"
         )
+    if detail["affiliations"]:
+        click.echo("\nRoles and affiliations (as reports state them):")
+        for a in detail["affiliations"]:
+            role = f" ({a['role']})" if a["role"] else ""
+            ev = a["evidence"]
+            click.echo(
+                f"  {a['subject']} {a['kind']}{role} {a['object']}  [{a['reports']} reports"
+                f"{', e.g. ' + ev['outlet'] + ': «' + shorten(ev['sentence'], 80) + '»' if ev else ''}]"
+            )
     if detail["claims_made"]:
         click.echo("\nWhat it said:")
         for c in detail["claims_made"]:
@@ -106,6 +116,32 @@ def entity_command(ref: str, db_path: str, as_json: bool) -> None:
                 f"  {(c['published_at'] or '')[:10]}  {c['outlet'] or '?'}: «{shorten(c['text'], 90)}» "
                 f"[{c['stance']}, {c['proposition_id'][:16] if c['proposition_id'] else ''}]"
             )
+
+
+def _affiliations(store: Store, entity_id: str) -> list[dict[str, Any]]:
+    """The relations reports state between this entity and others (the graph the exports write)."""
+    from storytrace.report.exports import ExportContext  # the exports' graph code is loaded only when needed
+    from storytrace.report.exports.actor_graph import build_actor_graph
+
+    graph = build_actor_graph(ExportContext(store))
+    rows = []
+    for edge in graph.edges:
+        if entity_id not in (edge.source, edge.target):
+            continue
+        first = edge.evidence[0] if edge.evidence else None
+        rows.append(
+            {
+                "subject": graph.nodes[edge.source].name if edge.source in graph.nodes else edge.source,
+                "kind": edge.kind,
+                "role": edge.role,
+                "object": graph.nodes[edge.target].name if edge.target in graph.nodes else edge.target,
+                "reports": edge.reports,
+                "evidence": {"doc_id": first.doc_id, "sentence": first.sentence, "outlet": first.outlet or "?"}
+                if first
+                else None,
+            }
+        )
+    return sorted(rows, key=lambda r: -int(r["reports"]))
 
 
 @click.command("claims")
