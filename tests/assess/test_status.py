@@ -80,3 +80,14 @@ def p_first_last(p: PropositionRecord) -> tuple[str | None, str | None]:
 
 def test_only_hedged_relays_are_reported() -> None:
     assert status(claim("a", "reports", "outlet:courier")).status == "reported"
+
+
+def test_reasons_name_origins_as_a_reader_says_them() -> None:
+    own = claim("a", "supports", "outlet:src_courier")
+    own.source_id, own.outlet = "src_courier", "Tesra Courier"
+    cited = claim("b", "supports", "outlet:src_wire", speaker=Hop("Meridian Wire", "outlet"))
+    account = claim("c", "reports", "social:@nightwatch")
+    p = status(own, cited, account)
+    assert p.reasons[0] == "supported by 2 independent origins: Tesra Courier (outlet), Meridian Wire (outlet)"
+    assert p.reasons[1] == "relayed without endorsement from @nightwatch (social media)"
+    assert "src_" not in " ".join(p.reasons)

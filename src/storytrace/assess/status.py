@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 
 from storytrace.model.dossier import ClaimRecord, PropositionRecord
 
-__all__ = ["STATUSES", "assess"]
+__all__ = ["STATUSES", "assess", "origin_label"]
 
 STATUSES = ("corroborated", "contested", "denied", "circular", "single_source", "reported")
 
@@ -27,6 +27,28 @@ STATUSES = ("corroborated", "contested", "denied", "circular", "single_source", 
 def _is_party(claim: ClaimRecord, parties: set[str]) -> bool:
     speaker = claim.speaker
     return speaker is not None and speaker.entity_id is not None and speaker.entity_id in parties
+
+
+def origin_label(key: str, claims: Sequence[ClaimRecord]) -> str:
+    """An origin key of resolve/sources.py as a reader says it: ``outlet:src_…`` -> "Tesra Courier (outlet)".
+
+    An outlet is named by a report it published, else by the hop of a chain that cites it; a speaker or an
+    account by its own words. The key itself when nothing names it.
+    """
+    kind, _, value = key.partition(":")
+    if kind == "outlet":
+        name = next((c.outlet for c in claims if c.source_id == value and c.outlet), None)
+        if name is None:
+            name = next(
+                (h.text for c in claims if c.origin == key for h in c.chain if h.kind == "outlet" and h.text), None
+            )
+        return f"{name} (outlet)" if name else key
+    if kind == "social":
+        return f"{value} (social media)"
+    if kind == "speaker":
+        said = next((c.speaker.text for c in claims if c.origin == key and c.speaker is not None), value)
+        return f"{said} (speaker)"
+    return key
 
 
 def _plural(n: int, word: str) -> str:
@@ -51,15 +73,19 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
     dates = sorted(c.published_at for c in claims if c.published_at)
     proposition.first_seen = dates[0] if dates else None
     proposition.last_seen = dates[-1] if dates else None
-    reasons = [f"supported by {_plural(len(origins), 'independent origin')}: {', '.join(origins) or 'none'}"]
+
+    def named(keys: Iterable[str]) -> str:
+        return ", ".join(origin_label(k, claims) for k in keys)
+
+    reasons = [f"supported by {_plural(len(origins), 'independent origin')}: {named(origins) or 'none'}"]
     if relay_origins:
-        reasons.append(f"relayed without endorsement from {', '.join(relay_origins)}")
+        reasons.append(f"relayed without endorsement from {named(relay_origins)}")
     if by_party:
         who = sorted({c.speaker.text for c in by_party if c.speaker is not None})
         reasons.append(f"denied by a party concerned: {', '.join(who)}")
     if independent_refuters:
         reasons.append(
-            f"refuted by {_plural(len(independent_refuters), 'independent origin')}: {', '.join(independent_refuters)}"
+            f"refuted by {_plural(len(independent_refuters), 'independent origin')}: {named(independent_refuters)}"
         )
     if independent_refuters or (by_party and len(origins) >= 2):
         status = "contested"

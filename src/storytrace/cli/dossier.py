@@ -202,7 +202,7 @@ def _print_claim(c: dict[str, Any]) -> None:
     click.echo(f"    speaker   {chain}")
     if c.get("stance_reason"):
         click.echo(f"    stance    {c['stance']}: {c['stance_reason']}")
-    click.echo(f"    origin    {c['origin']} ({c['origin_reason']})")
+    click.echo(f"    origin    {c['origin_reason']} [{c['origin']}]")
     click.echo(
         f"    report    {c['doc_id']} {c['sentence_start']}-{c['sentence_end']} {c['url'] or c['original_id'] or ''}"
     )
