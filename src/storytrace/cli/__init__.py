@@ -31,6 +31,7 @@ from storytrace.cli.export import export_command
 from storytrace.cli.extract import extract_command, process_command
 from storytrace.cli.ingest import ingest_command
 from storytrace.cli.pipeline import components_command
+from storytrace.cli.serve import serve_command
 from storytrace.cli.watch import watch_command
 from storytrace.errors import StorytraceError
 
@@ -80,6 +81,7 @@ for command in (
     stance_command,
     timeline_command,
     export_command,
+    serve_command,
     watch_command,
 ):
     cli.add_command(command)
