@@ -4,7 +4,10 @@
     python benchmarks/eval_stance.py fnc                # TEST: train on all of train, score the competition test once
     python benchmarks/eval_stance.py emergent --dev     # DEV: train on 80% of the train claims
     python benchmarks/eval_stance.py emergent           # TEST: the 524-pair test split
-    python benchmarks/eval_stance.py emergent-rules --split train   # the shipped rules (stance_of), untrained
+    python benchmarks/eval_stance.py emergent-rules --split train   # the shipped rules alone (rule_stance)
+    python benchmarks/eval_stance.py emergent-product --split test  # the shipped stance_of, model and rules
+    python scripts/train_stance.py --dev --out /tmp/stance-dev && \
+    python benchmarks/eval_stance.py emergent-product --split dev --model /tmp/stance-dev/model.json
     python benchmarks/eval_stance.py cluster --split train   # ClaimClusterer on Emergent headlines (B-cubed F1)
 
 **Features** (one row per headline/text pair; the embeddings are the shipped ONNX MiniLM of
@@ -24,6 +27,10 @@ storytrace dependency); its settings were chosen on the dev split.
 related label; relative to the maximum) and the class-wise macro-F1 of Hanselowski et al. 2018. Anchors on the
 competition test set: SOLAT in the SWEN 82.02%, Athene 81.97%, UCL 81.72% (macro-F1 about 0.58-0.60), official
 baseline 75.20%. Emergent: accuracy on the test split; anchor Ferreira & Vlachos 2016, 73.28%; majority 46.9%.
+**Product** (``emergent-product``): ``resolve.stance.stance_of`` itself on each pair, as ``ClaimClusterer`` calls
+it (the claim headline is the anchor, both read by our claims component, embeddings passed in); with the
+shipped model (trained on all of train by ``scripts/train_stance.py``) for ``--split test``; for ``--split dev``
+pass a model trained without the dev claims (``--model``), else the dev pairs were seen in training.
 **Clustering**: article headlines of Emergent (each belongs to one claim, whatever its stance) are clustered
 with ``ClaimClusterer``; B-cubed precision/recall/F1 against the claim ids, and claims per second.
 """
@@ -49,7 +56,8 @@ from storytrace.model import Document, make_id
 from storytrace.model.dossier import ClaimRecord, Hop
 from storytrace.pipeline import Pipeline
 from storytrace.resolve.claims import ClaimClusterer, Embedder, signature_words
-from storytrace.resolve.stance import DENIAL_WORDS, HEDGE_WORDS, NONCOMMITTAL, is_negated, stance_of
+from storytrace.resolve.stance import DENIAL_WORDS, HEDGE_WORDS, NONCOMMITTAL, is_negated, rule_stance, stance_of
+from storytrace.resolve.stance_features import StanceModel
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -306,13 +314,18 @@ def run_fnc(args: argparse.Namespace) -> dict[str, Any]:
 # ---------------------------------------------------------------- Emergent
 
 
+def dev_claims(train: list[dict[str, str]]) -> set[str]:
+    """The claim ids of the dev split: 20% of the train claims, fixed (scripts/train_stance.py leaves them out)."""
+    claims = sorted({r["claimId"] for r in train})
+    random.Random(13).shuffle(claims)
+    return set(claims[: len(claims) // 5])
+
+
 def run_emergent(args: argparse.Namespace) -> dict[str, Any]:
     data = args.data / "emergent"
     train = read_csv(data / "url-versions-2015-06-14-clean-train.csv")
     if args.dev:
-        claims = sorted({r["claimId"] for r in train})
-        random.Random(13).shuffle(claims)
-        held = set(claims[: len(claims) // 5])
+        held = dev_claims(train)
         test = [r for r in train if r["claimId"] in held]
         train = [r for r in train if r["claimId"] not in held]
     else:
@@ -367,23 +380,62 @@ def record_of(text: str, pipeline: Pipeline) -> ClaimRecord:
     )
 
 
+def emergent_rows(data: Path, split: str) -> list[dict[str, str]]:
+    """Emergent pairs of a split: train, dev (the held-out 20% of train claims) or test."""
+    if split == "test":
+        return read_csv(data / "emergent" / "url-versions-2015-06-14-clean-test.csv")
+    train = read_csv(data / "emergent" / "url-versions-2015-06-14-clean-train.csv")
+    if split == "dev":
+        held = dev_claims(train)
+        return [r for r in train if r["claimId"] in held]
+    return train
+
+
 def run_emergent_rules(args: argparse.Namespace) -> dict[str, Any]:
-    """The shipped rules (``resolve.stance.stance_of``) on Emergent: the claim is the anchor, the article headline
+    """The rules alone (``resolve.stance.rule_stance``) on Emergent: the claim is the anchor, the article headline
     the claim whose stance is read; supports/refutes/reports = for/against/observing. Nothing is trained."""
-    data = args.data / "emergent"
-    name = (
-        "url-versions-2015-06-14-clean-test.csv" if args.split == "test" else "url-versions-2015-06-14-clean-train.csv"
-    )
-    rows = read_csv(data / name)
+    rows = emergent_rows(args.data, args.split)
     pipeline = Pipeline.from_names(CLAIMS_PIPELINE)
     to_label = {"supports": "for", "refutes": "against", "reports": "observing"}
     gold, pred = [], []
     for r in rows:
         anchor = record_of(r["claimHeadline"], pipeline)
         claim = record_of(r["articleHeadline"], pipeline)
-        pred.append(to_label[stance_of(claim, anchor).label])
+        pred.append(to_label[rule_stance(claim, anchor).label])
         gold.append(r["articleHeadlineStance"])
-    return {"split": f"{args.split} (shipped rules, untrained)", "pairs": len(rows), **em_scores(gold, pred)}
+    return {"split": f"{args.split} (rules alone, untrained)", "pairs": len(rows), **em_scores(gold, pred)}
+
+
+def run_emergent_product(args: argparse.Namespace) -> dict[str, Any]:
+    """``resolve.stance.stance_of`` as the product runs it: sure rules, then the model (``--model`` or the shipped
+    one), on each pair; the embeddings are passed in as ``ClaimClusterer`` has them."""
+    if args.split == "dev" and args.model is None:
+        raise SystemExit("--split dev needs --model: a model trained without the dev claims (train_stance.py --dev)")
+    rows = emergent_rows(args.data, args.split)
+    model = StanceModel.load(args.model) if args.model is not None else None
+    emb = CachedEmbedder(args.cache)
+    emb.ensure([r[k] for r in rows for k in ("claimHeadline", "articleHeadline")], "emergent")
+    pipeline = Pipeline.from_names(CLAIMS_PIPELINE)
+    to_label = {"supports": "for", "refutes": "against", "reports": "observing"}
+    gold, pred, by_model = [], [], 0
+    started = time.perf_counter()
+    for r in rows:
+        anchor = record_of(r["claimHeadline"], pipeline)
+        claim = record_of(r["articleHeadline"], pipeline)
+        stance = stance_of(
+            claim, anchor, vector=emb[r["articleHeadline"]], anchor_vector=emb[r["claimHeadline"]], model=model
+        )
+        by_model += stance.reason.startswith("model:")
+        pred.append(to_label[stance.label])
+        gold.append(r["articleHeadlineStance"])
+    seconds = time.perf_counter() - started
+    name = args.model.parent.name if args.model is not None else "stance-emergent (shipped)"
+    return {
+        "split": f"{args.split} (stance_of, model {name}; {by_model} of {len(rows)} by the model)",
+        "pairs": len(rows),
+        "ms_per_pair": 1000 * seconds / len(rows),
+        **em_scores(gold, pred),
+    }
 
 
 def em_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
@@ -406,8 +458,7 @@ def em_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
 
 
 def run_cluster(args: argparse.Namespace) -> dict[str, Any]:
-    name = {"train": "url-versions-2015-06-14-clean-train.csv", "test": "url-versions-2015-06-14-clean-test.csv"}
-    rows = read_csv(args.data / "emergent" / name[args.split])
+    rows = emergent_rows(args.data, args.split)
     claims = [
         ClaimRecord(
             id=f"c{i}",
@@ -466,7 +517,7 @@ def bcubed(gold: dict[str, str], pred: dict[str, str]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("task", choices=("fnc", "emergent", "emergent-rules", "cluster"))
+    parser.add_argument("task", choices=("fnc", "emergent", "emergent-rules", "emergent-product", "cluster"))
     parser.add_argument("--dev", action="store_true", help="score a dev split carved from train")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/storytrace-stance-cache"))
@@ -476,7 +527,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-claims", dest="claims", action="store_false", help="leave out the claims reading")
     parser.add_argument("--pair-embedding", action="store_true", help="FNC: add headline x best sentence vector")
     parser.add_argument("--no-article-embedding", dest="article_embedding", action="store_false")
-    parser.add_argument("--split", default="train", choices=("train", "test"))
+    parser.add_argument("--split", default="train", choices=("train", "dev", "test"))
+    parser.add_argument("--model", type=Path, help="emergent-product: a stance model.json instead of the shipped one")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.66])
     args = parser.parse_args(argv)
     if args.task == "fnc":
@@ -492,11 +544,14 @@ def main(argv: list[str] | None = None) -> int:
             " target >= 85%"
         )
         print("  confusion (gold->pred): " + ", ".join(f"{k} {v}" for k, v in r["confusion"].items() if v))
-    elif args.task in ("emergent", "emergent-rules"):
-        r = run_emergent(args) if args.task == "emergent" else run_emergent_rules(args)
+    elif args.task in ("emergent", "emergent-rules", "emergent-product"):
+        run = {"emergent": run_emergent, "emergent-rules": run_emergent_rules, "emergent-product": run_emergent_product}
+        r = run[args.task](args)
         print(
             f"Emergent {r['split']} ({r['pairs']} pairs): accuracy {r['accuracy']:.2f}%  macro-F1 {r['macro_f1']:.3f}"
         )
+        if "ms_per_pair" in r:
+            print(f"  {r['ms_per_pair']:.2f} ms per pair in stance_of (claims reading and embedding not counted)")
         print("  per-class F1: " + ", ".join(f"{k} {v:.3f}" for k, v in r["f1"].items()))
         print("  anchors (test): Ferreira & Vlachos 73.28%, majority 46.9%; target >= 80%")
     else:

@@ -9,7 +9,7 @@ import pytest
 from storytrace.errors import PipelineError
 from storytrace.model.dossier import ClaimRecord, Hop
 from storytrace.resolve.claims import ClaimClusterer, Embedder, default_embedder, representative, signature_words
-from storytrace.resolve.stance import is_negated, stance_of
+from storytrace.resolve.stance import is_negated, rule_stance
 
 _ids = count()
 
@@ -124,22 +124,23 @@ def test_hedged_relay_reports_and_negation_refutes(embedder: Embedder) -> None:
 
 
 def test_stance_rules_without_clustering() -> None:
+    # The rules alone (the fallback when no stance model is shipped); stance_of with the model: test_stance.py.
     anchor = claim("The Red Hand Brigade released the two engineers")
     no_comment = claim("The Red Hand Brigade did not respond to requests for comment about the engineers")
-    assert stance_of(no_comment, anchor).label == "reports"  # a background negation is not a refutation
+    assert rule_stance(no_comment, anchor).label == "reports"  # a background negation is not a refutation
     plan = claim("The Red Hand Brigade will release the two engineers", modality="future")
-    assert stance_of(plan, anchor).label == "reports"  # a forecast does not support a past event
+    assert rule_stance(plan, anchor).label == "reports"  # a forecast does not support a past event
     plan_anchor = claim("The minister is due to visit Sela next week", modality="planned")
     same_plan = claim("The minister will visit Sela", modality="future")
-    assert stance_of(same_plan, plan_anchor).label == "supports"
+    assert rule_stance(same_plan, plan_anchor).label == "supports"
     social = claim("the engineers were freed", speaker=Hop("an anonymous account on social media", "social"))
-    assert stance_of(social, anchor).label == "reports"
+    assert rule_stance(social, anchor).label == "reports"
     named = claim("the engineers were freed", speaker=Hop("Mayor Dana Iskou", "named"))
-    assert stance_of(named, anchor) == stance_of(named, anchor)
-    assert stance_of(named, anchor).label == "supports"
-    assert stance_of(named, anchor).reason == "asserted by Mayor Dana Iskou"
+    assert rule_stance(named, anchor) == rule_stance(named, anchor)
+    assert rule_stance(named, anchor).label == "supports"
+    assert rule_stance(named, anchor).reason == "asserted by Mayor Dana Iskou"
     negated_anchor = claim("There were no talks between the two sides")
-    assert stance_of(claim("There were talks between the two sides"), negated_anchor).label == "refutes"
+    assert rule_stance(claim("There were talks between the two sides"), negated_anchor).label == "refutes"
 
 
 def test_is_negated_skips_harmless_phrases() -> None:

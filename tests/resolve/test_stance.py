@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from itertools import count
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storytrace.errors import PipelineError
+from storytrace.model.dossier import ClaimRecord, Hop
+from storytrace.resolve import stance as stance_module
+from storytrace.resolve.claims import default_embedder
+from storytrace.resolve.stance import MODEL_PATH, default_stance_model, rule_stance, stance_of
+from storytrace.resolve.stance_features import (
+    SCALAR_NAMES,
+    FeatureTables,
+    StanceModel,
+    feature_names,
+    pair_features,
+)
+
+_ids = count()
+
+
+def claim(
+    text: str,
+    *,
+    polarity: str = "asserts",
+    hedges: tuple[str, ...] = (),
+    modality: str = "asserted",
+    speaker: Hop | None = None,
+) -> ClaimRecord:
+    n = next(_ids)
+    return ClaimRecord(
+        id=f"clm_{n}",
+        doc_id=f"doc_{n}",
+        start_char=0,
+        end_char=len(text),
+        sentence_start=0,
+        sentence_end=len(text),
+        text=text,
+        voice="attributed" if speaker else "outlet",
+        chain=(speaker,) if speaker else (),
+        polarity=polarity,
+        hedges=hedges,
+        modality=modality,
+        outlet="The Valley Post",
+    )
+
+
+ANCHOR = "The Red Hand Brigade released the two engineers kidnapped in Sela"
+TABLES = FeatureTables(idf={"released": 2.0, "hoax": 3.0}, default_idf=4.0, vocabulary=("hoax", "reportedly"))
+
+
+def unit(seed: int) -> np.ndarray:
+    v = np.random.default_rng(seed).normal(size=384).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+def constant_model(bias: tuple[float, float, float]) -> StanceModel:
+    """A model that ignores its features: its answer is its bias (supports, refutes, reports)."""
+    width = len(feature_names(TABLES))
+    return StanceModel(
+        labels=("supports", "refutes", "reports"),
+        tables=TABLES,
+        mean=np.zeros(width, dtype=np.float32),
+        scale=np.ones(width, dtype=np.float32),
+        weights=np.zeros((3, width), dtype=np.float32),
+        bias=np.array(bias, dtype=np.float32),
+        info={"data": "none"},
+    )
+
+
+def test_shipped_model_loads_and_matches_its_feature_names() -> None:
+    model = default_stance_model()
+    assert model is not None and MODEL_PATH.is_file()
+    assert model.labels == ("supports", "refutes", "reports")
+    assert model.weights.shape == (3, len(feature_names(model.tables)))
+    assert "Emergent" in str(model.info["data"])
+
+
+@pytest.mark.parametrize(
+    ("text", "hedges", "label", "evidence"),
+    [
+        ("The Red Hand Brigade freed the two engineers taken in Sela", (), "supports", None),
+        (
+            "The Red Hand Brigade reportedly freed the two engineers taken in Sela",
+            ("reportedly",),
+            "reports",
+            "hedged (reportedly)",
+        ),
+        ("Claims that the Red Hand Brigade freed the Sela engineers are a hoax", (), "refutes", "denial words (hoax)"),
+        (
+            "The Red Hand Brigade did not free the two engineers from Sela",
+            (),
+            "refutes",
+            "negated where the proposition is not",
+        ),
+    ],
+)
+def test_model_reads_stance_and_says_why(text: str, hedges: tuple[str, ...], label: str, evidence: str | None) -> None:
+    stance = stance_of(claim(text, hedges=hedges), claim(ANCHOR))
+    assert stance.label == label
+    assert stance.reason.startswith(f"model: {label} (p=")
+    assert 0.34 < stance.score <= 1.0
+    if evidence:
+        assert evidence in stance.reason
+
+
+def test_sure_rules_win_over_the_model() -> None:
+    reporting = constant_model((0.0, 0.0, 9.0))  # would say "reports" to anything
+    denial = claim(ANCHOR, polarity="denies", speaker=Hop("a Red Hand Brigade spokesman", "named"))
+    assert stance_of(denial, claim(ANCHOR), model=reporting).reason == "denial by a Red Hand Brigade spokesman"
+    supporting = constant_model((9.0, 0.0, 0.0))
+    silent = claim("The Red Hand Brigade declined to comment on the engineers")
+    assert stance_of(silent, claim(ANCHOR), model=supporting).label == "reports"
+
+
+def test_model_decides_otherwise_and_vectors_can_be_passed_in() -> None:
+    model = constant_model((0.0, 3.0, 0.0))
+    a, c = claim(ANCHOR), claim("The two engineers came home to Sela on Sunday")
+    stance = stance_of(c, a, vector=unit(1), anchor_vector=unit(2), model=model)
+    assert stance.label == "refutes"
+    assert stance.score == pytest.approx(np.exp(3) / (np.exp(3) + 2), abs=1e-3)
+    assert stance.reason == f"model: refutes (p={stance.score:.2f})"
+
+
+def test_passed_vectors_give_the_same_stance_as_computed_ones() -> None:
+    a, c = claim(ANCHOR), claim("The Red Hand Brigade reportedly freed the engineers", hedges=("reportedly",))
+    va, vc = default_embedder().encode([a.text, c.text])
+    assert stance_of(c, a, vector=vc, anchor_vector=va) == stance_of(c, a)
+
+
+def test_rules_alone_without_an_anchor_or_a_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = claim(ANCHOR)
+    assert stance_of(first, first) == rule_stance(first, first)
+    assert stance_of(first).reason == "asserted in the report's own voice"
+    monkeypatch.setattr(stance_module, "default_stance_model", lambda: None)
+    plan = claim("The Red Hand Brigade will release the two engineers", modality="future")
+    assert stance_of(plan, claim(ANCHOR)) == rule_stance(plan, claim(ANCHOR))
+    assert stance_of(plan, claim(ANCHOR)).label == "reports"
+
+
+def test_pair_features_mark_only_the_cue_words_a_claim_adds() -> None:
+    anchor, vector = claim("The story of the released engineers is a hoax"), unit(3)
+    adds = pair_features(claim("The engineers were released, a hoax"), anchor, vector, vector, TABLES)
+    names = feature_names(TABLES)
+    assert len(adds) == len(names) == len(SCALAR_NAMES) + 2
+    assert adds[names.index("adds:hoax")] == 0.0  # the anchor says it already
+    fresh = pair_features(claim("The release of the engineers was a hoax"), claim(ANCHOR), vector, vector, TABLES)
+    assert fresh[names.index("adds:hoax")] == 1.0
+    assert fresh[names.index("cosine")] == pytest.approx(1.0, abs=1e-5)
+    assert fresh[names.index("claim_denial_words")] == 1.0
+
+
+def test_model_probabilities_round_trip_through_its_file(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    width = len(feature_names(TABLES))
+    model = StanceModel(
+        labels=("supports", "refutes", "reports"),
+        tables=TABLES,
+        mean=rng.normal(size=width).astype(np.float32),
+        scale=rng.uniform(0.5, 2, size=width).astype(np.float32),
+        weights=rng.normal(size=(3, width)).astype(np.float32),
+        bias=rng.normal(size=3).astype(np.float32),
+        info={"C": 0.01},
+    )
+    x = rng.normal(size=(4, width)).astype(np.float32)
+    p = model.probabilities(x)
+    assert np.allclose(p.sum(1), 1.0, atol=1e-5)
+    assert np.allclose(model.probabilities(x[1]), p[1], atol=1e-6)
+    model.save(tmp_path / "model.json")
+    loaded = StanceModel.load(tmp_path / "model.json")
+    assert loaded.tables == TABLES and loaded.info == {"C": 0.01}
+    assert np.allclose(loaded.probabilities(x), p, atol=1e-5)
+
+
+def test_a_broken_model_file_says_how_to_rebuild(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text('{"format": "something else"}', encoding="utf-8")
+    with pytest.raises(PipelineError, match="cannot load the stance model") as error:
+        StanceModel.load(path)
+    assert "scripts/train_stance.py" in error.value.hint
