@@ -266,3 +266,15 @@ def test_demo_corpus_keeps_the_look_alikes_apart() -> None:
     assert surfaces["ain-bashura:per/hisham-al-qandusi"] >= {"Hisham al-Qandusi", "Hisham Al Qandoussi"}
     assert not any("Qaddusi" in s for s in surfaces["ain-bashura:per/hisham-al-qandusi"])
     assert not any("Qandusi" in s for s in surfaces["ain-bashura:per/hisham-al-qaddusi"])
+
+
+def test_one_word_person_alias_inside_another_name_is_not_a_mention() -> None:
+    gazetteer = build_gazetteer(("mideast",))
+
+    def ids(text: str) -> list[tuple[str, object]]:
+        return [(text[s.start_char : s.end_char], dict(s.attrs)["entity_id"]) for s in find_mentions(text, gazetteer)]
+
+    assert ids("Asaad al-Eidani, the mayor, said on Monday.") == []  # someone else's first name
+    assert ids("Assad fled to Moscow.") == [("Assad", "mideast:per/bashar-al-assad")]
+    assert ids("The Assad government fell.") == [("Assad", "mideast:per/bashar-al-assad")]
+    assert ids("President Assad spoke.") == [("President Assad", "mideast:per/bashar-al-assad")]

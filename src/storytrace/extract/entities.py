@@ -101,6 +101,17 @@ def _matches_at(tokens: Sequence[NameToken], joined: Sequence[bool], i: int, key
     return all(tok.key == part or tok.acronym == part for tok, part in zip(tokens[i:], key, strict=False))
 
 
+def _first_name_of_another(
+    entry: GazetteerEntry, tokens: Sequence[NameToken], joined: Sequence[bool], i: int, text: str
+) -> bool:
+    """A one-word person alias that runs on into another capitalised name is someone else's name: "Assad" is
+    Bashar al-Assad, but "Asaad al-Eidani" is not (nor "Assad Haidar")."""
+    if entry.actor.kind != "PER" or len(entry.key) != 1 or i + 1 >= len(tokens) or not joined[i + 1]:
+        return False
+    following = text[tokens[i + 1].start : tokens[i + 1].end]
+    return following[:1].isupper()
+
+
 def find_mentions(text: str, gazetteer: Gazetteer, start: int = 0, end: int | None = None) -> list[Span]:
     """Mentions of gazetteer aliases in ``text[start:end]``, leftmost-longest, as spans labelled with the kind."""
     all_tokens = name_tokens(text, start, end)
@@ -141,6 +152,8 @@ def find_mentions(text: str, gazetteer: Gazetteer, start: int = 0, end: int | No
                 if (found is None or len(entry.key) > len(found.key)) and _matches_at(tokens, joined, i, entry.key):
                     found = entry
                     break  # entries are longest first
+        if found is not None and _first_name_of_another(found, tokens, joined, i, text):
+            found = None
         if found is None:
             i += 1
             continue
