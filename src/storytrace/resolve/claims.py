@@ -12,7 +12,8 @@ candidate: the cosine between the claim's embedding and the proposition's centro
 Dice overlap of content words, each shared entity (up to 3), a shared event type and a shared resolved event.
 The claim joins the best proposition when the score reaches ``threshold``, else it starts a new one. Adding a
 report later joins existing propositions without recomputing the others, and gives the same result as adding
-all at once in the same order.
+all at once in the same order, provided each claim's vector is the same: the int8 model moves a vector by up to
+0.03 with the other texts of its batch, so ``resolve`` embeds one claim at a time and keeps the vectors.
 
 Each claim's **stance** toward its proposition (``resolve/stance.py``) is read against the proposition's
 anchor claim; the reason is kept in ``ClaimRecord.stance_reason``. The representative wording of a proposition is
@@ -26,10 +27,11 @@ the int8 model moves cosines by up to 0.02 against fp32.
 
 from __future__ import annotations
 
+import heapq
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +85,7 @@ class Embedder:
             options = ort.SessionOptions()
             options.intra_op_num_threads = threads
             options.inter_op_num_threads = 1
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # see ner_minilm.py
             self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         except Exception as error:  # onnxruntime and tokenizers raise their own exception types
             raise PipelineError(f"cannot load the sentence-embedding model from {model_dir}: {error}") from error
@@ -145,6 +148,9 @@ class _Cluster:
     events: Counter[str] = field(default_factory=Counter)
     event_ids: Counter[str] = field(default_factory=Counter)
     size: int = 0
+    anchor_vector: FloatArray | None = None  # the anchor's embedding, for the stance model
+    core: frozenset[str] = frozenset()  # the words a third of its claims share, as of ``core_size`` claims
+    core_size: int = -1
 
 
 def _firm(claim: ClaimRecord) -> bool:
@@ -184,7 +190,10 @@ class ClaimClusterer:
             postings = self._by_key.get(key)
             if postings and len(postings) <= self.max_postings:
                 shared.update(postings)
-        return [index for index, _ in shared.most_common(self.max_candidates)]
+        # Ties go to the older proposition: Counter.most_common would break them by insertion order, which
+        # follows the iteration order of ``keys``, a set of strings, so the result changed with the hash seed.
+        best = heapq.nsmallest(self.max_candidates, shared.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [index for index, _ in best]
 
     def score(self, index: int, vector: FloatArray, words: frozenset[str], claim: ClaimRecord) -> float:
         """How well a claim fits proposition ``index``: centroid cosine plus the overlap bonuses."""
@@ -192,7 +201,9 @@ class ClaimClusterer:
         cosine = (1 - self.seed_weight) * float(self._centroids[index] @ vector)
         cosine += self.seed_weight * float(self._seeds[index] @ vector)
         floor = max(1, cluster.size // 3)  # the words at least a third of its claims share
-        core = {w for w, n in cluster.words.items() if n >= floor}
+        if cluster.core_size != cluster.size:  # computed once per claim added, not once per candidate scored
+            cluster.core, cluster.core_size = frozenset(w for w, n in cluster.words.items() if n >= floor), cluster.size
+        core = cluster.core
         dice = 2 * len(words & core) / (len(words) + len(core)) if words and core else 0.0
         entities = sum(1 for e in set(claim.entities) if cluster.entities[e] >= floor)
         events = any(cluster.events[e] for e in claim.event_types)
@@ -218,7 +229,7 @@ class ClaimClusterer:
                 best, best_score = index, score
         if best < 0 or best_score < self.threshold:
             proposition = PropositionRecord(id=make_id("prp", claim.id), text=claim.text)
-            self.clusters.append(_Cluster(proposition, claim, np.zeros(DIM, dtype=np.float32)))
+            self.clusters.append(_Cluster(proposition, claim, np.zeros(DIM, dtype=np.float32), anchor_vector=vector))
             if len(self.clusters) > len(self._centroids):  # grow by doubling
                 size = max(16, 2 * len(self._centroids))
                 self._centroids = _grown(self._centroids, size)
@@ -227,7 +238,7 @@ class ClaimClusterer:
             best, best_score = len(self.clusters) - 1, 1.0
         cluster = self.clusters[best]
         if not _firm(cluster.anchor) and _firm(claim):
-            cluster.anchor = claim
+            cluster.anchor, cluster.anchor_vector = claim, vector
         cluster.proposition.claim_ids.append(claim.id)
         cluster.total = cluster.total + vector
         self._centroids[best] = cluster.total / max(float(np.linalg.norm(cluster.total)), 1e-9)
@@ -240,17 +251,25 @@ class ClaimClusterer:
             postings = self._by_key[key]
             if not postings or postings[-1] != best:
                 postings.append(best)
-        stance = stance_of(claim, cluster.anchor)
+        # The vectors at hand: without them the stance model embeds both texts again.
+        stance = stance_of(claim, cluster.anchor, vector=vector, anchor_vector=cluster.anchor_vector)
         claim.proposition_id = cluster.proposition.id
         claim.stance, claim.stance_score, claim.stance_reason = stance.label, stance.score, stance.reason
         return cluster.proposition, round(best_score, 3)
 
-    def add_all(self, claims: Iterable[ClaimRecord]) -> list[PropositionRecord]:
-        """Cluster claims oldest first; returns the propositions, each with its representative wording."""
+    def add_all(
+        self, claims: Iterable[ClaimRecord], vectors: Mapping[str, FloatArray] | None = None
+    ) -> list[PropositionRecord]:
+        """Cluster claims oldest first; returns the propositions, each with its representative wording.
+
+        ``vectors``: embeddings already known, by claim id (the store keeps them); the others are computed here.
+        """
         ordered = sorted(claims, key=lambda c: (c.published_at or "9999", c.doc_id, c.start_char))
-        vectors = self._embed([c.text for c in ordered])
-        for claim, vector in zip(ordered, vectors, strict=True):
-            self.add(claim, vector)
+        known = vectors or {}
+        missing = [c for c in ordered if c.id not in known]
+        computed = dict(zip((c.id for c in missing), self._embed([c.text for c in missing]), strict=True))
+        for claim in ordered:
+            self.add(claim, known[claim.id] if claim.id in known else computed[claim.id])
         return self.propositions(ordered)
 
     def propositions(self, claims: Iterable[ClaimRecord]) -> list[PropositionRecord]:

@@ -70,6 +70,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from storytrace.model import make_id
+from storytrace.resolve.names import _VOWELS as _PHONETIC_VOWELS
 from storytrace.resolve.names import (
     VARIANT_MIN,
     Match,
@@ -232,12 +233,40 @@ def same_name(a: str | NameKey, b: str | NameKey) -> Match | None:
 def _same_name(ka: NameKey, kb: NameKey) -> Match | None:
     if len(ka.tokens) != len(kb.tokens):
         return None  # an unmatched word makes a short form or another name, never one name
+    # One name needs every word paired with one that agrees: most candidates (a shared given name) fail this
+    # cheap test, and name_similarity's edit distances, the bulk of the time on a large pile, are skipped.
+    if not all(any(_may_agree(ta, tb) for tb in kb.tokens) for ta in ka.tokens) or not all(
+        any(_may_agree(ta, tb) for ta in ka.tokens) for tb in kb.tokens
+    ):
+        return None
     match = name_similarity(ka, kb)
     if match.kind == "exact":
         return match
     if match.kind != "variant" or match.score < VARIANT_MIN or not _words_agree(ka, kb):
         return None
     return match
+
+
+@lru_cache(maxsize=1 << 18)
+def _consonant_gap(a: str, b: str) -> int:
+    """Consonants of two phonetic forms that no alignment pairs with an identical consonant."""
+    ca = Counter(ch for ch in a if ch not in _PHONETIC_VOWELS)
+    cb = Counter(ch for ch in b if ch not in _PHONETIC_VOWELS)
+    return ca.total() + cb.total() - 2 * (ca & cb).total()
+
+
+def _may_agree(a: TokenKey, b: TokenKey) -> bool:
+    """False only when ``token_similarity(a, b)`` is surely below ``TOKEN_VOWELS_MIN`` (so ``_word_agrees``
+    fails): in ``names._distance`` every edit that touches a consonant costs at least 0.5 (an h, a near
+    consonant) and touches at most two, so the distance is at least a quarter of the consonant gap."""
+    return a.fold == b.fold or _readings_may_agree(a.phonetics, a.skeleton, b.phonetics, b.skeleton)
+
+
+@lru_cache(maxsize=1 << 20)  # keyed by strings: hashing TokenKeys costs more than the test
+def _readings_may_agree(a: tuple[str, ...], a_skeleton: str, b: tuple[str, ...], b_skeleton: str) -> bool:
+    gap = min(_consonant_gap(pa, pb) for pa in a for pb in b)
+    size = max(len(a_skeleton), len(b_skeleton)) + 1.0
+    return max(0.0, 1.0 - 0.25 * gap / size) * (1.0 - 0.04 / size) >= TOKEN_VOWELS_MIN - 1e-9
 
 
 def _short_form(short: NameKey, full: NameKey, fam: str) -> Match | None:
@@ -507,6 +536,10 @@ class _Entity:
     generic: str | None = None
 
 
+# (score, reference spelling, entity, match, the cluster's spelling that matched)
+_Candidate = tuple[float, str, _Entity, Match, str]
+
+
 class _Pile:
     """Entities with their reference spellings, found through blocking keys; clusters are added one at a time."""
 
@@ -515,15 +548,41 @@ class _Pile:
         self.index: dict[str, set[str]] = defaultdict(set)
         self.generic: dict[str, str] = {}
         self.result = EntityResolution()
+        # (spelling, entity id) -> (the entity, how many of its references were compared, those that matched):
+        # references are only ever appended, so a spelling met again is compared with the new ones alone.
+        self._compared: dict[tuple[str, str], tuple[_Entity, int, tuple[tuple[str, Match], ...]]] = {}
+        # The candidates of a cluster depend only on its spellings, its kind, and the entities (with their
+        # references) its blocking keys find; each key has a stamp, bumped when those change, and the result is
+        # reused while the stamps hold: a large pile repeats its spellings, most of them already settled.
+        self._keys_of: dict[str, set[str]] = defaultdict(set)  # entity id -> the index keys holding it
+        self._stamp: dict[str, int] = defaultdict(int)
+        self._candidates: dict[tuple[tuple[str, ...], str], tuple[tuple[int, ...], list[_Candidate]]] = {}
+
+    def _matching(self, spelling: str, entity: _Entity) -> tuple[tuple[str, Match], ...]:
+        """The entity's references that are one name with ``spelling`` (``same_name``), in reference order."""
+        known = self._compared.get((spelling, entity.id))
+        if known is not None and known[0] is entity and known[1] == len(entity.references):
+            return known[2]
+        done, matches = (known[1], known[2]) if known is not None and known[0] is entity else (0, ())
+        key = normalise(spelling)
+        new = [(ref, m) for ref in entity.references[done:] if (m := same_name(key, normalise(ref))) is not None]
+        matches = (*matches, *new) if new else matches
+        self._compared[(spelling, entity.id)] = (entity, len(entity.references), matches)
+        return matches
 
     def _reference(self, entity: _Entity, spelling: str) -> None:
         if spelling in entity.references:
             return
         entity.references.append(spelling)
-        for k in blocking_keys(spelling):
-            self.index[k].add(entity.id)
+        keys = set(blocking_keys(spelling))
         if len(normalise(spelling).tokens) > 1:  # acronyms are found by the initials they spell
-            self.index["i:" + _initials(spelling)].add(entity.id)
+            keys.add("i:" + _initials(spelling))
+        for k in keys:
+            self.index[k].add(entity.id)
+        held = self._keys_of[entity.id]
+        held |= keys
+        for k in held:  # what these keys find has changed: the candidates cached for them are stale
+            self._stamp[k] += 1
 
     def _blocked(self, keys: Iterable[str]) -> list[_Entity]:
         """The entities sharing a blocking key, in id order."""
@@ -580,29 +639,30 @@ class _Pile:
         if local.pack_name:
             self._reference(entity, local.pack_name)
 
-    def candidates(self, local: _Local, spellings: list[str]) -> list[tuple[float, str, _Entity, Match, str]]:
+    def candidates(self, local: _Local, spellings: list[str]) -> list[_Candidate]:
+        keys = sorted({k for spelling in spellings for k in blocking_keys(spelling)})
+        stamp = tuple(self._stamp.get(k, 0) for k in keys)
+        cached = self._candidates.get((tuple(spellings), local.fam))
+        if cached is not None and cached[0] == stamp:
+            return list(cached[1])
         found: set[str] = set()
-        for spelling in spellings:
-            for k in blocking_keys(spelling):
-                found |= self.index.get(k, set())
+        for k in keys:
+            found |= self.index.get(k, set())
         out = []
         for entity_id in sorted(found):
             entity = self.entities[entity_id]
             if entity.generic is not None:
                 continue
             for spelling in spellings:
-                key = normalise(spelling)
-                for ref in entity.references:
-                    match = same_name(key, normalise(ref))
-                    if match is None:
-                        continue
+                for ref, match in self._matching(spelling, entity):
                     # Models mistype names: across kinds only an exact name of two words or more.
-                    mistyped_ok = match.kind == "exact" and len(key.tokens) > 1
+                    mistyped_ok = match.kind == "exact" and len(normalise(spelling).tokens) > 1
                     if entity.fam != local.fam and not mistyped_ok:
                         continue
                     out.append((match.score, ref, entity, match, spelling))
         out.sort(key=lambda x: (x[2].fam != local.fam, -x[0], x[2].id))
-        return out
+        self._candidates[(tuple(spellings), local.fam)] = (stamp, out)
+        return list(out)
 
     def add(self, local: _Local) -> None:
         if local.pack_id:
@@ -666,8 +726,9 @@ class _Pile:
                 self._reference(entity, ref)
             entity.labels.update(other.labels)
             entity.surfaces.update(other.surfaces)
-            for ids in self.index.values():
-                ids.discard(other_id)
+            for k in self._keys_of.pop(other_id, set()):
+                self.index[k].discard(other_id)
+                self._stamp[k] += 1
             del self.entities[other_id]
 
     def _join_short(self, local: _Local) -> bool:

@@ -19,10 +19,10 @@ reported only with a vague date ("last week") joins any compatible event.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from storytrace.model import make_id
 
@@ -131,23 +131,89 @@ def _reconcile(event: ResolvedEvent) -> None:
     event.summary = event.mentions[0].summary
 
 
+@dataclass(slots=True)
+class _Tally:
+    """What ``_score`` reads of an event, kept up to date as mentions join, so scoring a mention costs the
+    same whatever the number of reports of the event (``_score`` recomputes it from every mention)."""
+
+    days: set[date] = field(default_factory=set)
+    relative_dated: bool = False
+    last_day: date | None = None
+    first_published: date | None = None  # earliest publication day of its reports (an undated event's bound)
+    places: set[str] = field(default_factory=set)
+    participants: set[str] = field(default_factory=set)
+
+    def add(self, m: EventMention) -> None:
+        day = _day(m.date)
+        if day is not None:
+            self.days.add(day)
+            self.relative_dated = self.relative_dated or m.relative
+            self.last_day = day if self.last_day is None else max(self.last_day, day)
+        published = _day(m.published)
+        if published is not None:
+            self.first_published = published if self.first_published is None else min(self.first_published, published)
+        if m.place:
+            self.places.add(m.place)
+        self.participants.update(m.participants)
+
+    def score(self, a: EventMention) -> float:
+        """``_score(a, event)`` (the family is checked by the caller)."""
+        mine = _day(a.date)
+        if not self.days:
+            if mine is not None and self.first_published is not None and mine > self.first_published:
+                return 0.0
+        elif mine is None:
+            published = _day(a.published)
+            if published is not None and self.last_day is not None and self.last_day > published:
+                return 0.0
+        else:
+            slack = 1 if a.relative or self.relative_dated else 0
+            if not any(mine + timedelta(days=k) in self.days for k in range(-slack, slack + 1)):
+                return 0.0
+        if a.place and self.places and a.place not in self.places:
+            return 0.0
+        shared = a.participants & self.participants
+        same_place_and_day = bool(a.place and a.place in self.places and mine is not None)
+        if not shared and not same_place_and_day:
+            return 0.0
+        return min(1.0, 0.5 + 0.15 * len(shared) + (0.2 if same_place_and_day else 0.0))
+
+
 def resolve_events(mentions: Iterable[EventMention], threshold: float = 0.5) -> list[ResolvedEvent]:
-    """Group event mentions into events (see the module docstring); new reports join existing events."""
+    """Group event mentions into events (see the module docstring); new reports join existing events.
+
+    Only events sharing a participant or the place with the mention are scored (a score above 0 needs one),
+    in the order they were founded: the result is that of trying every event of the family.
+    """
     events: list[ResolvedEvent] = []
-    by_family: dict[str, list[ResolvedEvent]] = {}  # only events of the same family can match
+    tallies: list[_Tally] = []
+    # (family, participant) -> indices of the events holding it, ascending
+    by_participant: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_place: dict[tuple[str, str], list[int]] = defaultdict(list)
     ordered: Sequence[EventMention] = sorted(mentions, key=lambda m: (m.published or "9999", m.doc_id, m.start_char))
     for mention in ordered:
-        best, best_score = None, 0.0
-        candidates = by_family.setdefault(family_of(mention.type), [])
-        for event in candidates:
-            score = _score(mention, event)
+        fam = family_of(mention.type)
+        found: set[int] = set()
+        for participant in mention.participants:
+            found.update(by_participant.get((fam, participant), ()))
+        if mention.place:  # callers may leave the place out of the participants
+            found.update(by_place.get((fam, mention.place), ()))
+        best, best_score = -1, 0.0
+        for index in sorted(found):
+            score = tallies[index].score(mention)
             if score > best_score:
-                best, best_score = event, score
-        if best is None or best_score < threshold:
-            best = ResolvedEvent(make_id("evt", mention.doc_id, mention.start_char), mention.type)
-            events.append(best)
-            candidates.append(best)
-        best.mentions.append(mention)
+                best, best_score = index, score
+        if best < 0 or best_score < threshold:
+            events.append(ResolvedEvent(make_id("evt", mention.doc_id, mention.start_char), mention.type))
+            tallies.append(_Tally())
+            best = len(events) - 1
+        tally = tallies[best]
+        events[best].mentions.append(mention)
+        for participant in mention.participants - tally.participants:
+            by_participant[(fam, participant)].append(best)
+        if mention.place and mention.place not in tally.places:
+            by_place[(fam, mention.place)].append(best)
+        tally.add(mention)
     for event in events:
         _reconcile(event)
     return events

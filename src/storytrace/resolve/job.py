@@ -9,26 +9,45 @@
 
 The derived tables are rebuilt from the span layers in one transaction, so a re-run gives the same ids and
 rows; the analyst's ``judgements`` (merges, splits, stance corrections) are read first and applied every time.
+
+Scale (``benchmarks/scale_resolve.py``). The reports are read twice, once for the entity layers and once for the
+event and claim layers, instead of being held: memory grows with the derived records, not with the layers.
+Each claim's embedding is kept in ``claim_embeddings`` under a hash of its text and of the model file, and is
+computed only for claims that are new or reworded; a claim is embedded alone (see ``_claim_vectors``), so
+its vector does not depend on what else the store holds, and resolving a grown store gives exactly the dossier
+of resolving it in one go (tests/resolve/test_incremental.py). ``ResolveReport.timings`` has the seconds per stage.
+
+Known gaps: everything but the embeddings is recomputed on every run: entity resolution, event grouping and
+claim clustering replay the whole pile in their fixed orders (the only way to give the same result as one run
+when a new report is dated before others, or brings a spelling that would have drawn an older mention), and
+every derived row is deleted and written again. Adding one report to a resolved store therefore costs a full
+run without the embeddings.
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
 import re
+import sqlite3
+import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from storytrace.assess.status import assess
 from storytrace.extract.entity_merge import entity_spans
-from storytrace.model import Document, make_id
+from storytrace.model import Document, Span, make_id
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
-from storytrace.resolve.claims import ClaimClusterer
+from storytrace.resolve.claims import MODEL_DIR, ClaimClusterer, FloatArray, default_embedder
 from storytrace.resolve.entities import EntityResolution, MentionIn, resolve_entities
 from storytrace.resolve.events import EventMention, ResolvedEvent, resolve_events
 from storytrace.resolve.sources import OutletIndex, assign_origin
-from storytrace.store import DocumentFilter, Store, now_iso
+from storytrace.store import Store, now_iso
 
 __all__ = ["ResolveReport", "resolve_store"]
 
@@ -46,6 +65,10 @@ class ResolveReport:
     claims: int = 0
     propositions: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
+    embedded: int = 0  # claims embedded by this run (new or reworded)
+    embeddings_reused: int = 0  # claims whose embedding the store already held
+    rows_written: int = 0  # derived rows inserted, changed or deleted (unchanged rows are left alone)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
 @dataclass(slots=True)
@@ -187,8 +210,10 @@ def _claims_of(
     info: _DocInfo,
     root: str,
     entities: EntityResolution,
-    event_of: dict[tuple[str, int, int], str],
+    own_events: dict[str, list[tuple[str, int, int]]],
 ) -> list[ClaimRecord]:
+    """The report's claims; ``own_events`` receives each claim's event mentions (resolved into
+    ``event_ids`` once every report's events are grouped)."""
     attributions = doc.spans.get("attributions", [])
     records = []
     for span in doc.spans.get("claims", []):
@@ -215,11 +240,12 @@ def _claims_of(
         events = doc.spans.get("events", [])
         own = [events[i] for i in a.get("events") or [] if isinstance(i, int) and i < len(events)]
         event_types = tuple(sorted({e.label for e in own}))
-        event_ids = tuple(sorted({e for s in own if (e := event_of.get((doc.id, s.start_char, s.end_char)))}))
+        claim_id = make_id("clm", doc.id, span.start_char, span.end_char)
+        own_events[claim_id] = [(doc.id, e.start_char, e.end_char) for e in own]
         sentence = a.get("sentence") or [span.start_char, span.end_char]
         records.append(
             ClaimRecord(
-                id=make_id("clm", doc.id, span.start_char, span.end_char),
+                id=claim_id,
                 doc_id=doc.id,
                 start_char=span.start_char,
                 end_char=span.end_char,
@@ -237,7 +263,6 @@ def _claims_of(
                 copy_root=root,
                 entities=tuple(mentioned),
                 event_types=event_types,
-                event_ids=event_ids,
                 figures=tuple(a.get("figures") or ()),
             )
         )
@@ -261,28 +286,56 @@ def _parties(proposition: PropositionRecord, claims: list[ClaimRecord]) -> set[s
 
 def resolve_store(store: Store, *, on_document: Callable[[str], None] | None = None) -> ResolveReport:
     """Run every cross-document stage over the store and rewrite the derived tables (see the module docstring)."""
+    # The stages build millions of long-lived records and no cycles worth collecting; Python's cyclic collector
+    # would walk that growing heap again and again (a third of the entity stage's time at 3,000 reports).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _resolve(store, on_document)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _resolve(store: Store, on_document: Callable[[str], None] | None) -> ResolveReport:
     report = ResolveReport()
+    clock = _Clock(report.timings)
     infos = _doc_infos(store)
-    docs: list[Document] = []
     mentions: list[MentionIn] = []
-    for doc in store.iter_documents(DocumentFilter(limit=None)):
-        docs.append(doc)
+    for doc in _iter_documents(store, _ENTITY_LAYERS):
+        report.documents += 1
         mentions.extend(_mentions_of(doc, infos[doc.id].published))
         if on_document is not None:
             on_document(doc.id)
-    report.documents = len(docs)
+    clock.lap("read_mentions")
     entities = resolve_entities(mentions, _judgements(store, "merge"), _judgements(store, "split"))
-    events = resolve_events(m for doc in docs for m in _event_mentions_of(doc, infos[doc.id], entities))
-    event_of = {(m.doc_id, m.start_char, m.end_char): e.id for e in events for m in e.mentions}
-    outlets = OutletIndex.build((r["id"], r["name"]) for r in store.list_sources())
+    clock.lap("entities")
+    # Second pass: the documents are read again rather than kept, so memory does not grow with their layers.
     roots = {doc_id: _copy_root(infos, doc_id) for doc_id in infos}
-    root_source = {doc_id: infos[root].source_id for doc_id, root in roots.items()}
+    event_mentions: list[EventMention] = []
     claims: list[ClaimRecord] = []
-    for doc in docs:
-        claims.extend(_claims_of(doc, infos[doc.id], roots[doc.id], entities, event_of))
+    own_events: dict[str, list[tuple[str, int, int]]] = {}
+    for doc in _iter_documents(store, _CLAIM_LAYERS):
+        info = infos[doc.id]
+        event_mentions.extend(_event_mentions_of(doc, info, entities))
+        claims.extend(_claims_of(doc, info, roots[doc.id], entities, own_events))
+    clock.lap("read_events_claims")
+    events = resolve_events(event_mentions)
+    event_of = {(m.doc_id, m.start_char, m.end_char): e.id for e in events for m in e.mentions}
+    for claim in claims:
+        keys = own_events.get(claim.id, ())
+        claim.event_ids = tuple(sorted({e for k in keys if (e := event_of.get(k))}))
+    clock.lap("events")
+    outlets = OutletIndex.build((r["id"], r["name"]) for r in store.list_sources())
+    root_source = {doc_id: infos[root].source_id for doc_id, root in roots.items()}
     for claim in claims:
         claim.origin, claim.origin_reason = assign_origin(claim, outlets, root_source)
-    propositions = ClaimClusterer().add_all(claims)
+    clock.lap("origins")
+    vectors, fresh = _claim_vectors(store, claims)
+    report.embedded, report.embeddings_reused = len(fresh), len(claims) - len(fresh)
+    clock.lap("embeddings")
+    propositions = ClaimClusterer().add_all(claims, vectors)
+    clock.lap("propositions")
     stance_fixes = dict(_judgements(store, "stance"))
     by_id = {c.id: c for c in claims}
     for claim_id, stance in stance_fixes.items():
@@ -294,9 +347,11 @@ def resolve_store(store: Store, *, on_document: Callable[[str], None] | None = N
         members = [by_id[i] for i in proposition.claim_ids]
         assess(proposition, members, _parties(proposition, members))
         votes = [e for c in members for e in c.event_ids]
-        proposition.event_id = max(set(votes), key=votes.count) if votes else None
-    _write(store, mentions, entities, claims, propositions)
-    _write_events(store, events)
+        proposition.event_id = max(sorted(set(votes)), key=votes.count) if votes else None  # ties: the first id
+    clock.lap("status")
+    report.rows_written = _write(store, mentions, entities, claims, propositions) + _write_events(store, events)
+    _write_vectors(store, fresh)
+    clock.lap("write")
     report.events = len(events)
     report.event_mentions = len(event_of)
     report.mentions = len(entities.links)
@@ -310,24 +365,112 @@ def resolve_store(store: Store, *, on_document: Callable[[str], None] | None = N
     return report
 
 
+class _Clock:
+    """Seconds per stage, into ``ResolveReport.timings`` (benchmarks/scale_resolve.py prints them)."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into, self.last = into, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.into[stage] = round(now - self.last, 3)
+        self.last = now
+
+
+# The layers each pass reads (``entity_spans`` falls back on ``mentions`` and the models' ``entities_*``).
+_ENTITY_LAYERS = ("entities", "mentions", "entities_*", "relations")
+_CLAIM_LAYERS = ("entities", "mentions", "entities_*", "events", "times", "claims", "attributions")
+
+
+def _iter_documents(store: Store, layers: Sequence[str]) -> Iterator[Document]:
+    """The stored documents in ``Store.iter_documents`` order, with only ``layers`` loaded (a name ending in
+    ``*`` is a prefix): one query per document and no sightings count, so reading 100,000 is not the bottleneck."""
+    exact = [name for name in layers if not name.endswith("*")]
+    prefixes = [name[:-1] for name in layers if name.endswith("*")]
+    # A prefix as a range of names: "entities_" <= layer < "entities`" (the next character), index-friendly.
+    clause = " OR ".join(
+        ["layer IN (" + ", ".join("?" * len(exact)) + ")"] + ["(layer >= ? AND layer < ?)"] * len(prefixes)
+    )
+    params = [*exact, *(bound for p in prefixes for bound in (p, p[:-1] + chr(ord(p[-1]) + 1)))]
+    sql = (
+        "SELECT layer, start_char, end_char, label, attrs FROM spans WHERE doc_id = ? AND "
+        f"({clause}) ORDER BY layer, start_char, end_char"
+    )
+    rows = store.db.execute(
+        "SELECT id, text, locator FROM documents ORDER BY published_at IS NULL, published_at, n"
+    ).fetchall()
+    for doc_id, text, locator in rows:
+        doc = Document(id=doc_id, text=text, locator=locator)
+        for layer, start, end, label, attrs in store.db.execute(sql, (doc_id, *params)):
+            doc.spans.setdefault(layer, []).append(Span(start, end, label, tuple(sorted(json.loads(attrs).items()))))
+        yield doc
+
+
+def _text_hash(tag: str, text: str) -> str:
+    return hashlib.blake2b(f"{tag}\x1f{text}".encode(), digest_size=10).hexdigest()
+
+
+def _model_tag() -> str:
+    """Names the embedding model's file (size and time): a rebuilt model makes every cached vector stale."""
+    path = MODEL_DIR / "model.onnx"
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return f"{path.parent.name}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _claim_vectors(
+    store: Store, claims: Sequence[ClaimRecord]
+) -> tuple[dict[str, FloatArray], list[tuple[str, str, FloatArray]]]:
+    """Every claim's embedding: from the store when its text (and the model) is unchanged, else computed now
+    (identical texts once: syndicated copies repeat their sentences). Returns them and the new rows to keep."""
+    tag = _model_tag()
+    wanted = {c.id: _text_hash(tag, c.text) for c in claims}
+    vectors: dict[str, FloatArray] = {}
+    for claim_id, text_hash, blob in store.db.execute("SELECT claim_id, text_hash, vector FROM claim_embeddings"):
+        if wanted.get(claim_id) == text_hash:
+            vectors[claim_id] = np.frombuffer(blob, dtype="<f4").astype(np.float32)
+    missing = [c for c in claims if c.id not in vectors]
+    embedder = default_embedder()
+    # One text per call: the int8 model quantises activations per batch, so a batched claim's vector depends on
+    # its batch mates (cosines move by up to 0.03). Alone, a claim gets the same vector whatever else the store
+    # holds, which is what lets a stored vector stand in for a fresh one. It costs about twice the batched time.
+    encoded = {text: embedder.encode([text])[0] for text in dict.fromkeys(c.text for c in missing)}
+    fresh = []
+    for claim in missing:
+        vector = encoded[claim.text]
+        vectors[claim.id] = vector
+        fresh.append((claim.id, wanted[claim.id], vector))
+    return vectors, fresh
+
+
+def _write_vectors(store: Store, fresh: list[tuple[str, str, FloatArray]]) -> None:
+    with store.transaction() as db:
+        db.executemany(
+            "INSERT OR REPLACE INTO claim_embeddings (claim_id, text_hash, vector) VALUES (?, ?, ?)",
+            [(claim_id, text_hash, vector.astype("<f4").tobytes()) for claim_id, text_hash, vector in fresh],
+        )
+        db.execute("DELETE FROM claim_embeddings WHERE claim_id NOT IN (SELECT id FROM claims)")
+
+
 def _write(
     store: Store,
     mentions: list[MentionIn],
     entities: EntityResolution,
     claims: list[ClaimRecord],
     propositions: list[PropositionRecord],
-) -> None:
-    now = now_iso()
+) -> int:
     per_entity: dict[str, list[MentionIn]] = defaultdict(list)
     texts = {(m.doc_id, m.start_char, m.end_char): m for m in mentions}
     for key, (entity, *_rest) in entities.links.items():
         per_entity[entity].append(texts[key])
     with store.transaction() as db:
-        for table in ("mentions", "entities", "claims", "propositions"):
-            db.execute(f"DELETE FROM {table}")
-        db.executemany(
-            "INSERT INTO entities (id, kind, name, pack_id, mentions, documents, first_seen, last_seen, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        written = _sync(
+            db,
+            "entities",
+            ("id", "kind", "name", "pack_id", "mentions", "documents", "first_seen", "last_seen"),
+            1,
             [
                 (
                     entity,
@@ -338,28 +481,27 @@ def _write(
                     len({m.doc_id for m in ms}),
                     min((m.published for m in ms if m.published), default=None),
                     max((m.published for m in ms if m.published), default=None),
-                    now,
                 )
                 for entity, ms in per_entity.items()
             ],
+            stamped=True,
         )
-        db.executemany(
-            "INSERT INTO mentions (doc_id, start_char, end_char, text, label, entity_id, score, method, explanation) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        written += _sync(
+            db,
+            "mentions",
+            ("doc_id", "start_char", "end_char", "text", "label", "entity_id", "score", "method", "explanation"),
+            3,
             [
                 (k[0], k[1], k[2], texts[k].text, texts[k].label, entity, score, method, why)
                 for k, (entity, score, method, why) in entities.links.items()
             ],
         )
-        db.executemany(
-            "INSERT INTO claims (id, doc_id, start_char, end_char, sentence_start, sentence_end, text, voice, speaker, "
-            "speaker_kind, speaker_entity, chain, polarity, hedges, modality, proposition_id, stance, stance_score, "
-            f"stance_reason, origin, origin_reason, published_at) VALUES ({', '.join('?' * 22)})",
-            [_claim_row(c) for c in claims],
-        )
-        db.executemany(
-            "INSERT INTO propositions (id, text, status, reasons, origins, supports, refutes, reports, event_id, "
-            "first_seen, last_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        written += _sync(db, "claims", _CLAIM_COLUMNS, 1, [_claim_row(c) for c in claims])
+        written += _sync(
+            db,
+            "propositions",
+            _PROPOSITION_COLUMNS,
+            1,
             [
                 (
                     p.id,
@@ -373,11 +515,79 @@ def _write(
                     p.event_id,
                     p.first_seen,
                     p.last_seen,
-                    now,
                 )
                 for p in propositions
             ],
+            stamped=True,
         )
+    return written
+
+
+def _sync(
+    db: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str],
+    key_size: int,
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    stamped: bool = False,
+) -> int:
+    """Make ``table`` hold exactly ``rows`` (values in ``columns`` order, the key's ``key_size`` columns first),
+    writing only the rows that differ; ``stamped``: a changed row gets ``updated_at`` now, an unchanged one keeps
+    its own. Returns how many rows were written or deleted. Reading the table back costs less than rewriting it,
+    and a run that changes little then writes little."""
+    existing = {tuple(r[:key_size]): tuple(r) for r in db.execute(f"SELECT {', '.join(columns)} FROM {table}")}
+    changed: list[tuple[Any, ...]] = []
+    keep: set[tuple[Any, ...]] = set()
+    for row in rows:
+        key = row[:key_size]
+        keep.add(key)
+        if existing.get(key) != row:
+            changed.append(row)
+    gone = [key for key in existing if key not in keep]
+    where = " AND ".join(f"{c} = ?" for c in columns[:key_size])
+    db.executemany(f"DELETE FROM {table} WHERE {where}", gone)
+    names = [*columns, "updated_at"] if stamped else list(columns)
+    now = now_iso()
+    db.executemany(
+        f"INSERT OR REPLACE INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        [(*row, now) for row in changed] if stamped else changed,
+    )
+    return len(changed) + len(gone)
+
+
+_PROPOSITION_COLUMNS = (
+    *("id", "text", "status", "reasons", "origins", "supports", "refutes", "reports", "event_id"),
+    *("first_seen", "last_seen"),
+)
+_EVENT_COLUMNS = (
+    *("id", "type", "date", "date_precision", "date_conflicts", "place_id", "place", "summary", "reports"),
+    *("first_seen", "last_seen"),
+)
+_CLAIM_COLUMNS = (
+    "id",
+    "doc_id",
+    "start_char",
+    "end_char",
+    "sentence_start",
+    "sentence_end",
+    "text",
+    "voice",
+    "speaker",
+    "speaker_kind",
+    "speaker_entity",
+    "chain",
+    "polarity",
+    "hedges",
+    "modality",
+    "proposition_id",
+    "stance",
+    "stance_score",
+    "stance_reason",
+    "origin",
+    "origin_reason",
+    "published_at",
+)
 
 
 def _claim_row(c: ClaimRecord) -> tuple[Any, ...]:
@@ -408,14 +618,13 @@ def _claim_row(c: ClaimRecord) -> tuple[Any, ...]:
     )
 
 
-def _write_events(store: Store, events: list[ResolvedEvent]) -> None:
-    now = now_iso()
+def _write_events(store: Store, events: list[ResolvedEvent]) -> int:
     with store.transaction() as db:
-        db.execute("DELETE FROM event_mentions")
-        db.execute("DELETE FROM events")
-        db.executemany(
-            "INSERT INTO events (id, type, date, date_precision, date_conflicts, place_id, place, summary, reports, "
-            "first_seen, last_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        written = _sync(
+            db,
+            "events",
+            _EVENT_COLUMNS,
+            1,
             [
                 (
                     e.id,
@@ -429,14 +638,16 @@ def _write_events(store: Store, events: list[ResolvedEvent]) -> None:
                     len(e.reports),
                     min((m.published for m in e.mentions if m.published), default=None),
                     max((m.published for m in e.mentions if m.published), default=None),
-                    now,
                 )
                 for e in events
             ],
+            stamped=True,
         )
-        db.executemany(
-            "INSERT INTO event_mentions (doc_id, start_char, end_char, event_id, type, date, precision, score, "
-            "explanation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        written += _sync(
+            db,
+            "event_mentions",
+            ("doc_id", "start_char", "end_char", "event_id", "type", "date", "precision", "score", "explanation"),
+            3,
             [
                 (
                     m.doc_id,
@@ -455,3 +666,4 @@ def _write_events(store: Store, events: list[ResolvedEvent]) -> None:
                 for i, m in enumerate(e.mentions)
             ],
         )
+    return written
