@@ -8,6 +8,7 @@ import sys
 import click
 
 from storytrace import __version__
+from storytrace.cli.brief import brief_command
 from storytrace.cli.documents import (
     docs_command,
     failures_command,
@@ -81,6 +82,7 @@ for command in (
     stance_command,
     timeline_command,
     export_command,
+    brief_command,
     serve_command,
     watch_command,
 ):
