@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from storytrace.report.brief import BriefOptions, build_briefing, render_markdown
 from storytrace.store import Store
 from storytrace.store.dossier import (
     entity_detail,
@@ -85,6 +86,9 @@ TARGETS: dict[str, Callable[[Store, Sample], Any]] = {
     "list_propositions_contested": lambda store, s: list_propositions(store, status="contested", limit=50),
     "proposition_detail": lambda store, s: proposition_detail(store, s.proposition_id),
     "list_events_month": lambda store, s: list_events(store, since=_month(s.day)[0], until=_month(s.day)[1]),
+    # `storytrace brief` (nothing recorded): the whole story, then one entity's part of it, rendered to Markdown.
+    "brief": lambda store, s: render_markdown(build_briefing(store, BriefOptions(limit=20))),
+    "brief_about": lambda store, s: render_markdown(build_briefing(store, BriefOptions(about=s.entity_id, limit=20))),
 }
 
 
