@@ -184,3 +184,15 @@ def test_broken_model_file_gives_a_pipeline_error(tmp_path: Path) -> None:
     broken.write_text("not a model", encoding="utf-8")
     with pytest.raises(PipelineError, match="cannot open attribution model file"):
         get_component("extract.attributions.crf.v1").factory(model_path=str(broken))
+
+
+def test_a_time_adjunct_at_the_end_of_a_tagged_source_is_left_out() -> None:
+    from storytrace.extract.attributions_crf import _without_time_tail
+
+    def trimmed(source: str) -> str:
+        return source[: _without_time_tail(source, 0, len(source))]
+
+    assert trimmed("The government on Wednesday") == "The government"
+    assert trimmed("police late on Sunday night") == "police"
+    assert trimmed("Monday") == "Monday"  # nothing else would be left
+    assert trimmed("the Tuesday Group") == "the Tuesday Group"

@@ -409,10 +409,26 @@ def _group(text: str, paragraph: Paragraph, chunks: list[Chunk]) -> tuple[list[_
             continue
         k, distance = found
         if role == "SOURCE":
-            groups[k].sources.append((distance, chars[0] if len(chars) == 1 else (chars[0][0], chars[-1][1])))
+            start, end = chars[0] if len(chars) == 1 else (chars[0][0], chars[-1][1])
+            groups[k].sources.append((distance, (start, _without_time_tail(text, start, end))))
         else:
             groups[k].contents.append((distance, chars))
     return groups, orphans
+
+
+# A time adjunct the tagger left at the end of a source: "The government on Wednesday", "police late on Sunday".
+_TIME_TAIL = re.compile(
+    r"[\s,]+(?:(?:late|early)\s+)?(?:on\s+)?(?:(?:last|this)\s+)?"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)"
+    r"(?:\s+(?:night|morning|afternoon|evening))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _without_time_tail(text: str, start: int, end: int) -> int:
+    """The end of a source span without a trailing time adjunct (the whole span when nothing else is left)."""
+    match = _TIME_TAIL.search(text, start, end)
+    return match.start() if match is not None and match.start() > start else end
 
 
 def _hop(text: str, start: int, end: int) -> _Hop:
