@@ -34,16 +34,17 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 
+from storytrace.resolve.coref_metrics import Score, clusters_from_labels, conll
 from storytrace.resolve.entities import MentionIn, resolve_entities
 
 SPLITS = {"dev": ("corpus_airbus", "corpus_apple"), "test": ("corpus_gm", "corpus_stock")}
 LABELS = {"PER": "PER", "ORG": "ORG", "LOC": "LOC"}
 
 Mention = tuple[str, int]  # (doc, mention id)
-Clusters = list[set[Mention]]
+Clusters = list[frozenset[Hashable]]
 
 
 def load_topic(folder: Path, which: str) -> tuple[list[MentionIn], dict[Mention, str]]:
@@ -101,111 +102,22 @@ def load_topic(folder: Path, which: str) -> tuple[list[MentionIn], dict[Mention,
 
 
 def clusters_of(labels: dict[Mention, str]) -> Clusters:
-    groups: dict[str, set[Mention]] = defaultdict(set)
-    for mention, label in labels.items():
-        groups[label].add(mention)
-    return list(groups.values())
-
-
-def muc(key: Clusters, response: Clusters) -> tuple[float, float]:
-    def score(a: Clusters, b: Clusters) -> tuple[int, int]:
-        where = {m: i for i, c in enumerate(b) for m in c}
-        num = den = 0
-        for c in a:
-            parts = {where.get(m, ("alone", m)) for m in c}
-            num += len(c) - len(parts)
-            den += len(c) - 1
-        return num, den
-
-    rn, rd = score(key, response)
-    pn, pd = score(response, key)
-    return (rn / rd if rd else 0.0), (pn / pd if pd else 0.0)
-
-
-def b_cubed(key: Clusters, response: Clusters) -> tuple[float, float]:
-    def score(a: Clusters, b: Clusters) -> float:
-        where = {m: c for c in b for m in c}
-        total = sum(len(c & where.get(m, {m})) / len(c) for c in a for m in c)
-        return total / sum(len(c) for c in a)
-
-    return score(key, response), score(response, key)
-
-
-def _best_assignment(weights: list[list[float]]) -> float:
-    """Maximum total weight of a one-to-one assignment (Hungarian method, rows <= columns)."""
-    n, m = len(weights), len(weights[0])
-    cost = [[-w for w in row] for row in weights]
-    inf = float("inf")
-    u, v, match, way = [0.0] * (n + 1), [0.0] * (m + 1), [0] * (m + 1), [0] * (m + 1)
-    for i in range(1, n + 1):
-        match[0], j0 = i, 0
-        minv, used = [inf] * (m + 1), [False] * (m + 1)
-        while True:
-            used[j0] = True
-            i0, delta, j1 = match[j0], inf, 0
-            for j in range(1, m + 1):
-                if not used[j]:
-                    cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
-                    if cur < minv[j]:
-                        minv[j], way[j] = cur, j0
-                    if minv[j] < delta:
-                        delta, j1 = minv[j], j
-            for j in range(m + 1):
-                if used[j]:
-                    u[match[j]] += delta
-                    v[j] -= delta
-                else:
-                    minv[j] -= delta
-            j0 = j1
-            if match[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            match[j0] = match[j1]
-            j0 = j1
-    return sum(weights[match[j] - 1][j - 1] for j in range(1, m + 1) if match[j])
-
-
-def ceaf_e(key: Clusters, response: Clusters) -> tuple[float, float]:
-    """CEAF-e: φ4(K, R) = 2|K∩R| / (|K|+|R|), best one-to-one alignment of entities, solved per connected group."""
-    index = {m: j for j, c in enumerate(response) for m in c}
-    parent = list(range(len(key) + len(response)))  # union-find over key i and response len(key)+j
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, k in enumerate(key):
-        for m in k:
-            if m in index:
-                parent[find(i)] = find(len(key) + index[m])
-    groups: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for i in range(len(key)):
-        groups[find(i)][0].append(i)
-    for j in range(len(response)):
-        groups[find(len(key) + j)][1].append(j)
-    total = 0.0
-    for rows, cols in groups.values():
-        if not rows or not cols:
-            continue
-        weights = [[2 * len(key[i] & response[j]) / (len(key[i]) + len(response[j])) for j in cols] for i in rows]
-        if len(rows) > len(cols):
-            weights = [list(col) for col in zip(*weights, strict=True)]
-        total += _best_assignment(weights)
-    return total / len(key), total / len(response)
-
-
-def f1(r: float, p: float) -> float:
-    return 2 * r * p / (r + p) if r + p else 0.0
+    generic: dict[Hashable, Hashable] = dict(labels)
+    return clusters_from_labels(generic)
 
 
 def evaluate(key: Clusters, response: Clusters) -> dict[str, dict[str, float]]:
-    out = {}
-    for name, metric in (("muc", muc), ("b3", b_cubed), ("ceafe", ceaf_e)):
-        r, p = metric(key, response)
-        out[name] = {"recall": round(100 * r, 2), "precision": round(100 * p, 2), "f1": round(100 * f1(r, p), 2)}
+    """MUC, B³, CEAF-e and CoNLL F1 in percent (storytrace.resolve.coref_metrics, as the ECB+ benchmark)."""
+    out: dict[str, dict[str, float]] = {}
+    scores = conll(key, response)
+    for name in ("muc", "b3", "ceafe"):
+        score = scores[name]
+        assert isinstance(score, Score)
+        out[name] = {
+            "recall": round(100 * score.recall, 2),
+            "precision": round(100 * score.precision, 2),
+            "f1": round(100 * score.f1, 2),
+        }
     out["conll"] = {"f1": round(sum(out[n]["f1"] for n in ("muc", "b3", "ceafe")) / 3, 2)}
     return out
 
