@@ -24,6 +24,12 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _limit(limit: int | None, offset: int) -> str:
+    if not limit:
+        return f" LIMIT -1 OFFSET {int(offset)}" if offset else ""
+    return f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else "")
+
+
 def find_entity(store: Store, ref: str) -> str:
     """An entity id from its id, a unique id prefix, its canonical name or one of its spellings."""
     ref = ref.strip()
@@ -63,7 +69,7 @@ def list_entities(
         "ORDER BY text)) AS spellings FROM entities e"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY e.documents DESC, e.mentions DESC, e.name"
-        + (f" LIMIT {int(limit)}" if limit else "")
+        + _limit(limit, 0)
     )
     return [dict(r) for r in store.db.execute(sql, params)]
 
@@ -119,6 +125,7 @@ def list_propositions(
     search: str | None = None,
     min_reports: int = 1,
     limit: int | None = 50,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Propositions, most reported first, with status, independent origins and for/against counts."""
     where: list[str] = ["p.reports >= ?"]
@@ -140,7 +147,7 @@ def list_propositions(
         "p.reasons FROM propositions p WHERE "
         + " AND ".join(where)
         + " ORDER BY p.reports DESC, p.origins DESC, p.first_seen"
-        + (f" LIMIT {int(limit)}" if limit else "")
+        + _limit(limit, offset)
     )
     rows = []
     for r in store.db.execute(sql, params):

@@ -1,9 +1,9 @@
 """Paged reads of the dossier tables for the web pages: every listing has LIMIT/OFFSET and uses an index.
 
-store/dossier.py's readers return whole lists or have no offset (the CLI prints them all); a page of a
-100,000-document store must not, so the listings here keep those readers' columns and order but take
-``limit``/``offset``, and fetch one row more than shown to know whether there is a next page (no COUNT over big
-tables). The ORDER BY clauses are written so that an index on the sort columns can serve them (docs/web.md).
+The propositions board pages store/dossier.py's ``list_propositions`` (``limit``/``offset``); the other listings
+are the web's own (the CLI's readers return more per row, such as every spelling of an entity). Each fetches one
+row more than shown to know whether there is a next page (no COUNT over big tables). The ORDER BY clauses are
+written so that an index on the sort columns can serve them (docs/web.md).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storytrace.store import Store
+from storytrace.store.dossier import list_propositions
 
 __all__ = [
     "Page",
@@ -90,26 +91,8 @@ def latest_documents(store: Store, limit: int = 10) -> list[dict[str, Any]]:
 def list_propositions_page(
     store: Store, *, status: str | None, search: str | None, number: int, size: int = PAGE_SIZE
 ) -> Page:
-    """The board: list_propositions' columns and order, one page at a time (it has no offset)."""
-    where: list[str] = []
-    params: list[Any] = []
-    if status:
-        where.append("status = ?")
-        params.append(status)
-    if search:
-        where.append("text LIKE ? ESCAPE '\\'")
-        params.append(_like(search))
-    rows = []
-    for r in store.db.execute(
-        "SELECT id, status, origins, supports, refutes, reports, first_seen, last_seen, text, reasons "
-        "FROM propositions"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY reports DESC, origins DESC, first_seen LIMIT ? OFFSET ?",
-        [*params, size + 1, _offset(number, size)],
-    ):
-        row = dict(r)
-        row["reasons"] = json.loads(row["reasons"] or "[]")
-        rows.append(row)
+    """The board: list_propositions, one page at a time (one row more than shown says whether a next page exists)."""
+    rows = list_propositions(store, status=status, search=search, limit=size + 1, offset=_offset(number, size))
     return _page(rows, number, size)
 
 
