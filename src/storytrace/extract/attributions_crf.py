@@ -36,10 +36,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-# python-crfsuite ships no type stubs; only Tagger is used here, typed at our call sites.
-import pycrfsuite  # type: ignore[import-untyped]
-
-from storytrace.errors import PipelineError
 from storytrace.extract.attributions import (
     _CHAIN_MARKERS,
     _DENY_VERBS,
@@ -56,6 +52,7 @@ from storytrace.extract.attributions import (
     _trim_content,
     extract_attributions,
 )
+from storytrace.extract.ner import open_crfsuite
 from storytrace.extract.sentences import TOKEN_PATTERN
 from storytrace.model import Document, Span
 from storytrace.pipeline import ComponentFn, register
@@ -320,29 +317,13 @@ def decode(tags: Sequence[str], max_gap: int = 30) -> list[Chunk]:
     return sorted(merged, key=lambda c: c[1][0][0])
 
 
-_TAGGERS: dict[Path, Any] = {}
-
-
 def load_tagger(path: Path) -> Any:
-    """The crfsuite tagger of the model file ``path``, opened once per process."""
-    tagger = _TAGGERS.get(path)
-    if tagger is None:
-        if not path.is_file():
-            raise PipelineError(
-                f"attribution model file not found: {path}",
-                hint=f"rebuild it with `{REBUILD_COMMAND}`, pass model_path to extract.attributions.crf.v1, "
-                "or use extract.attributions.rules.v1",
-            )
-        tagger = pycrfsuite.Tagger()
-        try:
-            tagger.open(str(path))
-        except (OSError, ValueError) as error:
-            raise PipelineError(
-                f"cannot open attribution model file {path}: {error}",
-                hint=f"the file is not a crfsuite model; rebuild it with `{REBUILD_COMMAND}`",
-            ) from error
-        _TAGGERS[path] = tagger
-    return tagger
+    """The attribution tagger of the model file ``path``, opened once per process."""
+    hint = (
+        f"rebuild it with `{REBUILD_COMMAND}`, pass model_path to extract.attributions.crf.v1, "
+        "or use extract.attributions.rules.v1"
+    )
+    return open_crfsuite(path, "attribution", hint, REBUILD_COMMAND)
 
 
 @dataclass(slots=True)

@@ -32,9 +32,11 @@ __all__ = [
     "ENTITY_TYPES",
     "MODEL_NAME",
     "ChunkScore",
+    "chunk_span",
     "iob_chunks",
     "load_tagger",
     "make_crf_ner",
+    "open_crfsuite",
     "score_chunks",
     "sentence_features",
     "tag_entities",
@@ -185,25 +187,28 @@ def score_chunks(gold: Iterable[Sequence[str]], predicted: Iterable[Sequence[str
 _TAGGERS: dict[Path, Any] = {}
 
 
-def load_tagger(path: Path) -> Any:
-    """The crfsuite tagger of the model file ``path``, opened once per process."""
+def open_crfsuite(path: Path, what: str, missing_hint: str, rebuild: str) -> Any:
+    """The crfsuite tagger of the model file ``path``, opened once per process; ``what`` names it in errors."""
     tagger = _TAGGERS.get(path)
     if tagger is None:
         if not path.is_file():
-            raise PipelineError(
-                f"NER model file not found: {path}",
-                hint=f"rebuild it with `{REBUILD_COMMAND}`, or pass model_path to extract.entities.crf.v1",
-            )
+            raise PipelineError(f"{what} model file not found: {path}", hint=missing_hint)
         tagger = pycrfsuite.Tagger()
         try:
             tagger.open(str(path))
         except (OSError, ValueError) as error:
             raise PipelineError(
-                f"cannot open NER model file {path}: {error}",
-                hint=f"the file is not a crfsuite model; rebuild it with `{REBUILD_COMMAND}`",
+                f"cannot open {what} model file {path}: {error}",
+                hint=f"the file is not a crfsuite model; rebuild it with `{rebuild}`",
             ) from error
         _TAGGERS[path] = tagger
     return tagger
+
+
+def load_tagger(path: Path) -> Any:
+    """The NER tagger of the model file ``path``, opened once per process."""
+    hint = f"rebuild it with `{REBUILD_COMMAND}`, or pass model_path to extract.entities.crf.v1"
+    return open_crfsuite(path, "NER", hint, REBUILD_COMMAND)
 
 
 def _tag_with_confidence(tagger: Any, words: Sequence[str]) -> list[tuple[str, int, int, float]]:
@@ -225,15 +230,15 @@ def tag_entities(tagger: Any, text: str, sentences: Iterable[Span]) -> list[Span
             continue
         words = [text[t.start_char : t.end_char] for t in tokens]
         for kind, first, end, confidence in _tag_with_confidence(tagger, words):
-            spans.append(
-                Span(
-                    tokens[first].start_char,
-                    tokens[end - 1].end_char,
-                    kind,
-                    (("confidence", round(confidence, 4)), ("model", MODEL_NAME)),
-                )
-            )
+            spans.append(chunk_span(tokens[first:end], kind, confidence, MODEL_NAME))
     return spans
+
+
+def chunk_span(tokens: Sequence[Span], kind: str, confidence: float, model: str) -> Span:
+    """The entity span of one tagged chunk of tokens, with the model's confidence and name."""
+    return Span(
+        tokens[0].start_char, tokens[-1].end_char, kind, (("confidence", round(confidence, 4)), ("model", model))
+    )
 
 
 @register(

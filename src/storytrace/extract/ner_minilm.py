@@ -35,7 +35,7 @@ import numpy as np
 from tokenizers import Tokenizer
 
 from storytrace.errors import PipelineError
-from storytrace.extract.ner import iob_chunks
+from storytrace.extract.ner import chunk_span, iob_chunks
 from storytrace.extract.sentences import tokenize
 from storytrace.model import Document, Span
 from storytrace.pipeline import ComponentFn, register
@@ -383,14 +383,7 @@ def tag_entities(tagger: MiniLMTagger, text: str, sentences: Iterable[Span]) -> 
     for tokens, tags in zip(token_lists, tagged, strict=True):
         for kind, first, end in iob_chunks([tag for tag, _ in tags]):
             confidence = sum(p for _, p in tags[first:end]) / (end - first)
-            spans.append(
-                Span(
-                    tokens[first].start_char,
-                    tokens[end - 1].end_char,
-                    kind,
-                    (("confidence", round(confidence, 4)), ("model", MODEL_NAME)),
-                )
-            )
+            spans.append(chunk_span(tokens[first:end], kind, confidence, MODEL_NAME))
     return spans
 
 
