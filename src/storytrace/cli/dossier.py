@@ -101,14 +101,14 @@ def entity_command(ref: str, db_path: str, as_json: bool) -> None:
             f"{ev['start_char']}-{ev['end_char']})"
         )
     if detail["affiliations"]:
-        click.echo("\nRoles and affiliations (as reports state them):")
+        click.echo("\nRoles and affiliations (stated in reports, or recorded in a domain pack):")
         for a in detail["affiliations"]:
             role = f" ({a['role']})" if a["role"] else ""
             ev = a["evidence"]
-            click.echo(
-                f"  {a['subject']} {a['kind']}{role} {a['object']}  [{a['reports']} reports"
-                f"{', e.g. ' + ev['outlet'] + ': «' + shorten(ev['sentence'], 80) + '»' if ev else ''}]"
+            source = (
+                f"{a['reports']} reports, e.g. {ev['outlet']}: «{shorten(ev['sentence'], 80)}»" if ev else "domain pack"
             )
+            click.echo(f"  {a['subject']} {a['kind']}{role} {a['object']}  [{source}]")
     if detail["claims_made"]:
         click.echo("\nWhat it said:")
         for c in detail["claims_made"]:
@@ -120,10 +120,10 @@ def entity_command(ref: str, db_path: str, as_json: bool) -> None:
 
 def _affiliations(store: Store, entity_id: str) -> list[dict[str, Any]]:
     """The relations reports state between this entity and others (the graph the exports write)."""
-    from storytrace.report.exports import ExportContext  # the exports' graph code is loaded only when needed
+    from storytrace.report.exports import ExportContext, pack_actors  # loaded only when needed
     from storytrace.report.exports.actor_graph import build_actor_graph
 
-    graph = build_actor_graph(ExportContext(store))
+    graph = build_actor_graph(ExportContext(store, pack_actors(store)))
     rows = []
     for edge in graph.edges:
         if entity_id not in (edge.source, edge.target):

@@ -1,10 +1,10 @@
 """The actor graph and the map of places, laid out on the server for SVG (no JavaScript library, no tiles).
 
 Graph: nodes are entities, edges are the roles and affiliations reports state (``relations`` spans, each end
-resolved to an entity through the mention at its offsets) plus the affiliations the domain packs record. Without a
-focus it reads at most ``MAX_RELATIONS`` relation spans (one bounded scan) and keeps the best-attested edges; with a
-focus entity it reads only the reports naming it (through the mentions index). Layout is a seeded
-Fruchterman-Reingold, so the same store draws the same picture.
+resolved to an entity as the exports do: ``actor_graph.EntityResolver``) plus the affiliations the domain packs
+record. Without a focus it reads at most ``MAX_RELATIONS`` relation spans (one bounded scan) and keeps the
+best-attested edges; with a focus entity it reads only the reports naming it (through the mentions index).
+Layout is a seeded Fruchterman-Reingold, so the same store draws the same picture.
 
 Map: places are entities whose pack actor has coordinates, drawn with an equirectangular projection fitted to
 them, over a graticule; there is no coastline outline (we ship no geodata), and places no pack locates are listed
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storytrace.packs.loader import Actor
+from storytrace.report.exports.actor_graph import EntityResolver
 from storytrace.store import Store
 
 __all__ = ["Graph", "MapPoint", "build_graph", "layout", "place_points", "project"]
@@ -50,35 +51,11 @@ class Graph:
     height: int = 640
 
 
-def _resolver(store: Store) -> Any:
-    by_pack: dict[str, str | None] = {}
-
-    def resolve(doc_id: str, end: Any) -> str | None:
-        if not isinstance(end, dict):
-            return None
-        if "start_char" in end:
-            row = store.db.execute(
-                "SELECT entity_id FROM mentions WHERE doc_id = ? AND start_char = ? AND end_char = ?",
-                (doc_id, end["start_char"], end["end_char"]),
-            ).fetchone()
-            if row:
-                return str(row[0])
-        pack_id = end.get("entity_id")
-        if not pack_id:
-            return None
-        if pack_id not in by_pack:
-            row = store.db.execute("SELECT id FROM entities WHERE pack_id = ? LIMIT 1", (pack_id,)).fetchone()
-            by_pack[pack_id] = str(row[0]) if row else None
-        return by_pack[pack_id]
-
-    return resolve
-
-
 def build_graph(
     store: Store, actors: dict[str, Actor], *, focus: str | None = None, max_nodes: int = 40, seed: int = 7
 ) -> Graph:
     """The actor/affiliation graph (around ``focus`` when given), laid out."""
-    resolve = _resolver(store)
+    resolve = EntityResolver(store)
     edges: dict[tuple[str, str, str], GraphEdge] = {}
     if focus:
         docs = [
@@ -107,9 +84,7 @@ def build_graph(
         edge.count += 1
         edge.evidence = edge.evidence or (r["doc_id"], r["start_char"], r["end_char"])
     # The packs' affiliations between entities of this store.
-    by_pack = {
-        str(r[0]): str(r[1]) for r in store.db.execute("SELECT pack_id, id FROM entities WHERE pack_id IS NOT NULL")
-    }
+    by_pack = resolve.by_pack
     for pack_id, entity_id in by_pack.items():
         actor = actors.get(pack_id)
         if actor is None:

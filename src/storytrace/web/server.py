@@ -22,7 +22,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from storytrace.errors import StorytraceError
-from storytrace.packs.loader import Actor, load_pack
+from storytrace.packs.loader import Actor
+from storytrace.report.exports import pack_actors
 from storytrace.resolve.job import resolve_store
 from storytrace.store import Store
 from storytrace.web.app import App, Request, parse_cookies
@@ -71,26 +72,8 @@ class Workspace:
 
     def load_packs(self, packs: Sequence[str]) -> None:
         """Actors of the given packs, the built-in one, and any pack named by the store's entities."""
-        names: list[str] = [*packs, "mideast"]
         with self.store() as store:
-            names += [
-                str(r[0])
-                for r in store.db.execute(
-                    "SELECT DISTINCT substr(pack_id, 1, instr(pack_id, ':') - 1) FROM entities "
-                    "WHERE pack_id IS NOT NULL"
-                )
-                if r[0]
-            ]
-        for name in dict.fromkeys(names):
-            try:
-                pack = load_pack(name)
-            except StorytraceError as exc:
-                if name in packs:
-                    raise
-                log.info("pack %s not loaded: %s", name, exc)
-                continue
-            for actor in pack.actors:
-                self.actors.setdefault(actor.id, actor)
+            self.actors.update(pack_actors(store, packs))
 
     def dossier_version(self, store: Store) -> tuple[Any, ...]:
         """Changes whenever a resolve rewrites the dossier: the key of cached figures."""

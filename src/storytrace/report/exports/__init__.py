@@ -32,6 +32,7 @@ __all__ = [
     "Writer",
     "export_formats",
     "load_context",
+    "pack_actors",
     "register_format",
     "write_export",
 ]
@@ -112,13 +113,12 @@ def _pack_names(store: Store, packs: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*packs, BUILTIN_PACK, *named]))
 
 
-def load_context(store: Store, packs: Sequence[str] = ()) -> ExportContext:
-    """Check that the store is resolved, and load the given packs, the built-in one and those its entities name.
+def pack_actors(store: Store, packs: Sequence[str] = ()) -> dict[str, Actor]:
+    """The actors of the given packs, the built-in one and the packs the store's entities name, by id.
 
     A pack the user gave must load (its error is raised); one only named by the store is skipped with a log line.
     """
-    _check_resolved(store)
-    context = ExportContext(store)
+    actors: dict[str, Actor] = {}
     for name in _pack_names(store, packs):
         try:
             pack = load_pack(name)
@@ -128,8 +128,14 @@ def load_context(store: Store, packs: Sequence[str] = ()) -> ExportContext:
             log.info("pack %s not loaded (give it with --pack for its coordinates): %s", name, exc.message)
             continue
         for actor in pack.actors:
-            context.actors.setdefault(actor.id, actor)
-    return context
+            actors.setdefault(actor.id, actor)
+    return actors
+
+
+def load_context(store: Store, packs: Sequence[str] = ()) -> ExportContext:
+    """Check that the store is resolved and load its packs' actors (``pack_actors``)."""
+    _check_resolved(store)
+    return ExportContext(store, pack_actors(store, packs))
 
 
 def write_export(store: Store, fmt: str, out: IO[str], *, packs: Sequence[str] = ()) -> None:
