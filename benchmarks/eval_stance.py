@@ -220,13 +220,7 @@ def fnc_score(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
         elif g != "unrelated" and p != "unrelated":
             score += 0.25
     confusion = Counter(zip(gold, pred, strict=True))
-    f1s = {}
-    for label in FNC_LABELS:
-        tp = confusion[(label, label)]
-        npred = sum(confusion[(g, label)] for g in FNC_LABELS)
-        ngold = sum(confusion[(label, p)] for p in FNC_LABELS)
-        prec, rec = (tp / npred if npred else 0.0), (tp / ngold if ngold else 0.0)
-        f1s[label] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    f1s = class_f1(gold, pred, FNC_LABELS)
     return {
         "weighted": 100 * score / best,
         "macro_f1": sum(f1s.values()) / len(f1s),
@@ -438,15 +432,21 @@ def run_emergent_product(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def em_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+def class_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, float]:
+    """F1 of each label (precision and recall of that label against the rest)."""
     confusion = Counter(zip(gold, pred, strict=True))
     f1s = {}
-    for label in EM_LABELS:
+    for label in labels:
         tp = confusion[(label, label)]
-        npred = sum(confusion[(g, label)] for g in EM_LABELS)
-        ngold = sum(confusion[(label, p)] for p in EM_LABELS)
+        npred = sum(confusion[(g, label)] for g in labels)
+        ngold = sum(confusion[(label, p)] for p in labels)
         prec, rec = (tp / npred if npred else 0.0), (tp / ngold if ngold else 0.0)
         f1s[label] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return f1s
+
+
+def em_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    f1s = class_f1(gold, pred, EM_LABELS)
     return {
         "accuracy": 100 * sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold),
         "macro_f1": sum(f1s.values()) / 3,
