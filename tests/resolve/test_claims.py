@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from itertools import count
 from pathlib import Path
 
 import numpy as np
@@ -10,39 +9,7 @@ from storytrace.errors import PipelineError
 from storytrace.model.dossier import ClaimRecord, Hop
 from storytrace.resolve.claims import ClaimClusterer, Embedder, default_embedder, representative, signature_words
 from storytrace.resolve.stance import is_negated, rule_stance
-
-_ids = count()
-
-
-def claim(
-    text: str,
-    *,
-    day: int = 1,
-    doc: str | None = None,
-    polarity: str = "asserts",
-    hedges: tuple[str, ...] = (),
-    modality: str = "asserted",
-    speaker: Hop | None = None,
-    entities: tuple[str, ...] = (),
-) -> ClaimRecord:
-    n = next(_ids)
-    return ClaimRecord(
-        id=f"clm_{n}",
-        doc_id=doc or f"doc_{n}",
-        start_char=0,
-        end_char=len(text),
-        sentence_start=0,
-        sentence_end=len(text),
-        text=text,
-        voice="attributed" if speaker else "outlet",
-        chain=(speaker,) if speaker else (),
-        polarity=polarity,
-        hedges=hedges,
-        modality=modality,
-        published_at=f"2031-05-{day:02d}",
-        outlet="The Valley Post",
-        entities=entities,
-    )
+from tests.resolve.records import claim, restart_ids
 
 
 def together(a: ClaimRecord, b: ClaimRecord) -> bool:
@@ -162,8 +129,7 @@ def test_incremental_add_gives_the_same_result_as_batch(embedder: Embedder) -> N
     ]
 
     def make() -> list[ClaimRecord]:
-        global _ids
-        _ids = count(1000)
+        restart_ids(1000)
         return [claim(t, day=i + 1) for i, t in enumerate(texts)]
 
     batch = make()

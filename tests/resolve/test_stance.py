@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from itertools import count
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from storytrace.errors import PipelineError
-from storytrace.model.dossier import ClaimRecord, Hop
+from storytrace.model.dossier import Hop
 from storytrace.resolve import stance as stance_module
 from storytrace.resolve.claims import default_embedder
 from storytrace.resolve.stance import MODEL_PATH, default_stance_model, rule_stance, stance_of
@@ -18,35 +17,7 @@ from storytrace.resolve.stance_features import (
     feature_names,
     pair_features,
 )
-
-_ids = count()
-
-
-def claim(
-    text: str,
-    *,
-    polarity: str = "asserts",
-    hedges: tuple[str, ...] = (),
-    modality: str = "asserted",
-    speaker: Hop | None = None,
-) -> ClaimRecord:
-    n = next(_ids)
-    return ClaimRecord(
-        id=f"clm_{n}",
-        doc_id=f"doc_{n}",
-        start_char=0,
-        end_char=len(text),
-        sentence_start=0,
-        sentence_end=len(text),
-        text=text,
-        voice="attributed" if speaker else "outlet",
-        chain=(speaker,) if speaker else (),
-        polarity=polarity,
-        hedges=hedges,
-        modality=modality,
-        outlet="The Valley Post",
-    )
-
+from tests.resolve.records import claim
 
 ANCHOR = "The Red Hand Brigade released the two engineers kidnapped in Sela"
 TABLES = FeatureTables(idf={"released": 2.0, "hoax": 3.0}, default_idf=4.0, vocabulary=("hoax", "reportedly"))
