@@ -103,7 +103,6 @@ def test_stance_rules_without_clustering() -> None:
     social = claim("the engineers were freed", speaker=Hop("an anonymous account on social media", "social"))
     assert rule_stance(social, anchor).label == "reports"
     named = claim("the engineers were freed", speaker=Hop("Mayor Dana Iskou", "named"))
-    assert rule_stance(named, anchor) == rule_stance(named, anchor)
     assert rule_stance(named, anchor).label == "supports"
     assert rule_stance(named, anchor).reason == "asserted by Mayor Dana Iskou"
     negated_anchor = claim("There were no talks between the two sides")
