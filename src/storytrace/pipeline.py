@@ -62,9 +62,17 @@ _FAST = (
 PIPELINES: dict[str, tuple[str, ...]] = {
     "light": _LIGHT,
     "fast": _FAST,
-    "default": tuple(
-        "extract.attributions.crf.v1" if c == "extract.attributions.rules.v1" else c
-        for c in (*_FAST[:4], "extract.entities.minilm.v1", *_FAST[4:])
+    "default": (
+        *_LIGHT,
+        "extract.sentences.rules.v1",
+        "extract.times.rules.v1",
+        "extract.entities.gazetteer.v1",
+        "extract.entities.minilm.v1",
+        "extract.entities.merge.v1",
+        "extract.events.rules.v1",
+        "extract.attributions.crf.v1",
+        "extract.relations.rules.v1",
+        "extract.claims.rules.v1",
     ),
     "crf": (*_FAST[:4], "extract.entities.crf.v1", *_FAST[4:]),
 }
