@@ -95,7 +95,6 @@ _RELATION_PHRASE = {
     "commands": "commands",
     "works_for": "works for",
 }
-_ORIGIN = re.compile(r"\b(outlet|speaker|social):([^,;]*)")
 _TOPIC_SKIP = {"or", "and", "not", "near"}
 
 
@@ -249,7 +248,6 @@ class _Reader:
         self._spans: dict[tuple[str, str], list[tuple[int, int, dict[str, Any]]]] = {}
         self._doc_mentions: dict[str, list[tuple[int, int, str]]] = {}
         self._names: dict[str, str] = {}
-        self.sources = {str(r["id"]): str(r["name"]) for r in self.db.execute("SELECT id, name FROM sources")}
 
     def doc(self, doc_id: str) -> dict[str, Any]:
         if doc_id not in self._docs:
@@ -315,15 +313,6 @@ class _Reader:
             row = self.db.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()
             self._names[entity_id] = str(row[0]) if row else entity_id
         return self._names[entity_id]
-
-    def origin_name(self, key: str, value: str) -> str:
-        """An origin key of resolve/sources.py, spelled out: ``outlet:src_…`` -> the outlet's name."""
-        value = value.strip()
-        if key == "outlet":
-            return f"{self.sources.get(value, value or 'an unnamed outlet')} (outlet)"
-        if key == "social":
-            return f"{value or 'unnamed accounts'} (social media)"
-        return f"{self.name(value)} (speaker)"
 
 
 # -- helpers --------------------------------------------------------------------------------------------------
@@ -522,10 +511,6 @@ def _speaker(claim: dict[str, Any]) -> str:
     return hops[0] + (", via " + ", via ".join(hops[1:]) if len(hops) > 1 else "")
 
 
-def _reason(reader: _Reader, reason: str) -> str:
-    return _ORIGIN.sub(lambda m: reader.origin_name(m.group(1), m.group(2)), reason)
-
-
 def _proposition(reader: _Reader, row: dict[str, Any]) -> PropositionItem:
     detail = proposition_detail(reader.store, row["id"])
     claims = detail["claims"]
@@ -553,7 +538,7 @@ def _proposition(reader: _Reader, row: dict[str, Any]) -> PropositionItem:
         else:
             cites = all_cites
         cites = cites or all_cites  # "supported by 0 origins" rests on the claims that show it
-        why.append(Statement(_reason(reader, reason)[:1].upper() + _reason(reader, reason)[1:] + ".", _unique(cites)))
+        why.append(Statement(reason[:1].upper() + reason[1:] + ".", _unique(cites)))  # reasons name their origins
     counts = Statement(
         f"For: {_plural(detail['supports'], 'report')}; against: {detail['refutes']}; "
         f"{_plural(detail['reports'], 'report')} in all (copies counted once), from "
