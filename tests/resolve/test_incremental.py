@@ -1,5 +1,6 @@
-"""Resolving a store that grows: the dossier after adding reports to a resolved store is the dossier of resolving
-everything at once, and only the new reports' claims are embedded (the others come from ``claim_embeddings``)."""
+"""Resolving a store that grows (resolve/incremental.py): new reports join the stored dossier, reading only what
+they touch; when they are the latest, the result is the dossier of resolving everything at once. A full run is
+taken when a join cannot be sound (judgements, reprocessed reports), and ``full=True`` replays the pile."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import pytest
 
 import storytrace
 from storytrace.pipeline import pack_config
+from storytrace.resolve.entities import MentionIn, resolve_entities
+from storytrace.resolve.incremental import StoredClusterer, StoredEntityPile
 from storytrace.resolve.job import resolve_store
 from storytrace.store import DocumentFilter, Store
+from storytrace.store.dossier import add_judgement
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,12 +58,16 @@ def full(ingested: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
 
 
 def _copy_documents(store: Store, source: Path, doc_ids: list[str]) -> None:
-    """Add reports (text, metadata and layers, exactly as ingested) from another store."""
+    """Add reports (text, metadata and layers, exactly as ingested) and their outlets from another store."""
     marks = ", ".join("?" * len(doc_ids))
     store.db.execute("ATTACH DATABASE ? AS src", (str(source),))
     try:
         with store.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO sources SELECT * FROM src.sources")
+            db.execute(
+                "INSERT OR IGNORE INTO sources SELECT * FROM src.sources WHERE id IN "
+                f"(SELECT source_id FROM src.documents WHERE id IN ({marks}))",
+                doc_ids,
+            )
             db.execute(f"INSERT INTO documents SELECT * FROM src.documents WHERE id IN ({marks})", doc_ids)
             db.execute(f"INSERT INTO spans SELECT * FROM src.spans WHERE doc_id IN ({marks})", doc_ids)
     finally:
@@ -71,58 +79,137 @@ def _claims_in(store: Store, doc_ids: list[str]) -> int:
     return int(store.db.execute(f"SELECT COUNT(*) FROM claims WHERE doc_id IN ({marks})", doc_ids).fetchone()[0])
 
 
-@pytest.mark.parametrize("split", ["chronological", "interleaved"])
-def test_incremental_adding_reports_gives_the_full_dossier_and_embeds_only_new_claims(
-    ingested: Path, full: dict[str, list[tuple[Any, ...]]], tmp_path: Path, split: str
+def _ordered(db: Path) -> list[str]:
+    with Store(db) as source:
+        return [row["id"] for row in source.list_documents(DocumentFilter(limit=None))]
+
+
+@pytest.mark.parametrize("later_count", [1, 8])
+def test_joining_the_latest_reports_gives_the_full_dossier_and_embeds_only_their_claims(
+    ingested: Path, full: dict[str, list[tuple[Any, ...]]], tmp_path: Path, later_count: int
 ) -> None:
-    with Store(ingested) as source:
-        ordered = [row["id"] for row in source.list_documents(DocumentFilter(limit=None))]
-    half = len(ordered) // 2
-    first, later = (ordered[:half], ordered[half:]) if split == "chronological" else (ordered[::2], ordered[1::2])
+    ordered = _ordered(ingested)
+    first, later = ordered[:-later_count], ordered[-later_count:]
     with Store(tmp_path / "grown.db") as store:
         _copy_documents(store, ingested, first)
         before = resolve_store(store)
+        assert (before.mode, before.reason) == ("full", "no resolved state yet")
         assert before.documents == len(first) and before.embedded == before.claims
         _copy_documents(store, ingested, later)
         after = resolve_store(store)
+        assert (after.mode, after.joined, after.reason) == ("join", later_count, None)
         assert after.documents == len(ordered)
-        assert after.embedded == _claims_in(store, later) > 0
-        assert after.embeddings_reused == _claims_in(store, first) == before.claims
+        assert after.embedded == _claims_in(store, later) > 0 and after.embeddings_reused == 0
         grown = _dossier(store)
     for table in _TABLES:
-        assert grown[table] == full[table], f"{table} differs after adding reports ({split})"
+        assert grown[table] == full[table], f"{table} differs after joining the {later_count} latest reports"
 
 
-def test_incremental_rerun_embeds_nothing_and_a_changed_claim_again(ingested: Path, tmp_path: Path) -> None:
+def test_a_join_reads_only_what_the_new_report_touches(ingested: Path, tmp_path: Path) -> None:
+    ordered = _ordered(ingested)
+    with Store(tmp_path / "grown.db") as store:
+        _copy_documents(store, ingested, ordered[:-1])
+        resolve_store(store)
+        _copy_documents(store, ingested, ordered[-1:])
+        db = store.db
+        entities = StoredEntityPile(db)
+        mentions = [
+            MentionIn(ordered[-1], 0, 14, "Marwan Qutrubi", "PER"),
+            MentionIn(ordered[-1], 20, 36, "Unheard Of Person", "PER"),
+        ]
+        resolve_entities(mentions, pile=entities)
+        stored = db.execute("SELECT COUNT(*) FROM entity_pile").fetchone()[0]
+        assert 0 < len(entities.stored) < stored / 4  # the blocking keys' entities, not the pile
+        clusterer = StoredClusterer(db)
+        total = db.execute("SELECT COUNT(*) FROM propositions").fetchone()[0]
+        report = resolve_store(store)
+        assert report.mode == "join"
+        assert 0 < report.rows_written < total  # the new rows and those of what they joined
+        assert clusterer.next_index == total  # new propositions are numbered after the stored ones
+
+
+def test_joining_earlier_reports_keeps_the_dossier_whole_and_full_replays_it(
+    ingested: Path, full: dict[str, list[tuple[Any, ...]]], tmp_path: Path
+) -> None:
+    ordered = _ordered(ingested)
+    with Store(tmp_path / "grown.db") as store:
+        _copy_documents(store, ingested, ordered[::2])
+        resolve_store(store)
+        _copy_documents(store, ingested, ordered[1::2])  # each dated before a resolved one
+        joined = resolve_store(store)
+        assert joined.mode == "join"
+        db = store.db
+        # Whole: every claim in a stored proposition, every mention's entity and event mention's event stored,
+        # each entity's counts those of its mentions, each proposition's reports those of its claims.
+        assert joined.claims == len(full["claims"]) and joined.mentions == len(full["mentions"])
+        orphans = (
+            "SELECT COUNT(*) FROM claims WHERE proposition_id NOT IN (SELECT id FROM propositions)",
+            "SELECT COUNT(*) FROM mentions WHERE entity_id NOT IN (SELECT id FROM entities)",
+            "SELECT COUNT(*) FROM event_mentions WHERE event_id NOT IN (SELECT id FROM events)",
+            "SELECT COUNT(*) FROM propositions WHERE id NOT IN (SELECT proposition_id FROM claims)",
+        )
+        assert [db.execute(sql).fetchone()[0] for sql in orphans] == [0, 0, 0, 0]
+        counts = db.execute(
+            "SELECT COUNT(*) FROM entities e WHERE mentions != (SELECT COUNT(*) FROM mentions m WHERE "
+            "m.entity_id = e.id) OR documents != (SELECT COUNT(DISTINCT doc_id) FROM mentions m "
+            "WHERE m.entity_id = e.id)"
+        ).fetchone()[0]
+        assert counts == 0
+        reports = db.execute(
+            "SELECT COUNT(*) FROM events e WHERE reports != (SELECT COUNT(DISTINCT doc_id) FROM event_mentions m "
+            "WHERE m.event_id = e.id)"
+        ).fetchone()[0]
+        assert reports == 0
+        replayed = resolve_store(store, full=True)
+        assert (replayed.mode, replayed.embedded) == ("full", 0)
+        assert _dossier(store) == full
+
+
+def test_a_rerun_without_new_reports_writes_nothing(ingested: Path, tmp_path: Path) -> None:
     db = tmp_path / "rerun.db"
     shutil.copyfile(ingested, db)
     with Store(db) as store:
         first = resolve_store(store)
         dossier = _dossier(store)
         again = resolve_store(store)
-        assert (again.embedded, again.embeddings_reused) == (0, first.claims)
-        assert first.rows_written > 0 and again.rows_written == 0  # nothing changed: nothing rewritten
+        assert (again.mode, again.rows_written, again.embedded) == ("unchanged", 0, 0)
+        assert (again.claims, again.propositions, again.statuses) == (first.claims, first.propositions, first.statuses)
         assert _dossier(store) == dossier
+
+
+def test_a_full_rerun_reuses_embeddings_and_computes_a_stale_one_again(ingested: Path, tmp_path: Path) -> None:
+    db = tmp_path / "rerun.db"
+    shutil.copyfile(ingested, db)
+    with Store(db) as store:
+        first = resolve_store(store)
+        dossier = _dossier(store)
+        again = resolve_store(store, full=True)
+        assert (again.mode, again.embedded, again.embeddings_reused) == ("full", 0, first.claims)
+        assert again.rows_written == 0  # nothing changed: nothing rewritten
         # A stored vector whose claim text no longer matches its hash is not used: it is computed again.
         store.db.execute(
             "UPDATE claim_embeddings SET text_hash = 'stale' WHERE claim_id = (SELECT MIN(id) FROM claims)"
         )
-        third = resolve_store(store)
+        third = resolve_store(store, full=True)
         assert third.embedded == 1
         assert _dossier(store) == dossier
         stored = store.db.execute("SELECT COUNT(*) FROM claim_embeddings").fetchone()[0]
         assert stored == first.claims
 
 
-def test_incremental_embeddings_of_removed_claims_are_dropped(ingested: Path, tmp_path: Path) -> None:
+def test_a_reprocessed_report_replays_the_pile_and_drops_the_embeddings_of_its_removed_claims(
+    ingested: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "shrunk.db"
     shutil.copyfile(ingested, db)
     with Store(db) as store:
         resolve_store(store)
         gone = store.db.execute("SELECT doc_id FROM claims GROUP BY doc_id ORDER BY doc_id LIMIT 1").fetchone()[0]
-        with store.transaction() as tx:
-            tx.execute("DELETE FROM spans WHERE doc_id = ? AND layer = 'claims'", (gone,))
+        doc = store.get_document(gone)
+        doc.spans["claims"] = []
+        store.replace_layers(doc, ["claims"])  # as `storytrace process` does with another pipeline
         report = resolve_store(store)
+        assert (report.mode, report.reason) == ("full", f"report {gone} was processed again")
         assert report.embedded == 0
         kept = store.db.execute("SELECT COUNT(*) FROM claim_embeddings").fetchone()[0]
         assert kept == report.claims
@@ -130,3 +217,33 @@ def test_incremental_embeddings_of_removed_claims_are_dropped(ingested: Path, tm
             "SELECT COUNT(*) FROM claim_embeddings WHERE claim_id NOT IN (SELECT id FROM claims)"
         ).fetchone()[0]
         assert orphans == 0
+        assert resolve_store(store).mode == "unchanged"
+
+
+def test_a_new_judgement_replays_the_pile(ingested: Path, tmp_path: Path) -> None:
+    db = tmp_path / "judged.db"
+    shutil.copyfile(ingested, db)
+    with Store(db) as store:
+        resolve_store(store)
+        claim = store.db.execute("SELECT id FROM claims ORDER BY id LIMIT 1").fetchone()[0]
+        add_judgement(store, "stance", claim, "refutes")
+        report = resolve_store(store)
+        assert (report.mode, report.reason) == ("full", "an analyst's judgements changed since the last run")
+        assert store.db.execute("SELECT stance FROM claims WHERE id = ?", (claim,)).fetchone()[0] == "refutes"
+        assert resolve_store(store).mode == "unchanged"
+
+
+def test_a_claim_citing_an_outlet_is_traced_to_it_once_its_own_report_arrives(ingested: Path, tmp_path: Path) -> None:
+    with Store(ingested) as source:
+        herald = source.db.execute("SELECT id FROM sources WHERE name LIKE '%Harbal Herald%'").fetchone()[0]
+        own = [r[0] for r in source.db.execute("SELECT id FROM documents WHERE source_id = ?", (herald,))]
+    ordered = _ordered(ingested)
+    with Store(tmp_path / "grown.db") as store:
+        _copy_documents(store, ingested, [d for d in ordered if d not in own])
+        resolve_store(store)
+        citing = "SELECT COUNT(*) FROM claims WHERE chain LIKE '%Harbal Herald%' AND origin = ?"
+        before = store.db.execute(citing, (f"outlet:{herald}",)).fetchone()[0]
+        _copy_documents(store, ingested, own)
+        assert resolve_store(store).mode == "join"
+        after = store.db.execute(citing, (f"outlet:{herald}",)).fetchone()[0]
+    assert before == 0 and after > 0

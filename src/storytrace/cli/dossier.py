@@ -38,15 +38,18 @@ STATUSES = ("corroborated", "contested", "denied", "circular", "single_source", 
 
 @click.command("resolve")
 @db_option
+@click.option("--full", is_flag=True, help="Replay the whole pile instead of joining the new reports.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def resolve_command(db_path: str, quiet: bool) -> None:
+def resolve_command(db_path: str, full: bool, quiet: bool) -> None:
     """Resolve entities, trace claims to their origins, group them into propositions and assess each one.
 
-    Rebuilds the dossier tables from the reports' annotations; your merges, splits and stance corrections are
-    applied on every run.
+    Reports added since the last run join the dossier's entities, events and propositions, and only what they
+    touch is recomputed. The whole pile is replayed on the first run, after a merge, split or stance correction,
+    after `process`, or with --full (a join takes reports dated before resolved ones after them: --full gives
+    the order of the reports' dates). Your judgements are applied on every run.
     """
     with Store(db_path, create=False) as store:
-        report = resolve_store(store)
+        report = resolve_store(store, full=full)
     if not quiet:
         click.echo(resolve_summary(report))
 
@@ -54,8 +57,12 @@ def resolve_command(db_path: str, quiet: bool) -> None:
 def resolve_summary(report: ResolveReport) -> str:
     """One line: what `resolve` found (also printed by `ingest`, which resolves after adding reports)."""
     statuses = ", ".join(f"{n} {s}" for s, n in sorted(report.statuses.items(), key=lambda kv: -kv[1]))
+    how = {
+        "join": f"{report.joined} new report{'s' if report.joined != 1 else ''} joined the dossier. ",
+        "unchanged": "No new reports. ",
+    }.get(report.mode, "")
     return (
-        f"{report.documents} documents: {report.mentions} mentions of {report.entities} entities; "
+        f"{how}{report.documents} documents: {report.mentions} mentions of {report.entities} entities; "
         f"{report.claims} claims in {report.propositions} propositions ({statuses or 'none'})."
     )
 

@@ -196,12 +196,15 @@ class Fetcher:
             write=min(opts.read_timeout, remaining),
             pool=min(opts.connect_timeout, remaining),
         )
-        self._last_request[host] = time.monotonic()
         request = self._client.build_request("GET", hop, headers=headers, timeout=timeout)
         try:
             return self._client.send(request, stream=True)
         except httpx.HTTPError as exc:
             _raise_transport(url, hop, exc, opts, deadline)
+        finally:
+            # Counted from when the host answered, not from when we asked: a slow connection must not bring the
+            # next request closer to this one than the delay.
+            self._last_request[host] = time.monotonic()
 
     def _next_hop(self, url: str, hop: httpx.URL, location: str, chain: list[str]) -> httpx.URL:
         """Where a redirect points (appended to ``chain``); refused if it goes too far or leaves http(s)."""

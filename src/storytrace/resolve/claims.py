@@ -142,11 +142,14 @@ def signature_words(text: str) -> frozenset[str]:
 class _Cluster:
     proposition: PropositionRecord
     anchor: ClaimRecord
-    total: FloatArray
+    seed: FloatArray  # the first claim's embedding
+    total: FloatArray = field(default_factory=lambda: np.zeros(DIM, dtype=np.float32))  # sum of the members'
+    centroid: FloatArray = field(default_factory=lambda: np.zeros(DIM, dtype=np.float32))  # ``total``, unit length
     words: Counter[str] = field(default_factory=Counter)
     entities: Counter[str] = field(default_factory=Counter)
     events: Counter[str] = field(default_factory=Counter)
     event_ids: Counter[str] = field(default_factory=Counter)
+    keys: set[str] = field(default_factory=set)  # the blocking keys whose postings hold it
     size: int = 0
     anchor_vector: FloatArray | None = None  # the anchor's embedding, for the stance model
     core: frozenset[str] = frozenset()  # the words a third of its claims share, as of ``core_size`` claims
@@ -170,10 +173,10 @@ class ClaimClusterer:
     max_candidates: int = 64
     max_postings: int = 5000
     embedder: Embedder | None = None
-    clusters: list[_Cluster] = field(default_factory=list)
+    clusters: dict[int, _Cluster] = field(default_factory=dict)  # by index: the order propositions were founded
+    next_index: int = 0
+    touched: set[int] = field(default_factory=set)  # the propositions that gained a claim
     _by_key: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    _centroids: FloatArray = field(default_factory=lambda: np.zeros((0, DIM), dtype=np.float32))
-    _seeds: FloatArray = field(default_factory=lambda: np.zeros((0, DIM), dtype=np.float32))
 
     def _embed(self, texts: Sequence[str]) -> FloatArray:
         if self.embedder is None:
@@ -184,10 +187,17 @@ class ClaimClusterer:
     def _keys(words: frozenset[str], claim: ClaimRecord) -> set[str]:
         return {f"w:{w}" for w in words} | {f"e:{e}" for e in claim.entities}
 
+    def _postings(self, key: str) -> list[int]:
+        """The propositions holding ``key`` (resolve/incremental.py adds those a stored dossier holds)."""
+        return self._by_key.get(key, [])
+
+    def _cluster(self, index: int) -> _Cluster:
+        return self.clusters[index]
+
     def _candidates(self, keys: set[str]) -> list[int]:
         shared: Counter[int] = Counter()
         for key in keys:
-            postings = self._by_key.get(key)
+            postings = self._postings(key)
             if postings and len(postings) <= self.max_postings:
                 shared.update(postings)
         # Ties go to the older proposition: Counter.most_common would break them by insertion order, which
@@ -197,9 +207,9 @@ class ClaimClusterer:
 
     def score(self, index: int, vector: FloatArray, words: frozenset[str], claim: ClaimRecord) -> float:
         """How well a claim fits proposition ``index``: centroid cosine plus the overlap bonuses."""
-        cluster = self.clusters[index]
-        cosine = (1 - self.seed_weight) * float(self._centroids[index] @ vector)
-        cosine += self.seed_weight * float(self._seeds[index] @ vector)
+        cluster = self._cluster(index)
+        cosine = (1 - self.seed_weight) * float(cluster.centroid @ vector)
+        cosine += self.seed_weight * float(cluster.seed @ vector)
         floor = max(1, cluster.size // 3)  # the words at least a third of its claims share
         if cluster.core_size != cluster.size:  # computed once per claim added, not once per candidate scored
             cluster.core, cluster.core_size = frozenset(w for w, n in cluster.words.items() if n >= floor), cluster.size
@@ -216,6 +226,20 @@ class ClaimClusterer:
             + self.event_id_bonus * event_ids
         )
 
+    @staticmethod
+    def _join(cluster: _Cluster, claim: ClaimRecord, vector: FloatArray, words: frozenset[str]) -> None:
+        """Count a claim in its cluster (also how resolve/incremental.py rebuilds a stored proposition)."""
+        if not _firm(cluster.anchor) and _firm(claim):
+            cluster.anchor, cluster.anchor_vector = claim, vector
+        cluster.proposition.claim_ids.append(claim.id)
+        cluster.total = cluster.total + vector
+        cluster.centroid = cluster.total / max(float(np.linalg.norm(cluster.total)), 1e-9)
+        cluster.words.update(words)
+        cluster.entities.update(set(claim.entities))
+        cluster.events.update(set(claim.event_types))
+        cluster.event_ids.update(set(claim.event_ids))
+        cluster.size += 1
+
     def add(self, claim: ClaimRecord, vector: FloatArray | None = None) -> tuple[PropositionRecord, float]:
         """Put one claim in its proposition (a new one if none is close enough); returns it and the score."""
         if vector is None:
@@ -229,28 +253,15 @@ class ClaimClusterer:
                 best, best_score = index, score
         if best < 0 or best_score < self.threshold:
             proposition = PropositionRecord(id=make_id("prp", claim.id), text=claim.text)
-            self.clusters.append(_Cluster(proposition, claim, np.zeros(DIM, dtype=np.float32), anchor_vector=vector))
-            if len(self.clusters) > len(self._centroids):  # grow by doubling
-                size = max(16, 2 * len(self._centroids))
-                self._centroids = _grown(self._centroids, size)
-                self._seeds = _grown(self._seeds, size)
-            self._seeds[len(self.clusters) - 1] = vector
-            best, best_score = len(self.clusters) - 1, 1.0
-        cluster = self.clusters[best]
-        if not _firm(cluster.anchor) and _firm(claim):
-            cluster.anchor, cluster.anchor_vector = claim, vector
-        cluster.proposition.claim_ids.append(claim.id)
-        cluster.total = cluster.total + vector
-        self._centroids[best] = cluster.total / max(float(np.linalg.norm(cluster.total)), 1e-9)
-        cluster.words.update(words)
-        cluster.entities.update(set(claim.entities))
-        cluster.events.update(set(claim.event_types))
-        cluster.event_ids.update(set(claim.event_ids))
-        cluster.size += 1
-        for key in keys:
-            postings = self._by_key[key]
-            if not postings or postings[-1] != best:
-                postings.append(best)
+            best, best_score = self.next_index, 1.0
+            self.clusters[best] = _Cluster(proposition, claim, vector, anchor_vector=vector)
+            self.next_index += 1
+        cluster = self._cluster(best)
+        self._join(cluster, claim, vector, words)
+        self.touched.add(best)
+        for key in keys - cluster.keys:
+            self._by_key[key].append(best)
+        cluster.keys |= keys
         # The vectors at hand: without them the stance model embeds both texts again.
         stance = stance_of(claim, cluster.anchor, vector=vector, anchor_vector=cluster.anchor_vector)
         claim.proposition_id = cluster.proposition.id
@@ -275,7 +286,7 @@ class ClaimClusterer:
     def propositions(self, claims: Iterable[ClaimRecord]) -> list[PropositionRecord]:
         """All propositions so far, their wording set to their representative among ``claims``."""
         by_id = {c.id: c for c in claims}
-        propositions = [c.proposition for c in self.clusters]
+        propositions = [c.proposition for _, c in sorted(self.clusters.items())]
         for proposition in propositions:
             members = [by_id[i] for i in proposition.claim_ids if i in by_id]
             proposition.text = representative(members) or proposition.text
@@ -283,16 +294,10 @@ class ClaimClusterer:
 
     def stance(self, claim: ClaimRecord) -> Stance | None:
         """The stance of a clustered claim recomputed against its proposition's current anchor."""
-        for cluster in self.clusters:
+        for cluster in self.clusters.values():
             if claim.id in cluster.proposition.claim_ids:
                 return stance_of(claim, cluster.anchor)
         return None
-
-
-def _grown(matrix: FloatArray, rows: int) -> FloatArray:
-    grown = np.zeros((rows, DIM), dtype=np.float32)
-    grown[: len(matrix)] = matrix
-    return grown
 
 
 def representative(claims: Sequence[ClaimRecord]) -> str | None:

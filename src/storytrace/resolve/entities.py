@@ -63,9 +63,10 @@ reports one at a time in date order, but it is recomputed).
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -86,12 +87,14 @@ __all__ = [
     "REF_MIN",
     "SHORT_MIN",
     "TOKEN_MIN",
+    "EntityPile",
     "EntityResolution",
     "MentionIn",
     "family",
     "resolve_entities",
     "same_name",
     "strip_title",
+    "vote_counts",
 ]
 
 # Every differing word pair of a cross-report match must score this ("Nmeir" ~ "Numayr" 0.842 passes,
@@ -334,6 +337,14 @@ def _acronym(name: str) -> str | None:
     return text if _ACRONYM.match(text) else None
 
 
+def _reference_keys(spelling: str) -> set[str]:
+    """The blocking keys a reference spelling is found by; acronyms find a name by the initials it spells."""
+    keys = set(blocking_keys(spelling))
+    if len(normalise(spelling).tokens) > 1:
+        keys.add("i:" + _initials(spelling))
+    return keys
+
+
 def _initials(name: str) -> str:
     words = [w for w in re.split(r"[\s\-]+", name) if w and w.casefold().strip("'’") not in _INITIAL_SKIP]
     return "".join(w[0] for w in words if w[0].isalpha()).upper()
@@ -386,12 +397,17 @@ class _Local:
         return all(_acronym(s) for s in self.spellings(False))
 
 
-def _kind_votes(mentions: Iterable[MentionIn]) -> dict[str, str]:
-    """The kind family most mentions of a name (by skeleton) carry, where at least 3 and two thirds agree: models
-    type one name differently from report to report ("Ain Bashura" as a person in some)."""
+def vote_counts(mentions: Iterable[MentionIn]) -> dict[str, Counter[str]]:
+    """How the mentions of each name (by consonant skeleton) are labelled, by kind family."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:
         votes[normalise(_name(m.text)).skeleton][family(m.label)] += 1
+    return votes
+
+
+def _kind_votes(votes: Mapping[str, Counter[str]]) -> dict[str, str]:
+    """The kind family most mentions of a name (by skeleton) carry, where at least 3 and two thirds agree: models
+    type one name differently from report to report ("Ain Bashura" as a person in some)."""
     out = {}
     for skeleton, counts in votes.items():
         fam, n = counts.most_common(1)[0]
@@ -540,14 +556,18 @@ class _Entity:
 _Candidate = tuple[float, str, _Entity, Match, str]
 
 
-class _Pile:
-    """Entities with their reference spellings, found through blocking keys; clusters are added one at a time."""
+class EntityPile:
+    """Entities with their reference spellings, found through blocking keys; clusters are added one at a time.
+
+    Every lookup goes through ``_ids``, ``_entity`` and ``_generic_id``: resolve/incremental.py overrides them to
+    read the entities a stored dossier holds when a new report's names first need them."""
 
     def __init__(self) -> None:
         self.entities: dict[str, _Entity] = {}
         self.index: dict[str, set[str]] = defaultdict(set)
         self.generic: dict[str, str] = {}
         self.result = EntityResolution()
+        self.touched: set[str] = set()  # the entities that gained a mention or a reference spelling
         # (spelling, entity id) -> (the entity, how many of its references were compared, those that matched):
         # references are only ever appended, so a spelling met again is compared with the new ones alone.
         self._compared: dict[tuple[str, str], tuple[_Entity, int, tuple[tuple[str, Match], ...]]] = {}
@@ -574,21 +594,64 @@ class _Pile:
         if spelling in entity.references:
             return
         entity.references.append(spelling)
-        keys = set(blocking_keys(spelling))
-        if len(normalise(spelling).tokens) > 1:  # acronyms are found by the initials they spell
-            keys.add("i:" + _initials(spelling))
+        keys = _reference_keys(spelling)
         for k in keys:
+            self._ids(k)  # what the key holds before this entity joins it (a stored pile reads it first)
             self.index[k].add(entity.id)
+        self.touched.add(entity.id)
         held = self._keys_of[entity.id]
         held |= keys
         for k in held:  # what these keys find has changed: the candidates cached for them are stale
             self._stamp[k] += 1
 
+    @staticmethod
+    def state_of(entity: _Entity) -> tuple[str, set[str]]:
+        """What resolve/incremental.py keeps of an entity: its state as JSON and the blocking keys that find it."""
+        state = {
+            "fam": entity.fam,
+            "pack_id": entity.pack_id,
+            "name": entity.name,
+            "references": entity.references,
+            "labels": dict(entity.labels),
+            "surfaces": dict(entity.surfaces),
+        }
+        keys = {k for spelling in entity.references for k in _reference_keys(spelling)}
+        return json.dumps(state, ensure_ascii=False), keys
+
+    @staticmethod
+    def entity_from(entity_id: str, generic: str | None, state: str) -> _Entity:
+        """An entity from ``state_of``'s JSON."""
+        data = json.loads(state)
+        return _Entity(
+            entity_id,
+            str(data["fam"]),
+            data.get("pack_id"),
+            str(data["name"]),
+            references=list(data["references"]),
+            labels=Counter(data["labels"]),
+            surfaces=Counter(data["surfaces"]),
+            generic=generic,
+        )
+
+    def _ids(self, key: str) -> set[str]:
+        """The ids of the entities a blocking key finds."""
+        return self.index.get(key, set())
+
+    def _entity(self, entity_id: str) -> _Entity | None:
+        return self.entities.get(entity_id)
+
+    def _generic_id(self, generic: str) -> str | None:
+        """The entity of a generic description in its context, if one was founded."""
+        return self.generic.get(generic)
+
+    def _absorbing(self, other: _Entity) -> None:
+        """Called before ``other`` is folded into another entity (``alias_pile``)."""
+
     def _blocked(self, keys: Iterable[str]) -> list[_Entity]:
         """The entities sharing a blocking key, in id order."""
         found: set[str] = set()
         for k in keys:
-            found |= self.index.get(k, set())
+            found |= self._ids(k)
         return [self.entities[e] for e in sorted(found)]
 
     def _found(self, local: _Local) -> _Entity:
@@ -597,9 +660,9 @@ class _Pile:
         else:
             base = local.generic or " ".join(_key(local.primary))
             entity_id, name = make_id("ent", local.fam, base), local.primary
-            if entity_id in self.entities:  # a name kept apart from an equal one (another kind of label)
+            if self._entity(entity_id) is not None:  # a name kept apart from an equal one (another kind of label)
                 entity_id = make_id("ent", local.fam, base, local.doc_id, local.order[2])
-        entity = self.entities.get(entity_id)
+        entity = self._entity(entity_id)
         if entity is None:
             entity = _Entity(entity_id, local.fam, local.pack_id, name, generic=local.generic)
             self.entities[entity_id] = entity
@@ -608,10 +671,12 @@ class _Pile:
             self.result.names[entity_id] = name
         if local.generic:
             self.generic[local.generic] = entity_id
+        self.touched.add(entity_id)
         return entity
 
     def _attach(self, local: _Local, entity: _Entity, via: tuple[str, float, str] | None) -> None:
         """Link the cluster's mentions; ``via`` is the cross-report reason, None when it founded the entity."""
+        self.touched.add(entity.id)
         for lk in local.links:
             m = lk.mention
             method, score, why = lk.method, lk.score, lk.why
@@ -647,7 +712,7 @@ class _Pile:
             return list(cached[1])
         found: set[str] = set()
         for k in keys:
-            found |= self.index.get(k, set())
+            found |= self._ids(k)
         out = []
         for entity_id in sorted(found):
             entity = self.entities[entity_id]
@@ -669,7 +734,7 @@ class _Pile:
             self._attach(local, self._found(local), None)
             return
         if local.generic:
-            known = self.generic.get(local.generic)
+            known = self._generic_id(local.generic)
             if known is None:
                 self._attach(local, self._found(local), None)
             else:
@@ -711,13 +776,14 @@ class _Pile:
         """An entity founded by the bare alias in an earlier report joins the entity the alias was stated for."""
         found: set[str] = set()
         for k in blocking_keys(_name(alias.mention.text)):
-            found |= self.index.get(k, set())
+            found |= self._ids(k)
         for other_id in sorted(found - {entity.id}):
             other = self.entities[other_id]
             if other.pack_id or other.generic or other.fam != entity.fam:
                 continue
             if not all(same_name(ref, _name(alias.mention.text)) for ref in other.references):
                 continue
+            self._absorbing(other)
             why = f"{other.name!r} is stated elsewhere to be another name of {entity.name!r}: {alias.why}"
             for key, (linked, *_rest) in list(self.result.links.items()):
                 if linked == other_id:
@@ -756,7 +822,7 @@ class _Pile:
             key = normalise(local.primary)
             found: set[str] = set()
             for k in blocking_keys(key):
-                found |= self.index.get(k, set())
+                found |= self._ids(k)
             fits_p: dict[str, tuple[Match, str]] = {}
             for entity_id in sorted(found):
                 entity = self.entities[entity_id]
@@ -796,24 +862,33 @@ def resolve_entities(
     mentions: Iterable[MentionIn],
     merges: Sequence[tuple[str, str]] = (),
     splits: Sequence[tuple[str, str]] = (),
+    *,
+    pile: EntityPile | None = None,
+    votes: Mapping[str, Counter[str]] | None = None,
 ) -> EntityResolution:
-    """Link every mention to an entity (see the module docstring for the order of decisions)."""
+    """Link every mention to an entity (see the module docstring for the order of decisions).
+
+    ``pile``: the entities to join (resolve/incremental.py passes the stored dossier's), else a new pile;
+    ``votes``: the label counts of the kind vote (``vote_counts``), by default those of ``mentions``.
+    """
     by_doc: dict[str, dict[tuple[int, int], MentionIn]] = defaultdict(dict)
     for m in mentions:
         by_doc[m.doc_id].setdefault((m.start_char, m.end_char), m)
-    votes = _kind_votes(m for doc_mentions in by_doc.values() for m in doc_mentions.values())
+    if votes is None:
+        votes = vote_counts(m for doc_mentions in by_doc.values() for m in doc_mentions.values())
+    decided = _kind_votes(votes)
     locals_: list[_Local] = []
     for doc_mentions in by_doc.values():
         ordered = sorted(doc_mentions.values(), key=lambda m: (m.start_char, -m.end_char))
-        locals_.extend(_local_clusters(ordered, votes))
+        locals_.extend(_local_clusters(ordered, decided))
     # A fixed order, whatever the input order: pack clusters, names, then one-word persons and bare acronyms.
     locals_.sort(key=lambda c: (c.pack_id is None, c.one_word_person or c.acronym, c.order))
-    pile = _Pile()
+    pile = pile if pile is not None else EntityPile()
     for local in locals_:
         pile.add(local)
     result = pile.result
     for entity in pile.entities.values():
-        if not entity.labels:
+        if not entity.labels or entity.id not in pile.touched:
             continue
         top = max(entity.labels.values())
         result.kinds[entity.id] = next(label for label, n in entity.labels.items() if n == top)

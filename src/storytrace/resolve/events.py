@@ -35,13 +35,13 @@ the bounded candidates can miss an old event sharing nothing but its words with 
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict, defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # event_coref imports this module (family_of): imported lazil
 __all__ = [
     "PAIR_THRESHOLD",
     "EventMention",
+    "EventPile",
     "ResolvedEvent",
     "coref_mentions",
     "embed_event_mentions",
@@ -110,6 +111,9 @@ class ResolvedEvent:
     place: str | None = None
     place_text: str | None = None
     summary: str = ""
+    reports_count: int = 0  # reports of the event, those of a stored dossier included
+    first_seen: str | None = None
+    last_seen: str | None = None
 
     @property
     def reports(self) -> list[str]:
@@ -125,56 +129,11 @@ def _day(value: str | None) -> date | None:
     return None
 
 
-def _dates_fit(a: EventMention, event: ResolvedEvent) -> bool:
-    dated = [(m, d) for m in event.mentions if (d := _day(m.date)) is not None]
-    mine = _day(a.date)
-    if not dated:  # an undated event: its reports cannot come before this mention's date
-        return mine is None or all(p is None or mine <= p for p in (_day(m.published) for m in event.mentions))
-    if mine is None:  # an undated report of the event cannot come before it
-        published = _day(a.published)
-        return published is None or all(d <= published for _, d in dated)
-    slack = 1 if a.relative or any(m.relative for m, _ in dated) else 0
-    return any(abs((mine - d).days) <= slack for _, d in dated)
-
-
-def _score(a: EventMention, event: ResolvedEvent) -> float:
-    if family_of(a.type) != family_of(event.type) or not _dates_fit(a, event):
-        return 0.0
-    places = {m.place for m in event.mentions if m.place}
-    if a.place and places and a.place not in places:
-        return 0.0
-    shared = set(a.participants) & set().union(*(m.participants for m in event.mentions))
-    same_place_and_day = bool(a.place and a.place in places and _day(a.date) is not None)
-    if not shared and not same_place_and_day:
-        return 0.0
-    return min(1.0, 0.5 + 0.15 * len(shared) + (0.2 if same_place_and_day else 0.0))
-
-
-def _reconcile(event: ResolvedEvent) -> None:
-    votes: Counter[str] = Counter(m.date[:10] for m in event.mentions if m.date and _day(m.date))
-    if votes:
-        ranked = sorted(votes.items(), key=lambda kv: -kv[1])
-        best = ranked[0][0]
-        event.date, event.precision = best, "day"
-        event.date_conflicts = [
-            {"date": value, "reports": sorted({m.doc_id for m in event.mentions if m.date and m.date[:10] == value})}
-            for value, _ in ranked[1:]
-        ]
-    else:
-        coarse = [m for m in event.mentions if m.date]
-        if coarse:
-            event.date, event.precision = coarse[0].date, coarse[0].precision
-    placed = [m for m in event.mentions if m.place]
-    if placed:
-        event.place = Counter(m.place for m in placed).most_common(1)[0][0]
-        event.place_text = next(m.place_text for m in placed if m.place == event.place)
-    event.summary = event.mentions[0].summary
-
-
 @dataclass(slots=True)
 class _Tally:
-    """What ``_score`` reads of an event, kept up to date as mentions join, so scoring a mention costs the
-    same whatever the number of reports of the event (``_score`` recomputes it from every mention)."""
+    """What scoring and reconciling read of an event, kept up to date as mentions join, so scoring a mention
+    costs the same whatever the number of reports of the event, and an event of a stored dossier is joined
+    without its mentions (``state`` / ``from_state``)."""
 
     days: set[date] = field(default_factory=set)
     relative_dated: bool = False
@@ -182,6 +141,16 @@ class _Tally:
     first_published: date | None = None  # earliest publication day of its reports (an undated event's bound)
     places: set[str] = field(default_factory=set)
     participants: set[str] = field(default_factory=set)
+    # For reconciling: mentions per day (and their reports), the first coarse date, mentions per place (and the
+    # first wording of it), the first mention's summary, the reports and their publication dates.
+    day_votes: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    coarse: tuple[str, str | None] | None = None
+    place_votes: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    summary: str = ""
+    reports: int = 0
+    last_doc: str | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
 
     def add(self, m: EventMention) -> None:
         day = _day(m.date)
@@ -195,9 +164,38 @@ class _Tally:
         if m.place:
             self.places.add(m.place)
         self.participants.update(m.participants)
+        if m.date and day is not None:
+            n, docs = self.day_votes.get(m.date[:10], (0, []))
+            self.day_votes[m.date[:10]] = (n + 1, docs if m.doc_id in docs else sorted([*docs, m.doc_id]))
+        if m.date and self.coarse is None:
+            self.coarse = (m.date, m.precision)
+        if m.place:
+            n, text = self.place_votes.get(m.place, (0, m.place_text))
+            self.place_votes[m.place] = (n + 1, text)
+        if self.reports == 0:
+            self.summary = m.summary
+        if m.doc_id != self.last_doc:  # a report's mentions come together: publication order, then report id
+            self.reports, self.last_doc = self.reports + 1, m.doc_id
+        if m.published:
+            self.first_seen = min(self.first_seen or m.published, m.published)
+            self.last_seen = max(self.last_seen or m.published, m.published)
+
+    def reconcile(self, event: ResolvedEvent) -> None:
+        """Set the event's date (the one most mentions give, ties: the earliest; the others as conflicts), place
+        (the most named, ties: the earliest) and summary (its first report's)."""
+        if self.day_votes:
+            ranked = sorted(self.day_votes.items(), key=lambda kv: -kv[1][0])
+            event.date, event.precision = ranked[0][0], "day"
+            event.date_conflicts = [{"date": value, "reports": list(docs)} for value, (_n, docs) in ranked[1:]]
+        elif self.coarse is not None:
+            event.date, event.precision = self.coarse
+        if self.place_votes:
+            event.place, (_n, event.place_text) = sorted(self.place_votes.items(), key=lambda kv: -kv[1][0])[0]
+        event.summary = self.summary
+        event.reports_count, event.first_seen, event.last_seen = self.reports, self.first_seen, self.last_seen
 
     def score(self, a: EventMention) -> float:
-        """``_score(a, event)`` (the family is checked by the caller)."""
+        """How well ``a`` fits the event (0 when a veto holds or nothing is shared); the caller checks the family."""
         if not self.fits(a):
             return 0.0
         shared = a.participants & self.participants
@@ -207,7 +205,8 @@ class _Tally:
         return min(1.0, 0.5 + 0.15 * len(shared) + (0.2 if same_place_and_day else 0.0))
 
     def fits(self, a: EventMention) -> bool:
-        """The vetoes: ``a``'s date fits the event's (see ``_dates_fit``) and its place is not another."""
+        """The vetoes: ``a``'s date fits the event's (the same day, one day apart when a date came from a relative
+        expression; an undated side cannot be reported before the other's date) and its place is not another."""
         mine = _day(a.date)
         if not self.days:
             if mine is not None and self.first_published is not None and mine > self.first_published:
@@ -221,6 +220,110 @@ class _Tally:
             if not any(mine + timedelta(days=k) in self.days for k in range(-slack, slack + 1)):
                 return False
         return not (a.place and self.places and a.place not in self.places)
+
+    def state(self) -> dict[str, object]:
+        """The tally as JSON-ready values (resolve/incremental.py keeps it in ``event_pile``)."""
+        return {
+            "days": sorted(d.isoformat() for d in self.days),
+            "relative_dated": self.relative_dated,
+            "last_day": self.last_day.isoformat() if self.last_day else None,
+            "first_published": self.first_published.isoformat() if self.first_published else None,
+            "places": sorted(self.places),
+            "participants": sorted(self.participants),
+            "day_votes": [[k, n, docs] for k, (n, docs) in self.day_votes.items()],
+            "coarse": list(self.coarse) if self.coarse else None,
+            "place_votes": [[k, n, text] for k, (n, text) in self.place_votes.items()],
+            "summary": self.summary,
+            "reports": self.reports,
+            "last_doc": self.last_doc,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> _Tally:
+        def day(value: str | None) -> date | None:
+            return date.fromisoformat(value) if value else None
+
+        coarse = state["coarse"]
+        return cls(
+            days={date.fromisoformat(d) for d in state["days"]},
+            relative_dated=bool(state["relative_dated"]),
+            last_day=day(state["last_day"]),
+            first_published=day(state["first_published"]),
+            places=set(state["places"]),
+            participants=set(state["participants"]),
+            day_votes={k: (int(n), list(docs)) for k, n, docs in state["day_votes"]},
+            coarse=(str(coarse[0]), coarse[1]) if coarse else None,
+            place_votes={k: (int(n), text) for k, n, text in state["place_votes"]},
+            summary=str(state["summary"]),
+            reports=int(state["reports"]),
+            last_doc=state["last_doc"],
+            first_seen=state["first_seen"],
+            last_seen=state["last_seen"],
+        )
+
+
+class EventPile:
+    """The rules' grouping, one mention at a time in publication order (``resolve_events`` without vectors).
+
+    Events are found through keys (family and participant, family and place) and scored in the order they were
+    founded. ``_keyed`` and ``_event`` are the lookups resolve/incremental.py overrides to read the events of a
+    stored dossier when a new report's mentions first need them.
+    """
+
+    def __init__(self, threshold: float = 0.5) -> None:
+        self.threshold = threshold
+        self.events: dict[int, ResolvedEvent] = {}  # by founding order
+        self.tallies: dict[int, _Tally] = {}
+        self.by_key: dict[str, list[int]] = defaultdict(list)  # key -> the events holding it (this run's joins)
+        self.next_index = 0
+        self.touched: set[int] = set()
+
+    @staticmethod
+    def keys_of(mention: EventMention) -> list[str]:
+        fam = family_of(mention.type)
+        keys = [f"p\x1f{fam}\x1f{p}" for p in sorted(mention.participants)]
+        if mention.place:  # callers may leave the place out of the participants
+            keys.append(f"l\x1f{fam}\x1f{mention.place}")
+        return keys
+
+    def _keyed(self, key: str) -> list[int]:
+        return self.by_key.get(key, [])
+
+    def add(self, mention: EventMention) -> int:
+        """Join the mention to its event, or found one; returns the event's index."""
+        found: set[int] = set()
+        for key in self.keys_of(mention):
+            found.update(self._keyed(key))
+        best, best_score = -1, 0.0
+        for index in sorted(found):  # the keys hold the family: only events of the mention's are found
+            score = self.tallies[index].score(mention)
+            if score > best_score:
+                best, best_score = index, score
+        if best < 0 or best_score < self.threshold:
+            best = self.next_index
+            self.next_index += 1
+            self.events[best] = ResolvedEvent(make_id("evt", mention.doc_id, mention.start_char), mention.type)
+            self.tallies[best] = _Tally()
+        tally = self.tallies[best]
+        fam = family_of(mention.type)
+        for participant in sorted(mention.participants - tally.participants):
+            self.by_key[f"p\x1f{fam}\x1f{participant}"].append(best)
+        if mention.place and mention.place not in tally.places:
+            self.by_key[f"l\x1f{fam}\x1f{mention.place}"].append(best)
+        self.events[best].mentions.append(mention)
+        tally.add(mention)
+        self.touched.add(best)
+        return best
+
+    def resolved(self, indices: Iterable[int] | None = None) -> list[ResolvedEvent]:
+        """The events (all, or those of ``indices``) in founding order, reconciled."""
+        out = []
+        for index in sorted(self.events if indices is None else indices):
+            self.tallies[index].reconcile(self.events[index])
+            out.append(self.events[index])
+        return out
 
 
 def coref_mentions(mentions: Sequence[EventMention]) -> list[CorefMention]:
@@ -275,38 +378,10 @@ def resolve_events(
         if len(vectors) != len(items):
             raise ValueError(f"{len(vectors)} vectors for {len(items)} event mentions")
         return _resolve_learned(items, vectors, model or _shipped_model(), pair_threshold)
-    events: list[ResolvedEvent] = []
-    tallies: list[_Tally] = []
-    # (family, participant) -> indices of the events holding it, ascending
-    by_participant: dict[tuple[str, str], list[int]] = defaultdict(list)
-    by_place: dict[tuple[str, str], list[int]] = defaultdict(list)
-    ordered: Sequence[EventMention] = sorted(mentions, key=lambda m: (m.published or "9999", m.doc_id, m.start_char))
-    for mention in ordered:
-        fam = family_of(mention.type)
-        found: set[int] = set()
-        for participant in mention.participants:
-            found.update(by_participant.get((fam, participant), ()))
-        if mention.place:  # callers may leave the place out of the participants
-            found.update(by_place.get((fam, mention.place), ()))
-        best, best_score = -1, 0.0
-        for index in sorted(found):
-            score = tallies[index].score(mention)
-            if score > best_score:
-                best, best_score = index, score
-        if best < 0 or best_score < threshold:
-            events.append(ResolvedEvent(make_id("evt", mention.doc_id, mention.start_char), mention.type))
-            tallies.append(_Tally())
-            best = len(events) - 1
-        tally = tallies[best]
-        events[best].mentions.append(mention)
-        for participant in mention.participants - tally.participants:
-            by_participant[(fam, participant)].append(best)
-        if mention.place and mention.place not in tally.places:
-            by_place[(fam, mention.place)].append(best)
-        tally.add(mention)
-    for event in events:
-        _reconcile(event)
-    return events
+    pile = EventPile(threshold)
+    for mention in sorted(mentions, key=lambda m: (m.published or "9999", m.doc_id, m.start_char)):
+        pile.add(mention)
+    return pile.resolved()
 
 
 def _block_keys(m: EventMention, c: CorefMention) -> set[Hashable]:
@@ -367,8 +442,8 @@ def _resolve_learned(
         event_keys[best] |= keys
         recent.pop(best, None)
         recent[best] = None
-    for event in events:
-        _reconcile(event)
+    for event, tally in zip(events, tallies, strict=True):
+        tally.reconcile(event)
     return events
 
 

@@ -32,8 +32,8 @@ import json
 import re
 import sqlite3
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,9 +43,22 @@ from storytrace.assess.status import assess
 from storytrace.extract.entity_merge import entity_spans
 from storytrace.model import Document, Span, make_id
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
-from storytrace.resolve.claims import MODEL_DIR, ClaimClusterer, FloatArray, default_embedder
-from storytrace.resolve.entities import EntityResolution, MentionIn, resolve_entities
-from storytrace.resolve.events import EventMention, ResolvedEvent, resolve_events
+from storytrace.resolve.claims import ClaimClusterer, FloatArray, default_embedder
+from storytrace.resolve.entities import EntityPile, EntityResolution, MentionIn, resolve_entities, vote_counts
+from storytrace.resolve.events import EventMention, EventPile, ResolvedEvent, family_of
+from storytrace.resolve.incremental import (
+    NeedsFullRun,
+    StoredClusterer,
+    StoredEntityPile,
+    StoredEventPile,
+    assess_touched,
+    entity_rows,
+    model_tag,
+    plan,
+    retrace_origins,
+    state_stamp,
+    stored_votes,
+)
 from storytrace.resolve.sources import OutletIndex, assign_origin
 from storytrace.store import Store, now_iso
 
@@ -69,6 +82,9 @@ class ResolveReport:
     embeddings_reused: int = 0  # claims whose embedding the store already held
     rows_written: int = 0  # derived rows inserted, changed or deleted (unchanged rows are left alone)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    mode: str = "full"  # full (the pile replayed), join (new reports joined: resolve/incremental.py), unchanged
+    joined: int = 0  # reports a join added
+    reason: str | None = None  # why a full run was needed, when one was not asked for
 
 
 @dataclass(slots=True)
@@ -288,14 +304,28 @@ def _parties(proposition: PropositionRecord, claims: list[ClaimRecord]) -> set[s
     return parties
 
 
-def resolve_store(store: Store, *, on_document: Callable[[str], None] | None = None) -> ResolveReport:
-    """Run every cross-document stage over the store and rewrite the derived tables (see the module docstring)."""
+def resolve_store(
+    store: Store, *, full: bool = False, on_document: Callable[[str], None] | None = None
+) -> ResolveReport:
+    """Bring the dossier up to date: join the new reports to it (resolve/incremental.py) or, with ``full`` or
+    when a join cannot be sound, run every cross-document stage over the store (see the module docstring)."""
     # The stages build millions of long-lived records and no cycles worth collecting; Python's cyclic collector
     # would walk that growing heap again and again (a third of the entity stage's time at 3,000 reports).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _resolve(store, on_document)
+        reason = None
+        if not full:
+            planned = plan(store)
+            reason = planned.full_reason
+            if reason is None:
+                try:
+                    return _join(store, planned.new, on_document)
+                except NeedsFullRun as why:
+                    reason = str(why)
+        report = _resolve(store, on_document)
+        report.reason = reason
+        return report
     finally:
         if enabled:
             gc.enable()
@@ -312,7 +342,9 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
         if on_document is not None:
             on_document(doc.id)
     clock.lap("read_mentions")
-    entities = resolve_entities(mentions, _judgements(store, "merge"), _judgements(store, "split"))
+    pile, name_votes = EntityPile(), vote_counts(mentions)
+    merges, splits = _judgements(store, "merge"), _judgements(store, "split")
+    entities = resolve_entities(mentions, merges, splits, pile=pile, votes=name_votes)
     clock.lap("entities")
     # Second pass: the documents are read again rather than kept, so memory does not grow with their layers.
     roots = {doc_id: _copy_root(infos, doc_id) for doc_id in infos}
@@ -326,7 +358,10 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
     clock.lap("read_events_claims")
     # Rules only: with the learned pair scorer (``vectors=``) the demo's events halve (148 -> 74), generic verbs
     # ("gave", "declined to comment") merge across reports and the pinned demo exports change (see events.py).
-    events = resolve_events(event_mentions)
+    event_pile = EventPile()
+    for mention in sorted(event_mentions, key=lambda m: (m.published or "9999", m.doc_id, m.start_char)):
+        event_pile.add(mention)
+    events = event_pile.resolved()
     event_of = {(m.doc_id, m.start_char, m.end_char): e.id for e in events for m in e.mentions}
     for claim in claims:
         keys = own_events.get(claim.id, ())
@@ -340,7 +375,8 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
     vectors, fresh = _claim_vectors(store, claims)
     report.embedded, report.embeddings_reused = len(fresh), len(claims) - len(fresh)
     clock.lap("embeddings")
-    propositions = ClaimClusterer().add_all(claims, vectors)
+    clusterer = ClaimClusterer()
+    propositions = clusterer.add_all(claims, vectors)
     clock.lap("propositions")
     stance_fixes = dict(_judgements(store, "stance"))
     by_id = {c.id: c for c in claims}
@@ -357,6 +393,7 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
     clock.lap("status")
     report.rows_written = _write(store, mentions, entities, claims, propositions) + _write_events(store, events)
     _write_vectors(store, fresh)
+    _write_state(store, pile, name_votes, event_pile, clusterer)
     clock.lap("write")
     report.events = len(events)
     report.event_mentions = len(event_of)
@@ -369,6 +406,103 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
         statuses[proposition.status] += 1
     report.statuses = dict(statuses)
     return report
+
+
+def _join(store: Store, new: list[str], on_document: Callable[[str], None] | None) -> ResolveReport:
+    """Join the ``new`` reports to the stored dossier (resolve/incremental.py); raises ``NeedsFullRun``."""
+    report = ResolveReport(mode="join" if new else "unchanged", joined=len(new))
+    clock = _Clock(report.timings)
+    if not new:
+        _count(store, report)
+        return report
+    only = set(new)
+    infos = _doc_infos(store)
+    mentions: list[MentionIn] = []
+    for doc in _iter_documents(store, _ENTITY_LAYERS, only):
+        mentions.extend(_mentions_of(doc, infos[doc.id].published))
+        if on_document is not None:
+            on_document(doc.id)
+    clock.lap("read_mentions")
+    pile, name_votes = StoredEntityPile(store.db), stored_votes(store.db, mentions)
+    merges, splits = _judgements(store, "merge"), _judgements(store, "split")
+    entities = resolve_entities(mentions, merges, splits, pile=pile, votes=name_votes)
+    clock.lap("entities")
+    event_mentions: list[EventMention] = []
+    claims: list[ClaimRecord] = []
+    own_events: dict[str, list[tuple[str, int, int]]] = {}
+    for doc in _iter_documents(store, _CLAIM_LAYERS, only):
+        info = infos[doc.id]
+        event_mentions.extend(_event_mentions_of(doc, info, entities))
+        claims.extend(_claims_of(doc, info, _copy_root(infos, doc.id), entities, own_events))
+    clock.lap("read_events_claims")
+    event_pile = StoredEventPile(store.db)
+    for mention in sorted(event_mentions, key=lambda m: (m.published or "9999", m.doc_id, m.start_char)):
+        event_pile.add(mention)
+    events = event_pile.resolved(event_pile.touched)
+    event_of = {(m.doc_id, m.start_char, m.end_char): e.id for e in events for m in e.mentions}
+    for claim in claims:
+        claim.event_ids = tuple(sorted({e for k in own_events.get(claim.id, ()) if (e := event_of.get(k))}))
+    clock.lap("events")
+    sources = [(r["id"], r["name"]) for r in store.list_sources()]
+    outlets = OutletIndex.build(sources)
+    root_source = {c.copy_root or c.doc_id: infos[c.copy_root or c.doc_id].source_id for c in claims}
+    for claim in claims:
+        claim.origin, claim.origin_reason = assign_origin(claim, outlets, root_source)
+    known = set(json.loads(store.db.execute("SELECT value FROM resolve_state WHERE key = 'sources'").fetchone()[0]))
+    retraced = retrace_origins(store, outlets, [s for s in sources if s[0] not in known], only)
+    clock.lap("origins")
+    vectors, fresh = _claim_vectors(store, claims)
+    report.embedded, report.embeddings_reused = len(fresh), len(claims) - len(fresh)
+    clock.lap("embeddings")
+    clusterer = StoredClusterer(store.db)
+    for claim in sorted(claims, key=lambda c: (c.published_at or "9999", c.doc_id, c.start_char)):
+        clusterer.add(claim, vectors[claim.id])
+    clock.lap("propositions")
+    touched = assess_touched(clusterer, claims, retraced, _parties)
+    clock.lap("status")
+    with store.transaction() as db:
+        by_key = {(m.doc_id, m.start_char, m.end_char): m for m in mentions}
+        written = _upsert(
+            db,
+            "mentions",
+            _MENTION_COLUMNS,
+            [
+                (k[0], k[1], k[2], by_key[k].text, by_key[k].label, entity, score, method, why)
+                for k, (entity, score, method, why) in entities.links.items()
+            ],
+        )
+        rows = entity_rows(db, entities.links, mentions, entities.kinds, entities.names, entities.pack_ids)
+        written += _upsert(db, "entities", _ENTITY_COLUMNS, rows, stamped=True)
+        written += _upsert(db, "events", _EVENT_COLUMNS, _event_rows(events), stamped=True)
+        written += _upsert(db, "event_mentions", _EVENT_MENTION_COLUMNS, _event_mention_rows(events))
+        written += _upsert(db, "claims", _CLAIM_COLUMNS, [_claim_row(c) for c in claims])
+        db.executemany(
+            "UPDATE claims SET origin = ?, origin_reason = ? WHERE id = ?",
+            [(origin, why, claim_id) for claim_id, (origin, why) in retraced.items()],
+        )
+        written += len(retraced)
+        rows = [_proposition_row(clusterer.clusters[i].proposition) for i, _members in touched]
+        written += _upsert(db, "propositions", _PROPOSITION_COLUMNS, rows, stamped=True)
+        write_state(db, pile, name_votes, event_pile, clusterer, new)
+        _write_sources(db)
+    _write_vectors(store, fresh, prune=False)
+    report.rows_written = written
+    clock.lap("write")
+    _count(store, report)
+    return report
+
+
+def _count(store: Store, report: ResolveReport) -> None:
+    """The dossier's totals after a join (a full run counts as it goes)."""
+    db = store.db
+    report.documents = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    report.mentions = db.execute("SELECT COUNT(*) FROM mentions").fetchone()[0]
+    report.entities = db.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
+    report.events = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    report.event_mentions = db.execute("SELECT COUNT(*) FROM event_mentions").fetchone()[0]
+    report.claims = db.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+    report.propositions = db.execute("SELECT COUNT(*) FROM propositions").fetchone()[0]
+    report.statuses = dict(db.execute("SELECT status, COUNT(*) FROM propositions GROUP BY status").fetchall())
 
 
 class _Clock:
@@ -388,7 +522,7 @@ _ENTITY_LAYERS = ("entities", "mentions", "entities_*", "relations")
 _CLAIM_LAYERS = ("entities", "mentions", "entities_*", "events", "times", "claims", "attributions")
 
 
-def _iter_documents(store: Store, layers: Sequence[str]) -> Iterator[Document]:
+def _iter_documents(store: Store, layers: Sequence[str], only: set[str] | None = None) -> Iterator[Document]:
     """The stored documents in ``Store.iter_documents`` order, with only ``layers`` loaded (a name ending in
     ``*`` is a prefix): one query per document and no sightings count, so reading 100,000 is not the bottleneck."""
     exact = [name for name in layers if not name.endswith("*")]
@@ -406,6 +540,8 @@ def _iter_documents(store: Store, layers: Sequence[str]) -> Iterator[Document]:
         "SELECT id, text, locator FROM documents ORDER BY published_at IS NULL, published_at, n"
     ).fetchall()
     for doc_id, text, locator in rows:
+        if only is not None and doc_id not in only:
+            continue
         doc = Document(id=doc_id, text=text, locator=locator)
         for layer, start, end, label, attrs in store.db.execute(sql, (doc_id, *params)):
             doc.spans.setdefault(layer, []).append(Span(start, end, label, tuple(sorted(json.loads(attrs).items()))))
@@ -416,25 +552,28 @@ def _text_hash(tag: str, text: str) -> str:
     return hashlib.blake2b(f"{tag}\x1f{text}".encode(), digest_size=10).hexdigest()
 
 
-def _model_tag() -> str:
-    """Names the embedding model's file (size and time): a rebuilt model makes every cached vector stale."""
-    path = MODEL_DIR / "model.onnx"
-    try:
-        stat = path.stat()
-    except OSError:
-        return "missing"
-    return f"{path.parent.name}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
 def _claim_vectors(
     store: Store, claims: Sequence[ClaimRecord]
 ) -> tuple[dict[str, FloatArray], list[tuple[str, str, FloatArray]]]:
     """Every claim's embedding: from the store when its text (and the model) is unchanged, else computed now
     (identical texts once: syndicated copies repeat their sentences). Returns them and the new rows to keep."""
-    tag = _model_tag()
+    tag = model_tag()
     wanted = {c.id: _text_hash(tag, c.text) for c in claims}
     vectors: dict[str, FloatArray] = {}
-    for claim_id, text_hash, blob in store.db.execute("SELECT claim_id, text_hash, vector FROM claim_embeddings"):
+    if len(wanted) < 10_000:  # a join: look its claims up rather than read the whole table
+        ids = sorted(wanted)
+        found: Iterable[tuple[str, str, bytes]] = [
+            row
+            for begin in range(0, len(ids), 500)
+            for row in store.db.execute(
+                "SELECT claim_id, text_hash, vector FROM claim_embeddings WHERE claim_id IN "
+                f"({', '.join('?' * len(ids[begin : begin + 500]))})",
+                ids[begin : begin + 500],
+            )
+        ]
+    else:
+        found = store.db.execute("SELECT claim_id, text_hash, vector FROM claim_embeddings")
+    for claim_id, text_hash, blob in found:
         if wanted.get(claim_id) == text_hash:
             vectors[claim_id] = np.frombuffer(blob, dtype="<f4").astype(np.float32)
     missing = [c for c in claims if c.id not in vectors]
@@ -451,13 +590,15 @@ def _claim_vectors(
     return vectors, fresh
 
 
-def _write_vectors(store: Store, fresh: list[tuple[str, str, FloatArray]]) -> None:
+def _write_vectors(store: Store, fresh: list[tuple[str, str, FloatArray]], *, prune: bool = True) -> None:
+    """Keep the new vectors; ``prune``: drop those of claims that are gone (a join removes none)."""
     with store.transaction() as db:
         db.executemany(
             "INSERT OR REPLACE INTO claim_embeddings (claim_id, text_hash, vector) VALUES (?, ?, ?)",
             [(claim_id, text_hash, vector.astype("<f4").tobytes()) for claim_id, text_hash, vector in fresh],
         )
-        db.execute("DELETE FROM claim_embeddings WHERE claim_id NOT IN (SELECT id FROM claims)")
+        if prune:
+            db.execute("DELETE FROM claim_embeddings WHERE claim_id NOT IN (SELECT id FROM claims)")
 
 
 def _write(
@@ -475,7 +616,7 @@ def _write(
         written = _sync(
             db,
             "entities",
-            ("id", "kind", "name", "pack_id", "mentions", "documents", "first_seen", "last_seen"),
+            _ENTITY_COLUMNS,
             1,
             [
                 (
@@ -495,7 +636,7 @@ def _write(
         written += _sync(
             db,
             "mentions",
-            ("doc_id", "start_char", "end_char", "text", "label", "entity_id", "score", "method", "explanation"),
+            _MENTION_COLUMNS,
             3,
             [
                 (k[0], k[1], k[2], texts[k].text, texts[k].label, entity, score, method, why)
@@ -508,22 +649,7 @@ def _write(
             "propositions",
             _PROPOSITION_COLUMNS,
             1,
-            [
-                (
-                    p.id,
-                    p.text,
-                    p.status,
-                    json.dumps(p.reasons, ensure_ascii=False),
-                    p.origins,
-                    p.supports,
-                    p.refutes,
-                    p.reports,
-                    p.event_id,
-                    p.first_seen,
-                    p.last_seen,
-                )
-                for p in propositions
-            ],
+            [_proposition_row(p) for p in propositions],
             stamped=True,
         )
     return written
@@ -553,15 +679,26 @@ def _sync(
     gone = [key for key in existing if key not in keep]
     where = " AND ".join(f"{c} = ?" for c in columns[:key_size])
     db.executemany(f"DELETE FROM {table} WHERE {where}", gone)
+    return _upsert(db, table, columns, changed, stamped=stamped) + len(gone)
+
+
+def _upsert(
+    db: sqlite3.Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]], *, stamped: bool = False
+) -> int:
+    """Insert or replace ``rows`` (values in ``columns`` order; ``stamped``: with ``updated_at`` now)."""
     names = [*columns, "updated_at"] if stamped else list(columns)
     now = now_iso()
     db.executemany(
         f"INSERT OR REPLACE INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-        [(*row, now) for row in changed] if stamped else changed,
+        [(*row, now) for row in rows] if stamped else rows,
     )
-    return len(changed) + len(gone)
+    return len(rows)
 
 
+_ENTITY_COLUMNS = ("id", "kind", "name", "pack_id", "mentions", "documents", "first_seen", "last_seen")
+_MENTION_COLUMNS = (
+    *("doc_id", "start_char", "end_char", "text", "label", "entity_id", "score", "method", "explanation"),
+)
 _PROPOSITION_COLUMNS = (
     *("id", "text", "status", "reasons", "origins", "supports", "refutes", "reports", "event_id"),
     *("first_seen", "last_seen"),
@@ -593,7 +730,24 @@ _CLAIM_COLUMNS = (
     "origin",
     "origin_reason",
     "published_at",
+    "context",
 )
+
+
+def _proposition_row(p: PropositionRecord) -> tuple[Any, ...]:
+    return (
+        p.id,
+        p.text,
+        p.status,
+        json.dumps(p.reasons, ensure_ascii=False),
+        p.origins,
+        p.supports,
+        p.refutes,
+        p.reports,
+        p.event_id,
+        p.first_seen,
+        p.last_seen,
+    )
 
 
 def _claim_row(c: ClaimRecord) -> tuple[Any, ...]:
@@ -621,55 +775,138 @@ def _claim_row(c: ClaimRecord) -> tuple[Any, ...]:
         c.origin,
         c.origin_reason,
         c.published_at,
+        json.dumps(
+            {
+                "entities": list(c.entities),
+                "event_types": list(c.event_types),
+                "event_ids": list(c.event_ids),
+                "figures": list(c.figures),
+                "copy_root": c.copy_root,
+            },
+            ensure_ascii=False,
+        ),
     )
+
+
+def _event_rows(events: Iterable[ResolvedEvent]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            e.id,
+            e.type,
+            e.date,
+            e.precision,
+            json.dumps(e.date_conflicts, ensure_ascii=False),
+            e.place,
+            e.place_text,
+            e.summary,
+            e.reports_count,
+            e.first_seen,
+            e.last_seen,
+        )
+        for e in events
+    ]
+
+
+_EVENT_MENTION_COLUMNS = (
+    *("doc_id", "start_char", "end_char", "event_id", "type", "date", "precision", "score", "explanation"),
+)
+
+
+def _event_mention_rows(events: Iterable[ResolvedEvent]) -> list[tuple[Any, ...]]:
+    """The rows of the events' mentions (an event's id is derived from the mention that founded it)."""
+    rows = []
+    for e in events:
+        for m in e.mentions:
+            first = e.id == make_id("evt", m.doc_id, m.start_char)
+            why = (
+                "first report of the event"
+                if first
+                else f"same {e.type} family, compatible date and place, shared participants"
+            )
+            rows.append(
+                (m.doc_id, m.start_char, m.end_char, e.id, m.type, m.date, m.precision, 1.0 if first else 0.8, why)
+            )
+    return rows
 
 
 def _write_events(store: Store, events: list[ResolvedEvent]) -> int:
     with store.transaction() as db:
-        written = _sync(
-            db,
-            "events",
-            _EVENT_COLUMNS,
-            1,
-            [
-                (
-                    e.id,
-                    e.type,
-                    e.date,
-                    e.precision,
-                    json.dumps(e.date_conflicts, ensure_ascii=False),
-                    e.place,
-                    e.place_text,
-                    e.summary,
-                    len(e.reports),
-                    min((m.published for m in e.mentions if m.published), default=None),
-                    max((m.published for m in e.mentions if m.published), default=None),
-                )
-                for e in events
-            ],
-            stamped=True,
-        )
-        written += _sync(
-            db,
-            "event_mentions",
-            ("doc_id", "start_char", "end_char", "event_id", "type", "date", "precision", "score", "explanation"),
-            3,
-            [
-                (
-                    m.doc_id,
-                    m.start_char,
-                    m.end_char,
-                    e.id,
-                    m.type,
-                    m.date,
-                    m.precision,
-                    1.0 if i == 0 else 0.8,
-                    "first report of the event"
-                    if i == 0
-                    else f"same {e.type} family, compatible date and place, shared participants",
-                )
-                for e in events
-                for i, m in enumerate(e.mentions)
-            ],
-        )
+        written = _sync(db, "events", _EVENT_COLUMNS, 1, _event_rows(events), stamped=True)
+        written += _sync(db, "event_mentions", _EVENT_MENTION_COLUMNS, 3, _event_mention_rows(events))
     return written
+
+
+def event_keys(event: ResolvedEvent, tally_participants: Iterable[str], tally_places: Iterable[str]) -> set[str]:
+    fam = family_of(event.type)
+    return {f"p\x1f{fam}\x1f{p}" for p in tally_participants} | {f"l\x1f{fam}\x1f{p}" for p in tally_places}
+
+
+def write_state(
+    db: sqlite3.Connection,
+    pile: EntityPile,
+    votes: Mapping[str, Counter[str]],
+    event_pile: EventPile,
+    clusterer: ClaimClusterer,
+    documents: Iterable[str],
+) -> None:
+    """Upsert what the stages hold of the entities, events and propositions they touched, the kind votes given,
+    and the reports now resolved (a full run clears the tables first)."""
+    entity_rows: list[tuple[str, str | None, str]] = []
+    key_rows: list[tuple[str, str]] = []
+    for entity_id in sorted(pile.touched):
+        entity = pile.entities.get(entity_id)
+        if entity is None:  # folded into another (alias_pile)
+            continue
+        state, keys = pile.state_of(entity)
+        entity_rows.append((entity_id, entity.generic, state))
+        key_rows.extend((k, entity_id) for k in keys)
+    db.executemany("INSERT OR REPLACE INTO entity_pile (id, generic, state) VALUES (?, ?, ?)", entity_rows)
+    db.executemany("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?, ?)", key_rows)
+    db.executemany(
+        "INSERT OR REPLACE INTO name_votes (skeleton, counts) VALUES (?, ?)",
+        [(skeleton, json.dumps(dict(counts), sort_keys=True)) for skeleton, counts in votes.items()],
+    )
+    event_rows: list[tuple[int, str, str]] = []
+    event_key_rows: list[tuple[str, int]] = []
+    for index in sorted(event_pile.touched):
+        event, tally = event_pile.events[index], event_pile.tallies[index]
+        event_rows.append((index, event.id, json.dumps({"type": event.type, **tally.state()}, ensure_ascii=False)))
+        event_key_rows.extend((k, index) for k in event_keys(event, tally.participants, tally.places))
+    db.executemany("INSERT OR REPLACE INTO event_pile (seq, id, state) VALUES (?, ?, ?)", event_rows)
+    db.executemany("INSERT OR IGNORE INTO event_keys (key, seq) VALUES (?, ?)", event_key_rows)
+    touched = sorted(clusterer.touched)
+    db.executemany(
+        "INSERT OR REPLACE INTO proposition_pile (seq, id) VALUES (?, ?)",
+        [(i, clusterer.clusters[i].proposition.id) for i in touched],
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO proposition_keys (key, seq) VALUES (?, ?)",
+        [(k, i) for i in touched for k in sorted(clusterer.clusters[i].keys)],
+    )
+    db.executemany("INSERT OR IGNORE INTO resolved_documents (doc_id) VALUES (?)", [(d,) for d in documents])
+
+
+def _write_state(
+    store: Store, pile: EntityPile, votes: Mapping[str, Counter[str]], event_pile: EventPile, clusterer: ClaimClusterer
+) -> None:
+    with store.transaction() as db:
+        for table in _STATE_TABLES:
+            db.execute(f"DELETE FROM {table}")
+        documents = [r[0] for r in db.execute("SELECT id FROM documents")]
+        write_state(db, pile, votes, event_pile, clusterer, documents)
+        _write_sources(db)
+        db.executemany(
+            "INSERT OR REPLACE INTO resolve_state (key, value) VALUES (?, ?)", sorted(state_stamp(store).items())
+        )
+
+
+def _write_sources(db: sqlite3.Connection) -> None:
+    """The outlets known to this run: a later join traces again the claims that cite one it has not seen."""
+    known = json.dumps(sorted(r[0] for r in db.execute("SELECT id FROM sources")))
+    db.execute("INSERT OR REPLACE INTO resolve_state (key, value) VALUES ('sources', ?)", (known,))
+
+
+_STATE_TABLES = (
+    *("resolve_state", "resolved_documents", "entity_pile", "entity_keys", "name_votes", "event_pile"),
+    *("event_keys", "proposition_pile", "proposition_keys"),
+)

@@ -362,6 +362,59 @@ CREATE INDEX mentions_entity_text ON mentions (entity_id, text);
 CREATE INDEX claims_speaker_published ON claims (speaker_entity, published_at);
 """
 
+_RESOLVE_STATE = """
+-- What `resolve` keeps so that new reports join the dossier without replaying the pile (resolve/incremental.py).
+-- All of it is derived, rebuilt by every full run (`storytrace resolve --full`).
+CREATE TABLE resolve_state (
+    key    TEXT PRIMARY KEY,                -- version, judgements, embedding model: what a join must find unchanged
+    value  TEXT NOT NULL
+) WITHOUT ROWID;
+-- The reports the dossier holds; `Store.replace_layers` forgets a report whose layers it rewrites.
+CREATE TABLE resolved_documents (
+    doc_id  TEXT PRIMARY KEY
+) WITHOUT ROWID;
+-- Entity resolution's pile: each entity's reference spellings and tallies (JSON), and its blocking keys.
+CREATE TABLE entity_pile (
+    id       TEXT PRIMARY KEY,
+    generic  TEXT,                           -- the context key of a generic description ("the interior ministry")
+    state    TEXT NOT NULL
+);
+CREATE INDEX entity_pile_generic ON entity_pile (generic) WHERE generic IS NOT NULL;
+CREATE TABLE entity_keys (
+    key        TEXT NOT NULL,
+    entity_id  TEXT NOT NULL,
+    PRIMARY KEY (key, entity_id)
+) WITHOUT ROWID;
+-- How mentions of each name (by consonant skeleton) were labelled: the kind vote of resolve/entities.py.
+CREATE TABLE name_votes (
+    skeleton  TEXT PRIMARY KEY,
+    counts    TEXT NOT NULL                  -- JSON {family: mentions}
+) WITHOUT ROWID;
+-- Event grouping's state: each event's founding order, what its vetoes and reconciliation read, its keys.
+CREATE TABLE event_pile (
+    seq    INTEGER PRIMARY KEY,
+    id     TEXT NOT NULL UNIQUE,
+    state  TEXT NOT NULL
+);
+CREATE TABLE event_keys (
+    key  TEXT NOT NULL,
+    seq  INTEGER NOT NULL,
+    PRIMARY KEY (key, seq)
+) WITHOUT ROWID;
+-- Claim clustering's state: each proposition's founding order and blocking keys (the rest is read from its claims).
+CREATE TABLE proposition_pile (
+    seq  INTEGER PRIMARY KEY,
+    id   TEXT NOT NULL UNIQUE
+);
+CREATE TABLE proposition_keys (
+    key  TEXT NOT NULL,
+    seq  INTEGER NOT NULL,
+    PRIMARY KEY (key, seq)
+) WITHOUT ROWID;
+-- What clustering and status read of a claim beyond its columns: entities, event types and ids, figures, copy root.
+ALTER TABLE claims ADD COLUMN context TEXT NOT NULL DEFAULT '{}';
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "dossier", _DOSSIER),
@@ -370,5 +423,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "briefings", _BRIEFINGS),
     Migration(6, "claim_embeddings", _CLAIM_EMBEDDINGS),
     Migration(7, "page_indexes", _PAGE_INDEXES),
+    Migration(8, "resolve_state", _RESOLVE_STATE),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

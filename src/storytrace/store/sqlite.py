@@ -259,6 +259,8 @@ class Store:
         with self.transaction() as db:
             db.executemany("DELETE FROM spans WHERE doc_id = ? AND layer = ?", [(doc.id, layer) for layer in layers])
             self._write_spans(doc, layers)
+            # The dossier no longer holds what this report says now: the next resolve replays the pile.
+            db.execute("DELETE FROM resolved_documents WHERE doc_id = ?", (doc.id,))
 
     def iter_documents(self, flt: DocumentFilter) -> Iterator[Document]:
         """Stored documents (with their layers) matching a filter, oldest first."""
