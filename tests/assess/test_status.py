@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storytrace.assess.status import assess
+from storytrace.assess.status import assess, parties_of, party_key
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
 
 
@@ -91,3 +91,59 @@ def test_reasons_name_origins_as_a_reader_says_them() -> None:
     assert p.reasons[0] == "supported by 2 independent origins: Tesra Courier (outlet), Meridian Wire (outlet)"
     assert p.reasons[1] == "relayed without endorsement from @nightwatch (social media)"
     assert "src_" not in " ".join(p.reasons)
+
+
+def test_unnamed_social_posts_count_with_the_one_account_named_and_make_it_circular() -> None:
+    p = status(
+        claim("a", "supports", "social:@hillwatch"),
+        claim("b", "supports", "social:unnamed"),
+        claim("cc", "reports", "social:unnamed"),
+    )
+    assert p.status == "circular" and p.origins == 1
+    assert "unnamed social-media posts counted with @hillwatch (social media), the one account named" in p.reasons
+    assert "3 reports carry it, all from one origin" in p.reasons
+
+
+def test_unnamed_social_posts_stay_apart_when_two_accounts_are_named() -> None:
+    p = status(
+        claim("a", "supports", "social:@hillwatch"),
+        claim("b", "supports", "social:@rivernews"),
+        claim("cc", "supports", "social:unnamed"),
+    )
+    assert p.status == "corroborated" and p.origins == 3
+    assert not any("counted with" in r for r in p.reasons)
+
+
+def refutation(doc: str, speaker: Hop, text: str = "x") -> ClaimRecord:
+    c = claim(doc, "refutes", f"speaker:{speaker.entity_id or speaker.text.casefold()}", speaker)
+    c.text = text
+    return c
+
+
+def test_parties_of_names_the_actors_of_supporting_claims_and_refuters_who_speak_for_a_side() -> None:
+    support = claim("a", "supports", "outlet:courier")
+    support.entities = ("org/militia", "gpe/ibdara")
+    ministry = refutation("b", Hop("Ibdara's foreign ministry", "named", "org/mfa"))
+    government = refutation("c", Hop("The government", "named"))
+    mp = refutation("d", Hop("Hisham al-Qaddusi", "named", "per/qaddusi"))
+    anonymous_official = refutation("e", Hop("a senior official", "anonymous"))
+    proposition = PropositionRecord(id="p", text="t")
+    parties = parties_of(proposition, [support, ministry, government, mp, anonymous_official])
+    assert parties == {"org/militia", "gpe/ibdara", "org/mfa", "speaker:government"}
+    assert party_key(Hop("The government", "named")) == "speaker:government"
+
+
+def test_an_unresolved_government_denial_is_a_party_denial() -> None:
+    support = claim("a", "supports", "outlet:courier")
+    government = refutation("b", Hop("The government", "named"))
+    members = [support, government]
+    p = status(*members, parties=tuple(parties_of(PropositionRecord(id="p", text="t"), members)))
+    assert p.status == "denied" and "denied by a party concerned: The government" in p.reasons
+    # Without it among the parties, the same refutation is an independent origin's: contested.
+    assert status(*members).status == "contested"
+
+
+def test_an_anonymous_official_refuting_is_not_a_party_denial() -> None:
+    members = [claim("a", "supports", "outlet:courier"), refutation("b", Hop("an official", "anonymous"))]
+    p = status(*members, parties=tuple(parties_of(PropositionRecord(id="p", text="t"), members)))
+    assert p.status == "contested"

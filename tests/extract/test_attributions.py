@@ -340,3 +340,57 @@ def test_attributions_connective_before_according_to_and_markdown_emphasis() -> 
 def test_attribution_a_name_with_a_lowercase_particle_is_named() -> None:
     [found] = attributions("Government spokesman Hisham al-Qandusi said the state does not negotiate.")
     assert (found["source"], found["source_kind"]) == ("Government spokesman Hisham al-Qandusi", "named")
+
+
+def test_attributions_a_text_quoted_with_read_and_its_translation() -> None:
+    text = 'The banner, hung on the bridge overnight, read in Arabic: "الطريق مغلق" ("The road is closed").'
+    a = only(text)
+    assert (a["cue"], a["speaker"], a["label"]) == ("read in Arabic:", "The banner", "direct")
+    assert a["content"] == '"الطريق مغلق" ("The road is closed"'  # two pieces: the quotation and its translation
+
+
+def test_attributions_read_is_a_cue_only_before_a_colon_and_a_quotation() -> None:
+    assert attributions("The mayor read the statement to reporters at the town hall.") == []
+
+
+def test_attributions_an_unnamed_post_is_tied_to_the_account_named_before_it() -> None:
+    text = (
+        'Late on Monday, an account calling itself "Hill Watch" (@hillwatch) said the dam had burst. '
+        'The post, published at 22:10, read: "The dam at Kefr Sala has burst."'
+    )
+    post = next(a for a in attributions(text) if a["cue"] == "read:")
+    assert (post["speaker"], post["speaker_kind"], post["resolved_to"]) == ("The post", "social", "@hillwatch")
+    assert post["content"] == '"The dam at Kefr Sala has burst."'
+
+
+def test_attributions_an_unnamed_post_with_no_account_named_before_stays_unresolved() -> None:
+    a = only('The post read: "The dam has burst." Its author, @hillwatch, later deleted it.')
+    assert (a["speaker"], a["speaker_kind"], a["resolved_to"]) == ("The post", "social", None)
+
+
+def test_attributions_according_to_after_a_colon_takes_the_clause_after_it() -> None:
+    a = only("The mayor had other worries: according to local monitors, the dam was leaking badly on Tuesday.")
+    assert (a["cue"], a["speaker"], a["content"]) == (
+        "according to",
+        "local monitors",
+        "the dam was leaking badly on Tuesday",
+    )
+
+
+def test_attributions_crf_keeps_the_rules_for_read_and_for_according_to_after_a_colon() -> None:
+    from storytrace.extract.attributions_crf import DEFAULT_MODEL_PATH, extract_attributions_crf, load_tagger
+
+    text = (
+        'Late on Monday, an account calling itself "Hill Watch" (@hillwatch) claimed that the dam had burst.\n\n'
+        'The post, published at 22:10 local time, read in Arabic: "انهار السد" ("The dam has burst"). '
+        "It gave no source.\n\n"
+        "The mayor had other worries: according to local monitors, the dam was leaking badly on Tuesday."
+    )
+    found = {}
+    for span in extract_attributions_crf(load_tagger(DEFAULT_MODEL_PATH), text, split_sentences(text))["attributions"]:
+        attrs = dict(span.attrs)
+        pieces = [text[s:e] for s, e in attrs["content"]["pieces"]]
+        found[attrs["cue"]["text"]] = (pieces, (attrs["resolved_to"] or {}).get("text"))
+    # The tagger leaves "read in Arabic:" untagged: the rules' attribution is kept, with the translation.
+    assert found["read in Arabic:"] == (['"انهار السد"', '"The dam has burst"'], "@hillwatch")
+    assert found["according to"] == (["the dam was leaking badly on Tuesday"], None)

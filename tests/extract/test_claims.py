@@ -397,3 +397,36 @@ def test_claims_event_place_counts_only_inside_the_claim() -> None:
     outside = Span(trigger, trigger + 8, "ATTACK", (("figures", []), ("place", arg("Harbal"))))
     assert [p["text"] for p in only(text, events=[inside])["places"]] == ["Jisr al-Wahi"]
     assert only(text, events=[outside])["places"] == []
+
+
+def test_claims_a_claim_relayed_from_social_media_by_a_noun_rests_on_the_unnamed_posts() -> None:
+    text = (
+        "Asked about unverified claims circulating on social media that the mayor of Kefr Sala had fled the city, "
+        "the governor said he would not comment."
+    )
+    relayed = [c for c in claims(text) if c["text"] == "the mayor of Kefr Sala had fled the city"]
+    assert len(relayed) == 1, [c["text"] for c in claims(text)]
+    c = relayed[0]
+    assert c["label"] == "attributed" and c["attribution"] is None
+    assert c["speaker"] == {"text": "claims circulating on social media", "kind": "social"}
+    assert c["chain"] == [c["speaker"]] and "unverified" in c["hedges"]
+
+
+def test_claims_a_social_media_relay_already_claimed_by_its_sentence_is_not_repeated() -> None:
+    c = only("Claims on social media that the mayor had fled the city could not be verified.")
+    assert c["label"] == "outlet"
+
+
+def test_claims_a_report_that_names_no_online_source_is_no_social_relay() -> None:
+    text = "Reports that the mayor had fled the city reached the capital on Monday."
+    assert all(c["speaker"] is None for c in claims(text))
+
+
+def test_claims_a_post_quoted_with_read_rests_on_the_account_named_before() -> None:
+    text = (
+        'Late on Monday, an account calling itself "Hill Watch" (@hillwatch) claimed that the dam had burst. '
+        'The post, published at 22:10, read: "The dam at Kefr Sala has burst."'
+    )
+    post = next(c for c in claims(text) if "Kefr Sala" in c["text"])
+    assert post["speaker"] == {"text": "@hillwatch", "kind": "social"}
+    assert post["chain"] == [post["speaker"]]

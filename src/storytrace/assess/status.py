@@ -10,23 +10,70 @@
   two or more independent origins support it;
 * **reported**: claims relay it without endorsing it and no origin asserts it (rare: all hedged).
 
-Counting is by origin (resolve/sources.py), never by report; copies of one report are one report.
+Counting is by origin (resolve/sources.py), never by report; copies of one report are one report. Unnamed
+social-media chatter ("claims on social media", ``social:unnamed``) is counted with the one account the
+proposition's claims name, when they name exactly one: posts nobody can tell apart are never independent of
+the account they echo, so a rumour relayed by five outlets, some naming its account and some not, stays one
+origin (and is circular).
+
+**Parties concerned** (``parties_of``): the actors the supporting claims name, plus every refuter who speaks
+on the record for a side: a named speaker whose words or title say so ("government spokesman", "the
+ministry", "Ibdara's foreign ministry"), even when it is not resolved to an entity ("The government").
+
+Known gaps: a party is recognised by its title, not by its relation to the proposition, so a government
+spokesman refuting a claim about another country counts as a party too; an anonymous official's denial is
+never a party's (it is not on the record); two different unnamed social sources in one proposition that also
+names one account are folded into that account.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
-from storytrace.model.dossier import ClaimRecord, PropositionRecord
+from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
 
-__all__ = ["STATUSES", "assess", "origin_label"]
+__all__ = ["STATUSES", "assess", "origin_label", "parties_of", "party_key"]
 
 STATUSES = ("corroborated", "contested", "denied", "circular", "single_source", "reported")
+
+# Someone who speaks for a side: a spokesman, a ministry, a government, an official or an office.
+_PARTY_WORDS = re.compile(r"\b(?:spokes(?:man|woman|person)|minist(?:er|ry)|government|official|office)\b", re.I)
+_UNNAMED_SOCIAL = "social:unnamed"
+
+
+def party_key(speaker: Hop) -> str:
+    """How a speaker is named in a set of parties: its entity id, else ``speaker:<its words>`` (as an origin)."""
+    return speaker.entity_id or "speaker:" + " ".join(speaker.text.casefold().removeprefix("the ").split())
+
+
+def parties_of(proposition: PropositionRecord, claims: Sequence[ClaimRecord]) -> set[str]:
+    """Who the proposition concerns (see the module docstring): the entities its supporting claims name, and the
+    refuters who speak on the record for a side, by entity id or, unresolved, by ``party_key``."""
+    parties: set[str] = set()
+    for claim in claims:
+        if claim.stance == "supports":
+            parties.update(claim.entities)
+    for claim in claims:
+        speaker = claim.speaker
+        if claim.stance != "refutes" or speaker is None:
+            continue
+        if speaker.entity_id and (_PARTY_WORDS.search(speaker.text) or _PARTY_WORDS.search(claim.text)):
+            parties.add(speaker.entity_id)
+        elif not speaker.entity_id and speaker.kind == "named" and _PARTY_WORDS.search(speaker.text):
+            parties.add(party_key(speaker))  # "The government": on the record, though not a pack entity
+    return parties
 
 
 def _is_party(claim: ClaimRecord, parties: set[str]) -> bool:
     speaker = claim.speaker
-    return speaker is not None and speaker.entity_id is not None and speaker.entity_id in parties
+    return speaker is not None and party_key(speaker) in parties
+
+
+def _folded_social(claims: Sequence[ClaimRecord]) -> dict[str, str]:
+    """``social:unnamed`` -> the one named account among the claims' origins, when there is exactly one."""
+    handles = {c.origin for c in claims if c.origin and c.origin.startswith("social:") and c.origin != _UNNAMED_SOCIAL}
+    return {_UNNAMED_SOCIAL: next(iter(handles))} if len(handles) == 1 else {}
 
 
 def origin_label(key: str, claims: Sequence[ClaimRecord]) -> str:
@@ -61,11 +108,16 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
     supporting = [c for c in claims if c.stance == "supports"]
     refuting = [c for c in claims if c.stance == "refutes"]
     relaying = [c for c in claims if c.stance == "reports"]
-    origins = sorted({c.origin for c in supporting if c.origin})
-    relay_origins = sorted({c.origin for c in relaying if c.origin} - set(origins))
+    folded = _folded_social(claims)
+
+    def origin_of(claim: ClaimRecord) -> str | None:
+        return folded.get(claim.origin, claim.origin) if claim.origin else None
+
+    origins = sorted({o for c in supporting if (o := origin_of(c))})
+    relay_origins = sorted({o for c in relaying if (o := origin_of(c))} - set(origins))
     reports = {c.copy_root or c.doc_id for c in claims}
     by_party = [c for c in refuting if _is_party(c, party_ids)]
-    independent_refuters = sorted({c.origin for c in refuting if c.origin and c not in by_party} - set(origins))
+    independent_refuters = sorted({o for c in refuting if (o := origin_of(c)) and c not in by_party} - set(origins))
     proposition.origins = len(origins)
     proposition.supports = len({c.doc_id for c in supporting})
     proposition.refutes = len({c.doc_id for c in refuting})
@@ -78,6 +130,8 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
         return ", ".join(origin_label(k, claims) for k in keys)
 
     reasons = [f"supported by {_plural(len(origins), 'independent origin')}: {named(origins) or 'none'}"]
+    if folded and any(c.origin == _UNNAMED_SOCIAL for c in claims):
+        reasons.append(f"unnamed social-media posts counted with {named(folded.values())}, the one account named")
     if relay_origins:
         reasons.append(f"relayed without endorsement from {named(relay_origins)}")
     if by_party:

@@ -4,11 +4,16 @@ No parser and no lemmas are available offline, so the rules work on the tokens o
 ``storytrace.extract.sentences.tokenize`` with lists of inflected forms:
 
 * a **cue** is a reporting verb ("said", "told", "denied" …), "according to", a colon that opens a quotation
-  ("The officer said: “…”" uses the verb; "Ryder: “…”" uses the colon);
+  ("The officer said: “…”" uses the verb; "Ryder: “…”" uses the colon; "The post, published at 22:10, read in
+  Arabic: “…”" uses "read", the quoted text's medium being the source, and a bracketed translation right after
+  the quotation, “…” (“…”), is the content's second piece). "According to X," takes the clause after it when
+  nothing but a connective comes before it in its sentence or after a colon or semicolon ("He had other
+  worries: according to X, Y" gives Y), else the clause before it;
 * the **source** (the speaker) is the noun phrase next to the cue: before it ("officials said"), after it
   ("…, said a source close to the group") or after "according to"; it is classed ``named``, ``anonymous``,
   ``outlet``, ``document``, ``social`` or ``pronoun`` (a pronoun is resolved to the nearest preceding named
-  person-like speaker of the document when there is one);
+  person-like speaker of the document when there is one, and an unnamed social source, "the post", "this
+  account", to the handle, "@name", named last before it in the text: ``resolved_to``);
 * the **content** is the reported clause on the other side of the cue, or the quotation next to it; it is
   ``direct`` (all quoted), ``indirect`` (no quotation marks) or ``mixed``. A quotation may run over several
   sentences ("“A. B,” he said."), so a content can start in an earlier sentence of the same paragraph, and it
@@ -29,7 +34,8 @@ Layers assigned: ``attributions`` (one span over cue, source and content, label 
 
 Known gaps: no cue from a noun ("criticism", "in an interview"), from verbs of belief or intention outside the
 list, or from "in a statement" without a verb; "who" as a speaker is left unresolved; a quotation whose
-speaker is only named in a later paragraph gets no attribution.
+speaker is only named in a later paragraph gets no attribution; "the post" is tied to the last handle named
+before it, even when the text has since moved on to another, unnamed account.
 """
 
 from __future__ import annotations
@@ -493,7 +499,12 @@ def _find_in_sentence(text: str, s_start: int, s_end: int, para_start: int, quot
             hop = _hop(text, toks, np)
             cue = (tok.start, toks[i + 1].end)
             after_np = np[1]
-            if all(t.low in _CONNECTIVES or not t.is_word for t in toks[:i]):  # "However, according to X, …"
+            # "However, according to X, …", also after a colon: "He had other worries: according to X, …".
+            clause = max(
+                (j + 1 for j in range(i) if toks[j].text in ":;" and not _inside_quote(quotes, toks[j].start)),
+                default=0,
+            )
+            if all(t.low in _CONNECTIVES or not t.is_word for t in toks[clause:i]):
                 right = content_right(after_np + 1 if after_np < n and toks[after_np].text == "," else after_np)
                 if right is None:
                     continue
@@ -590,16 +601,57 @@ def _find_in_sentence(text: str, s_start: int, s_end: int, para_start: int, quot
         if rest is None and content[1] <= cue[0] and text[content[0]] in _OPEN_QUOTES + "\"'":
             rest = _next_quote(text, quotes, s_end)
         found.append(_Found(cue, speaker, content, via, after_hops, rest))
-    # "Ryder: “…”" — a name, a colon and a quotation, with no verb.
+    # "Ryder: “…”" — a name, a colon and a quotation, with no verb; "The post read: “…”" — a text quoted.
     for i, tok in enumerate(toks):
         if tok.text != ":" or i == 0 or any(f.cue[0] <= tok.start < f.content[1] for f in found):
             continue
         quote = _quote_starting_at(quotes, tok.end)
-        left_np = _np_left(toks, i, 0)
-        if quote is None or left_np is None or toks[i - 1].low in REPORTING_VERBS:
+        if quote is None:
             continue
-        found.append(_Found((tok.start, tok.end), _hop(text, toks, left_np), quote))
+        translation = _translation(text, quotes, quote)
+        read = _read_cue(toks, i)
+        if read is not None:
+            subject = _subject_left(toks, read)
+            if subject is not None:
+                found.append(_Found((toks[read].start, tok.end), _hop(text, toks, subject), quote, rest=translation))
+            continue
+        left_np = _np_left(toks, i, 0)
+        if left_np is None or toks[i - 1].low in REPORTING_VERBS:
+            continue
+        found.append(_Found((tok.start, tok.end), _hop(text, toks, left_np), quote, rest=translation))
     return _merge_according(found)
+
+
+_READ = frozenset({"read", "reads"})
+_TRANSLATION = re.compile(r"\s*\(\s*")
+
+
+def _translation(text: str, quotes: _Quotes, quote: tuple[int, int]) -> tuple[int, int] | None:
+    """The translation in brackets right after a quotation, “…” (“…”): the content's second piece."""
+    bracket = _TRANSLATION.match(text, quote[1])
+    if bracket is None:
+        return None
+    translation = _quote_starting_at(quotes, bracket.end())
+    if translation is None or translation[0] != bracket.end() or not text.startswith(")", translation[1]):
+        return None
+    return translation
+
+
+def _read_cue(toks: list[_Tok], colon: int) -> int | None:
+    """ "read:" or "read in Arabic:" before the colon at ``colon``: the index of "read", else None."""
+    if colon >= 1 and toks[colon - 1].low in _READ:
+        return colon - 1
+    if colon >= 3 and toks[colon - 3].low in _READ and toks[colon - 2].low == "in" and _is_capitalised(toks[colon - 1]):
+        return colon - 3
+    return None
+
+
+def _subject_left(toks: list[_Tok], verb: int) -> tuple[int, int] | None:
+    """The noun phrase before ``verb``, past one parenthetical: "The post, published at 23:52, read"."""
+    if verb >= 1 and toks[verb - 1].text == ",":
+        opening = next((j for j in range(verb - 2, max(-1, verb - 14), -1) if toks[j].text == ","), None)
+        return _np_left(toks, opening, 0) if opening is not None else None
+    return _np_left(toks, verb, 0)
 
 
 def _cue_start(toks: list[_Tok], i: int) -> int:
@@ -755,6 +807,23 @@ def _resolve(hop: _Hop, named: list[_Hop]) -> _Hop | None:
     return None
 
 
+# "@tesra_nightwatch", not an e-mail address; "the post", "this account": an unnamed reference to one.
+_HANDLE = re.compile(r"(?<![\w.@])@\w{2,}")
+_DEFINITE = frozenset({"the", "this", "that"})
+
+
+def _resolve_social(text: str, hop: _Hop) -> _Hop | None:
+    """ "The post read: …" after "an account (@nightwatch) claimed …": the handle named last before the hop."""
+    words = hop.text.split()
+    if hop.kind != "social" or not words or words[0].lower() not in _DEFINITE or _HANDLE.search(hop.text):
+        return None
+    handles = list(_HANDLE.finditer(text, 0, hop.start))
+    if not handles:
+        return None
+    last = handles[-1]
+    return _Hop(last.start(), last.end(), last.group(), "social")
+
+
 def _hop_dict(hop: _Hop) -> dict[str, Any]:
     return {"text": hop.text, "start_char": hop.start, "end_char": hop.end, "kind": hop.kind}
 
@@ -773,7 +842,7 @@ def extract_attributions(text: str, sentences: list[Span]) -> dict[str, list[Spa
         for f in _find_in_sentence(text, sentence.start_char, sentence.end_char, para_start, quotes):
             chain = [*f.via, f.speaker, *f.after]
             source = chain[0]
-            resolved = _resolve(f.speaker, named)
+            resolved = _resolve(f.speaker, named) or _resolve_social(text, f.speaker)
             if f.speaker.kind == "named":
                 named.append(f.speaker)
             cs, ce = f.content

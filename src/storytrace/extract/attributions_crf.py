@@ -18,7 +18,11 @@ A drop-in replacement for ``extract.attributions.rules.v1`` (read its docstring)
   having no cue);
 * the attrs are filled with the rules' helpers (speaker kind, pronoun resolution, hedges, direct/indirect
   label); a cue without a tagged source takes the speaker and chain of a rules attribution that shares its
-  cue or content, and a content without a cue takes the whole rules attribution that overlaps it.
+  cue or content, and a content without a cue takes the whole rules attribution that overlaps it;
+* two rules override the tagger, where PolNeAR taught it little and the rules are sure: a rules attribution
+  with a "read:" cue ("The post read: “…”", a colon and a quotation) that the tagger left out is kept, and a
+  clause-initial "according to X," after a colon takes the rules' content after it, not the tagger's before
+  the colon (no change on PolNeAR dev).
 
 Known gaps: chains (``via`` hops, "citing") come only from a rules attribution with the same speaker; an
 attribution whose source is neither tagged nor found by the rules is dropped (PolNeAR leaves about 7 % of its
@@ -48,6 +52,7 @@ from storytrace.extract.attributions import (
     _quote_regions,
     _Quotes,
     _resolve,
+    _resolve_social,
     _tokens,
     _trim_content,
     extract_attributions,
@@ -406,6 +411,24 @@ _TIME_TAIL = re.compile(
 )
 
 
+def _clause_initial_according(
+    text: str, cue: tuple[int, int], pieces: Sequence[tuple[int, int]], rule: dict[str, Any]
+) -> bool:
+    """ "…: according to X, Y": the tagger took the clause before the colon, the rules (which read "according to"
+    as clause-initial only when nothing but a connective precedes it in its clause) the clause after it."""
+    rule_cue = (rule["cue"]["start_char"], rule["cue"]["end_char"])
+    return (
+        text[cue[0] : cue[1]].lower() == "according to"
+        and rule_cue == cue
+        and pieces[-1][1] <= cue[0]
+        and rule["content"]["start_char"] >= cue[1]
+        and text[pieces[-1][1] : cue[0]].strip()[:1] in {":", ";"}
+    )
+
+
+_READ_CUE = re.compile(r"reads?\b.*:$", re.IGNORECASE)
+
+
 def _without_time_tail(text: str, start: int, end: int) -> int:
     """The end of a source span without a trailing time adjunct (the whole span when nothing else is left)."""
     match = _TIME_TAIL.search(text, start, end)
@@ -455,6 +478,8 @@ def extract_attributions_crf(tagger: Any, text: str, sentences: Sequence[Span]) 
                 ),
                 None,
             )
+            if rule is not None and pieces and _clause_initial_according(text, group.cue, pieces, rule_attrs[rule]):
+                pieces = [(int(a), int(b)) for a, b in rule_attrs[rule]["content"]["pieces"]]
             if not pieces:  # a cue the tagger found without its content: the rules' content, if they have one
                 if rule is None or not _overlaps(
                     group.cue, (rule_attrs[rule]["cue"]["start_char"], rule_attrs[rule]["cue"]["end_char"])
@@ -492,9 +517,19 @@ def extract_attributions_crf(tagger: Any, text: str, sentences: Sequence[Span]) 
             cue = (a["cue"]["start_char"], a["cue"]["end_char"])
             sentence = next(((s.start_char, s.end_char) for s in sentences if s.start_char <= cue[0] < s.end_char), cue)
             found.append((cue, speaker, chain, [tuple(p) for p in a["content"]["pieces"]], sentence))
+    # "The post read: “…”": a text quoted by its medium, a cue PolNeAR hardly has; the tagger leaves it, the rules
+    # are sure of it (a colon and a quotation), so their attribution is kept.
+    for k, a in enumerate(rule_attrs):
+        cue = (a["cue"]["start_char"], a["cue"]["end_char"])
+        content = (a["content"]["start_char"], a["content"]["end_char"])
+        if k in used_rules or not _READ_CUE.match(a["cue"]["text"]) or any(_overlaps(content, f[3][0]) for f in found):
+            continue
+        sentence = next(((s.start_char, s.end_char) for s in sentences if s.start_char <= cue[0] < s.end_char), cue)
+        speaker, chain = rule_hops[k]
+        found.append((cue, speaker, chain, [(int(p), int(q)) for p, q in a["content"]["pieces"]], sentence))
     for cue, speaker, chain, pieces, sentence in sorted(found, key=lambda f: f[0]):
         source = chain[0]
-        resolved = _resolve(speaker, named)
+        resolved = _resolve(speaker, named) or _resolve_social(text, speaker)
         if speaker.kind == "named":
             named.append(speaker)
         cs, ce = pieces[0][0], pieces[-1][1]

@@ -19,6 +19,11 @@ cluster claims into propositions and weigh their origins:
   line, a caption or credit line, a heading or a sentence inside someone's quotation. A sentence that carries
   an attribution gives the attributed claim only; a clause after the attribution ("…, officials said, and the
   search continued through the night") is the outlet's own and gives an outlet claim;
+* a claim relayed from social media by a noun ("unconfirmed reports circulating on social media that X",
+  "claims online that X"), which the attribution layer does not read, gives an ``attributed`` claim over X with
+  no attribution index, its speaker and one-hop chain the unnamed posts (kind ``social``); X ends where the
+  sentence's own attribution starts ("…, the minister said"), and a stretch another claim already holds
+  ("Claims on social media that X could not be verified" is an outlet claim) is not claimed twice;
 * the headline is a claim when the text repeats it (the cleaner keeps it as the first line): it is flagged
   ``headline``, needs three words and no verb form ("Seven soldiers killed in ambush"), and a trailing
   "– report", ": sources", ", report says" or a leading "Report:" is cut off and read as the hedge
@@ -999,6 +1004,54 @@ def _outlet_claim(
     )
 
 
+# "unconfirmed reports circulating on social media that X", "claims online that X": a relayed post (X) whose
+# speaker is the unnamed online source. A noun cue, which the attribution layer does not read.
+_SOCIAL_RELAY = re.compile(
+    r"\b(?:reports?|claims?|rumou?rs?|posts?|allegations?|suggestions?)\b[^.;:“”«»\"]{0,40}?"
+    r"(?:\b(?:on|across|via)\s+social[\s-]media|\bonline)\b[^.;:“”«»\"]{0,30}?\bthat\s+",
+    re.IGNORECASE,
+)
+_SOCIAL_RELAY_KEYS = frozenset({"social", "online"})
+
+
+def _social_relays(ctx: _Context, sentences: list[Span], attributions: list[Span], claims: list[Span]) -> list[Span]:
+    """Claims relayed from unnamed social-media posts, named by a noun ("claims on social media that X")."""
+    text = ctx.text
+    out: list[Span] = []
+    for sentence in sentences:
+        s, e = sentence.start_char, sentence.end_char
+        if _SOCIAL_RELAY_KEYS.isdisjoint(_word_set(text[s:e])):
+            continue
+        for m in _SOCIAL_RELAY.finditer(text, s, e):
+            if _inside_quotation(text, s, m.start()):
+                continue
+            # The relayed clause ends where the sentence's own attribution begins: "…, Mr Qandusi said".
+            end = min([e, *(a.start_char for a in attributions if m.end() < a.start_char < e)])
+            start, end = _strip(text, m.end(), end)
+            if len(_words(text[start:end])) < 3 or any(c.start_char < end and start < c.end_char for c in claims):
+                continue
+            speaker = {"text": text[m.start() : m.end()].strip()[: -len("that")].strip(), "kind": "social"}
+            hint = _word_set(text[s:e])
+            hedges = _hedges(text, s, e)
+            out.append(
+                _claim_span(
+                    ctx,
+                    "attributed",
+                    [(start, end)],
+                    (s, e),
+                    attribution=None,
+                    speaker=speaker,
+                    chain=[speaker],
+                    polarity=_polarity(text, "", speaker["text"], "social", [(start, end)], "", hint),
+                    hedges=hedges,
+                    modality=_modality(text[start:end], None, reported=True, hint=hint),
+                    headline=False,
+                    hint=hint,
+                )
+            )
+    return out
+
+
 def extract_claims(doc: Document, events: list[Span] | None = None) -> list[Span]:
     """The ``claims`` layer of ``doc`` (it needs its ``sentences`` and ``attributions`` layers)."""
     text = doc.text
@@ -1052,6 +1105,7 @@ def extract_claims(doc: Document, events: list[Span] | None = None) -> list[Span
             claim = _outlet_claim(ctx, ps, pe, (s, e), is_headline=False, min_words=5, rest=True)
             if claim is not None:
                 claims.append(claim)
+    claims.extend(_social_relays(ctx, sentences, attributions, claims))
     claims.sort(key=lambda c: (c.start_char, c.end_char))
     return claims
 
