@@ -196,3 +196,24 @@ def test_cli_tables_show_where_each_document_came_from(pile: Path, tmp_path: Pat
     assert code == 0
     assert out.splitlines()[0].split()[-1] == "original"
     assert sum("01-scoop.txt" in line for line in out.splitlines()) == 1
+
+
+def test_cli_new_reports_join_the_dossier_and_full_replays_it(pile: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    for path in sorted(pile.iterdir()):
+        (first if path.name < "03" else later).joinpath(path.name).write_bytes(path.read_bytes())
+    code, out, _ = run("ingest", str(first), "--db", db)
+    assert code == 0 and "joined the dossier" not in out
+    code, out, _ = run("ingest", str(later), "--db", db)
+    assert code == 0 and "2 new reports joined the dossier. 4 documents" in out
+    joined = sqlite3.connect(db).execute("SELECT COUNT(*), COUNT(DISTINCT proposition_id) FROM claims").fetchone()
+    code, out, _ = run("resolve", "--db", db)
+    assert code == 0 and out.startswith("No new reports. 4 documents")
+    code, out, _ = run("resolve", "--db", db, "--full")
+    assert code == 0 and out.startswith("4 documents")
+    assert (
+        sqlite3.connect(db).execute("SELECT COUNT(*), COUNT(DISTINCT proposition_id) FROM claims").fetchone() == joined
+    )

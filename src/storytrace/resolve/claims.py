@@ -28,6 +28,7 @@ the int8 model moves cosines by up to 0.02 against fp32.
 from __future__ import annotations
 
 import heapq
+import json
 import re
 import threading
 from collections import Counter, defaultdict
@@ -143,6 +144,7 @@ class _Cluster:
     proposition: PropositionRecord
     anchor: ClaimRecord
     seed: FloatArray  # the first claim's embedding
+    seed_id: str = ""  # the first claim's id
     total: FloatArray = field(default_factory=lambda: np.zeros(DIM, dtype=np.float32))  # sum of the members'
     centroid: FloatArray = field(default_factory=lambda: np.zeros(DIM, dtype=np.float32))  # ``total``, unit length
     words: Counter[str] = field(default_factory=Counter)
@@ -226,6 +228,41 @@ class ClaimClusterer:
             + self.event_id_bonus * event_ids
         )
 
+    def state_of(self, index: int) -> tuple[bytes, str]:
+        """What resolve/incremental.py keeps of proposition ``index`` to score claims against it later: the sum
+        of its claims' vectors, and (JSON) its seed and anchor claims, size and tallies."""
+        cluster = self.clusters[index]
+        state = {
+            "seed": cluster.seed_id,
+            "anchor": cluster.anchor.id,
+            "size": cluster.size,
+            "words": dict(cluster.words),
+            "entities": dict(cluster.entities),
+            "events": dict(cluster.events),
+            "event_ids": dict(cluster.event_ids),
+        }
+        return cluster.total.astype("<f4").tobytes(), json.dumps(state, ensure_ascii=False)
+
+    @staticmethod
+    def cluster_from(
+        proposition: PropositionRecord,
+        anchor: ClaimRecord,
+        seed: FloatArray,
+        anchor_vector: FloatArray,
+        total: bytes,
+        state: str,
+    ) -> _Cluster:
+        """A cluster from ``state_of``'s values, with its seed's and anchor's vectors (``anchor`` as a record)."""
+        data = json.loads(state)
+        cluster = _Cluster(proposition, anchor, seed, seed_id=str(data["seed"]), anchor_vector=anchor_vector)
+        cluster.total = np.frombuffer(total, dtype="<f4").astype(np.float32)
+        cluster.centroid = cluster.total / max(float(np.linalg.norm(cluster.total)), 1e-9)
+        cluster.size = int(data["size"])
+        cluster.words, cluster.entities = Counter(data["words"]), Counter(data["entities"])
+        cluster.events, cluster.event_ids = Counter(data["events"]), Counter(data["event_ids"])
+        cluster.keys = {f"w:{w}" for w in cluster.words} | {f"e:{e}" for e in cluster.entities}
+        return cluster
+
     @staticmethod
     def _join(cluster: _Cluster, claim: ClaimRecord, vector: FloatArray, words: frozenset[str]) -> None:
         """Count a claim in its cluster (also how resolve/incremental.py rebuilds a stored proposition)."""
@@ -254,7 +291,7 @@ class ClaimClusterer:
         if best < 0 or best_score < self.threshold:
             proposition = PropositionRecord(id=make_id("prp", claim.id), text=claim.text)
             best, best_score = self.next_index, 1.0
-            self.clusters[best] = _Cluster(proposition, claim, vector, anchor_vector=vector)
+            self.clusters[best] = _Cluster(proposition, claim, vector, seed_id=claim.id, anchor_vector=vector)
             self.next_index += 1
         cluster = self._cluster(best)
         self._join(cluster, claim, vector, words)

@@ -57,8 +57,8 @@ only as one letter, so "Hudhud" does not meet Arabic "هدهد"; "Hassan" / "Hus
 pass the word floors; a description whose last word is lower case inside a name ("the iPhone's Software
 Development Kit") loses the start of the name; the context of a generic name is a place name, not a resolved
 country, and a report that names a neighbour most can give the wrong one; the kind vote runs on consonant
-skeletons, which look-alikes share; the whole pile is re-read on every run (the result is that of adding
-reports one at a time in date order, but it is recomputed).
+skeletons, which look-alikes share; a join (resolve/incremental.py) matches a new report's names against the
+stored pile, so a one-word name read earlier is not matched again against a fuller name that arrives later.
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from storytrace.assess.status import assess
-from storytrace.model.dossier import ClaimRecord, Hop
-from storytrace.resolve.claims import MODEL_DIR, ClaimClusterer, FloatArray, _Cluster, representative, signature_words
+from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
+from storytrace.resolve.claims import MODEL_DIR, ClaimClusterer, FloatArray, _Cluster, representative
 from storytrace.resolve.entities import EntityPile, MentionIn, _Entity, vote_counts
 from storytrace.resolve.events import EventPile, ResolvedEvent, _Tally
 from storytrace.resolve.sources import OutletIndex, assign_origin, normalise_outlet
@@ -260,14 +260,14 @@ def claim_from_row(row: Sequence[object]) -> ClaimRecord:
 
 
 class StoredClusterer(ClaimClusterer):
-    """The propositions of a resolved store, each rebuilt from its claims and their stored embeddings when a new
-    claim's blocking keys first find it (its centroid, seed, anchor and tallies are what clustering left)."""
+    """The propositions of a resolved store, each read back (sum of embeddings, seed, anchor, tallies) when a new
+    claim's blocking keys first find it; a proposition's claims are read only if it gains one (``members``)."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         super().__init__()
         self.db = db
         self._loaded_keys: set[str] = set()
-        self.members: dict[int, list[ClaimRecord]] = {}  # the stored claims of each proposition read
+        self.stored: set[int] = set()  # the propositions read from the store
         self.next_index = int(db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM proposition_pile").fetchone()[0])
 
     def _postings(self, key: str) -> list[int]:
@@ -294,32 +294,35 @@ class StoredClusterer(ClaimClusterer):
         return None if row is None else int(row[0])
 
     def load(self, index: int) -> None:
-        """Rebuild stored proposition ``index`` by taking its claims again, in their order."""
-        row = self.db.execute("SELECT id FROM proposition_pile WHERE seq = ?", (index,)).fetchone()
+        """Read stored proposition ``index`` back as clustering left it."""
+        row = self.db.execute("SELECT id, total, state FROM proposition_pile WHERE seq = ?", (index,)).fetchone()
         if row is None:
             raise NeedsFullRun(f"proposition #{index} of the stored state is missing")
-        claims = [
-            claim_from_row(r)
-            for r in self.db.execute(f"{_CLAIM_SELECT} WHERE c.proposition_id = ?{_CLAIM_ORDER}", (row[0],))
-        ]
-        vectors = _stored_vectors(self.db, [c.id for c in claims])
-        if not claims or len(vectors) < len(claims):
-            raise NeedsFullRun(f"the claims of proposition {row[0]} or their embeddings are missing")
-        first = claims[0]
-        from storytrace.model.dossier import PropositionRecord
-
-        cluster = _Cluster(
-            PropositionRecord(id=str(row[0]), text=first.text),
-            first,
-            vectors[first.id],
-            anchor_vector=vectors[first.id],
+        proposition_id, total, state = row
+        data = json.loads(state)
+        seed, anchor = str(data["seed"]), str(data["anchor"])
+        found = self.db.execute(f"{_CLAIM_SELECT} WHERE c.id = ?", (anchor,)).fetchone()
+        vectors = _stored_vectors(self.db, [seed, anchor])
+        if found is None or len(vectors) < len({seed, anchor}):
+            raise NeedsFullRun(f"the claims of proposition {proposition_id} or their embeddings are missing")
+        cluster = self.cluster_from(
+            PropositionRecord(id=str(proposition_id), text=""),
+            claim_from_row(found),
+            vectors[seed],
+            vectors[anchor],
+            total,
+            state,
         )
-        for claim in claims:
-            words = signature_words(claim.text)
-            self._join(cluster, claim, vectors[claim.id], words)
-            cluster.keys |= self._keys(words, claim)
         self.clusters[index] = cluster
-        self.members[index] = claims
+        self.stored.add(index)
+
+    def members(self, index: int) -> list[ClaimRecord]:
+        """The stored claims of proposition ``index``, in the order clustering took them."""
+        proposition_id = self.clusters[index].proposition.id
+        return [
+            claim_from_row(r)
+            for r in self.db.execute(f"{_CLAIM_SELECT} WHERE c.proposition_id = ?{_CLAIM_ORDER}", (proposition_id,))
+        ]
 
 
 def _stored_vectors(db: sqlite3.Connection, claim_ids: Sequence[str]) -> dict[str, FloatArray]:
@@ -374,31 +377,31 @@ def assess_touched(
     clusterer: StoredClusterer,
     new_claims: Iterable[ClaimRecord],
     retraced: dict[str, tuple[str, str]],
-    parties: Callable[..., set[str]],
-) -> list[tuple[int, list[ClaimRecord]]]:
+    parties: Callable[[PropositionRecord, list[ClaimRecord]], set[str]],
+) -> list[int]:
     """Status, reasons, counts, wording and event of every proposition that gained a claim or whose claims were
-    traced again; returns them with their claims (in clustering order)."""
+    traced again, from all its claims (in clustering order); returns their indices."""
     for claim_id in retraced:
         row = clusterer.db.execute("SELECT proposition_id FROM claims WHERE id = ?", (claim_id,)).fetchone()
         index = clusterer.seq_of(row[0]) if row and row[0] else None
         if index is not None:
             clusterer._cluster(index)
             clusterer.touched.add(index)
-    by_id = {c.id: c for c in new_claims}
-    for claims in clusterer.members.values():
-        for claim in claims:
-            by_id.setdefault(claim.id, claim)
-            if claim.id in retraced:
-                claim.origin, claim.origin_reason = retraced[claim.id]
+    fresh = {c.id: c for c in new_claims}
     out = []
     for index in sorted(clusterer.touched):
         proposition = clusterer.clusters[index].proposition
-        members = [by_id[i] for i in proposition.claim_ids]
+        stored = clusterer.members(index) if index in clusterer.stored else []
+        for claim in stored:
+            if claim.id in retraced:
+                claim.origin, claim.origin_reason = retraced[claim.id]
+        proposition.claim_ids = [*(c.id for c in stored), *(i for i in proposition.claim_ids if i in fresh)]
+        members = [*stored, *(fresh[i] for i in proposition.claim_ids if i in fresh)]
         proposition.text = representative(members) or proposition.text
         assess(proposition, members, parties(proposition, members))
         votes = [e for c in members for e in c.event_ids]
         proposition.event_id = max(sorted(set(votes)), key=votes.count) if votes else None
-        out.append((index, members))
+        out.append(index)
     return out
 
 

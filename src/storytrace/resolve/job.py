@@ -7,21 +7,20 @@
 4. propositions: claims clustered, each claim's stance set (resolve/claims.py)
 5. status: each proposition assessed, with reasons (assess/status.py) -> ``claims``, ``propositions``
 
-The derived tables are rebuilt from the span layers in one transaction, so a re-run gives the same ids and
-rows; the analyst's ``judgements`` (merges, splits, stance corrections) are read first and applied every time.
+Two ways to run. A **join** (the default once a store is resolved; resolve/incremental.py) reads only the reports
+added since the last run and joins them to the stored entities, events and propositions. A **full run** replays
+the pile: the derived tables are rebuilt from the span layers in one transaction, so a re-run gives the same ids
+and rows, and the state a later join needs is written beside them. It is taken on the first run, with ``full``,
+or when a join cannot be sound (``incremental.plan``). Either way the analyst's ``judgements`` (merges, splits,
+stance corrections) are applied.
 
-Scale (``benchmarks/scale_resolve.py``). The reports are read twice, once for the entity layers and once for the
-event and claim layers, instead of being held: memory grows with the derived records, not with the layers.
-Each claim's embedding is kept in ``claim_embeddings`` under a hash of its text and of the model file, and is
-computed only for claims that are new or reworded; a claim is embedded alone (see ``_claim_vectors``), so
-its vector does not depend on what else the store holds, and resolving a grown store gives exactly the dossier
-of resolving it in one go (tests/resolve/test_incremental.py). ``ResolveReport.timings`` has the seconds per stage.
-
-Known gaps: everything but the embeddings is recomputed on every run: entity resolution, event grouping and
-claim clustering replay the whole pile in their fixed orders (the only way to give the same result as one run
-when a new report is dated before others, or brings a spelling that would have drawn an older mention), and
-every derived row is deleted and written again. Adding one report to a resolved store therefore costs a full
-run without the embeddings.
+Scale (``benchmarks/scale_resolve.py``). A full run reads the reports twice, once for the entity layers and once
+for the event and claim layers, instead of holding them: memory grows with the derived records, not with the
+layers. Each claim's embedding is kept in ``claim_embeddings`` under a hash of its text and of the model file,
+and is computed only for claims that are new or reworded; a claim is embedded alone (see ``_claim_vectors``), so
+its vector does not depend on what else the store holds, and joining the latest reports to a resolved store gives
+exactly the dossier of resolving them all in one go (tests/resolve/test_incremental.py). A full run writes only
+the rows that differ. ``ResolveReport.timings`` has the seconds per stage.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import re
 import sqlite3
 import time
 from collections import Counter, defaultdict
@@ -39,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from storytrace.assess.status import assess
+from storytrace.assess.status import assess, parties_of
 from storytrace.extract.entity_merge import entity_spans
 from storytrace.model import Document, Span, make_id
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
@@ -63,9 +61,6 @@ from storytrace.resolve.sources import OutletIndex, assign_origin
 from storytrace.store import Store, now_iso
 
 __all__ = ["ResolveReport", "resolve_store"]
-
-# A refutation by someone who speaks for a side ("government spokesman", "the ministry") is a party's denial.
-_PARTY_WORDS = re.compile(r"\b(?:spokes(?:man|woman|person)|minist(?:er|ry)|government|official|office)\b", re.I)
 
 
 @dataclass(slots=True)
@@ -289,21 +284,6 @@ def _claims_of(
     return records
 
 
-def _parties(proposition: PropositionRecord, claims: list[ClaimRecord]) -> set[str]:
-    """Who the proposition is about, plus refuters who speak for a side (spokesmen, ministries)."""
-    parties: set[str] = set()
-    for claim in claims:
-        if claim.stance == "supports":
-            parties.update(claim.entities)
-    for claim in claims:
-        speaker = claim.speaker
-        if claim.stance != "refutes" or speaker is None or not speaker.entity_id:
-            continue
-        if _PARTY_WORDS.search(speaker.text) or _PARTY_WORDS.search(claim.text):
-            parties.add(speaker.entity_id)
-    return parties
-
-
 def resolve_store(
     store: Store, *, full: bool = False, on_document: Callable[[str], None] | None = None
 ) -> ResolveReport:
@@ -387,7 +367,7 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
             claim.stance, claim.stance_score = stance, 1.0
     for proposition in propositions:
         members = [by_id[i] for i in proposition.claim_ids]
-        assess(proposition, members, _parties(proposition, members))
+        assess(proposition, members, parties_of(proposition, members))
         votes = [e for c in members for e in c.event_ids]
         proposition.event_id = max(sorted(set(votes)), key=votes.count) if votes else None  # ties: the first id
     clock.lap("status")
@@ -458,7 +438,7 @@ def _join(store: Store, new: list[str], on_document: Callable[[str], None] | Non
     for claim in sorted(claims, key=lambda c: (c.published_at or "9999", c.doc_id, c.start_char)):
         clusterer.add(claim, vectors[claim.id])
     clock.lap("propositions")
-    touched = assess_touched(clusterer, claims, retraced, _parties)
+    touched = assess_touched(clusterer, claims, retraced, parties_of)
     clock.lap("status")
     with store.transaction() as db:
         by_key = {(m.doc_id, m.start_char, m.end_char): m for m in mentions}
@@ -481,7 +461,7 @@ def _join(store: Store, new: list[str], on_document: Callable[[str], None] | Non
             [(origin, why, claim_id) for claim_id, (origin, why) in retraced.items()],
         )
         written += len(retraced)
-        rows = [_proposition_row(clusterer.clusters[i].proposition) for i, _members in touched]
+        rows = [_proposition_row(clusterer.clusters[i].proposition) for i in touched]
         written += _upsert(db, "propositions", _PROPOSITION_COLUMNS, rows, stamped=True)
         write_state(db, pile, name_votes, event_pile, clusterer, new)
         _write_sources(db)
@@ -876,8 +856,8 @@ def write_state(
     db.executemany("INSERT OR IGNORE INTO event_keys (key, seq) VALUES (?, ?)", event_key_rows)
     touched = sorted(clusterer.touched)
     db.executemany(
-        "INSERT OR REPLACE INTO proposition_pile (seq, id) VALUES (?, ?)",
-        [(i, clusterer.clusters[i].proposition.id) for i in touched],
+        "INSERT OR REPLACE INTO proposition_pile (seq, id, total, state) VALUES (?, ?, ?, ?)",
+        [(i, clusterer.clusters[i].proposition.id, *clusterer.state_of(i)) for i in touched],
     )
     db.executemany(
         "INSERT OR IGNORE INTO proposition_keys (key, seq) VALUES (?, ?)",

@@ -401,10 +401,13 @@ CREATE TABLE event_keys (
     seq  INTEGER NOT NULL,
     PRIMARY KEY (key, seq)
 ) WITHOUT ROWID;
--- Claim clustering's state: each proposition's founding order and blocking keys (the rest is read from its claims).
+-- Claim clustering's state: each proposition's founding order, the sum of its claims' embeddings, its seed and
+-- anchor claims and tallies (JSON), and its blocking keys (content words and entities).
 CREATE TABLE proposition_pile (
-    seq  INTEGER PRIMARY KEY,
-    id   TEXT NOT NULL UNIQUE
+    seq    INTEGER PRIMARY KEY,
+    id     TEXT NOT NULL UNIQUE,
+    total  BLOB NOT NULL,                   -- float32, little-endian
+    state  TEXT NOT NULL
 );
 CREATE TABLE proposition_keys (
     key  TEXT NOT NULL,
