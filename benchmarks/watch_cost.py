@@ -11,9 +11,9 @@ numbers are our cost and not the politeness wait) runs:
 * ``warm-up``: one item, so loading the models is not counted below;
 * ``batch``: ``--items`` new items in one round: fetch + ingest per item, and the one resolve they share;
 * ``idle``: the feed unchanged: one conditional GET answered 304;
-* ``single``: one new item per round, ``--singles`` times (median): the marginal cost of one item, which
-  is dominated by the full re-resolve and so grows with the store (``--base-docs``, made by
-  benchmarks/generate_store.py: synthesised layers, not extracted);
+* ``single``: one new item per round, ``--singles`` times (median): the marginal cost of one item: its fetch
+  and ingest, its join to the dossier and the diff of what the join touched, on top of ``--base-docs`` reports
+  (made by benchmarks/generate_store.py: synthesised layers, not extracted);
 * the anchor: ``batch.ingest`` of the same feed (all its items) into a fresh store, as ``storytrace ingest
   FEED`` does, in the same process under the same load: what watch costs beyond plain ingest.
 

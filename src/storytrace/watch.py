@@ -5,7 +5,8 @@ One round (``Watcher.run_round``) polls every feed that is due, each with a cond
 items go through the same path as ``storytrace ingest`` (``batch``: clean, annotate, exact and near-duplicate
 checks), item pages already in the store are never fetched again, and the per-host politeness clock of one
 long-lived ``Fetcher`` spaces every request to a host. When documents arrived that watch has not yet accounted for,
-``resolve_store`` rebuilds the dossier and the result is compared with the snapshot of the last report:
+``resolve_store`` brings the dossier up to date (the new reports join it: resolve/incremental.py) and the
+propositions it wrote are compared with the snapshot of the last report:
 
 - ``new_proposition``: a proposition none of whose claims belonged to a reported proposition;
 - ``status_changed``: a proposition (or its successor, when new claims gave it a new id) whose status moved, e.g.
@@ -20,9 +21,9 @@ after all of a feed's items were handled, and the documents and snapshot are mar
 changes were emitted (so a crash in between reports them again: delivery is at least once, never zero times).
 
 Known gaps: robots.txt is not consulted (neither does ``Fetcher``); rounds poll feeds one after another, so one
-slow feed delays the others by up to the fetch deadline; each resolve rebuilds the whole dossier, so the cost of
-a round with news grows with the store (see docs/watch.md); a proposition that disappears (merged into another) is
-not reported; the webhook gets one retry, then the change is only logged.
+slow feed delays the others by up to the fetch deadline; a round with news costs the new reports' join, not a
+rebuild, except when a judgement or ``storytrace process`` forces a full resolve (see docs/watch.md); a proposition
+that disappears (merged into another) is not reported; the webhook gets one retry, then the change is only logged.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -49,7 +50,7 @@ from storytrace.ingest.web import Fetcher, FetchOptions, sniff_kind
 from storytrace.model import Failure, RawItem
 from storytrace.pipeline import Pipeline
 from storytrace.resolve.job import resolve_store
-from storytrace.store import Store
+from storytrace.store import Store, now_iso
 from storytrace.store.dossier import find_entity
 
 __all__ = ["RoundReport", "WatchOptions", "Watcher", "parse_interval"]
@@ -431,11 +432,14 @@ class Watcher:
         if not new_docs:
             return
         started = time.perf_counter()
+        since = now_iso()  # the propositions resolve writes now are stamped no earlier
         resolve_store(self.store)
         report.resolved = True
         report.seconds["resolve"] = time.perf_counter() - started
         started = time.perf_counter()
-        changes = self._proposition_changes(set(new_docs)) + self._entity_reports(new_docs)
+        # Only what this resolve wrote can have changed: the diff costs what the new reports touched, not the store.
+        touched = [r[0] for r in db.execute("SELECT id FROM propositions WHERE updated_at >= ?", (since,))]
+        changes = self._proposition_changes(set(new_docs), touched) + self._entity_reports(new_docs)
         for change in changes:
             self._send(report, change)
         # Marked as reported only now: a crash before this line reports the same changes again next time.
@@ -444,38 +448,71 @@ class Watcher:
                 "INSERT OR IGNORE INTO watch_documents (doc_id, seen_at) VALUES (?, ?)",
                 [(d, report.at) for d in new_docs],
             )
-            self._snapshot()
+            self._snapshot(touched)
         report.seconds["diff"] = time.perf_counter() - started
 
-    def _snapshot(self) -> None:
+    def _snapshot(self, touched: list[str] | None = None) -> None:
+        """Keep the dossier as reported: all of it, or only the ``touched`` propositions (and drop vanished ones)."""
         db = self.store.db
-        db.execute("DELETE FROM watch_propositions")
-        db.execute("DELETE FROM watch_claims")
-        db.execute(
-            "INSERT INTO watch_propositions (id, status, reasons, reports) SELECT id, status, reasons, reports "
-            "FROM propositions"
-        )
-        db.execute(
-            "INSERT INTO watch_claims (claim_id, proposition_id) SELECT id, proposition_id FROM claims "
-            "WHERE proposition_id IS NOT NULL"
-        )
+        if touched is None:
+            db.execute("DELETE FROM watch_propositions")
+            db.execute("DELETE FROM watch_claims")
+            db.execute(
+                "INSERT INTO watch_propositions (id, status, reasons, reports) SELECT id, status, reasons, reports "
+                "FROM propositions"
+            )
+            db.execute(
+                "INSERT INTO watch_claims (claim_id, proposition_id) SELECT id, proposition_id FROM claims "
+                "WHERE proposition_id IS NOT NULL"
+            )
+            return
+        db.execute("DELETE FROM watch_propositions WHERE id NOT IN (SELECT id FROM propositions)")
+        for chunk in _chunks(touched):
+            marks = ", ".join("?" * len(chunk))
+            db.execute(
+                "INSERT OR REPLACE INTO watch_propositions (id, status, reasons, reports) SELECT id, status, reasons, "
+                f"reports FROM propositions WHERE id IN ({marks})",
+                chunk,
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO watch_claims (claim_id, proposition_id) SELECT id, proposition_id FROM claims "
+                f"WHERE proposition_id IN ({marks})",
+                chunk,
+            )
 
-    def _proposition_changes(self, new_docs: set[str]) -> list[Change]:
+    def _proposition_changes(self, new_docs: set[str], touched: list[str]) -> list[Change]:
+        """New propositions and status changes among the ``touched`` ones, against the snapshot."""
         db = self.store.db
-        old = {r[0]: (r[1], json.loads(r[2])) for r in db.execute("SELECT id, status, reasons FROM watch_propositions")}
-        old_claims = dict(db.execute("SELECT claim_id, proposition_id FROM watch_claims").fetchall())
         members: dict[str, list[Any]] = defaultdict(list)
-        for claim in db.execute(
-            "SELECT c.id, c.proposition_id, c.doc_id, c.stance, c.text, d.outlet, d.title, d.url, d.published_at "
-            "FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.proposition_id IS NOT NULL "
-            "ORDER BY c.published_at, c.doc_id, c.start_char"
-        ):
-            members[claim["proposition_id"]].append(claim)
+        props: list[Any] = []
+        for chunk in _chunks(touched):
+            marks = ", ".join("?" * len(chunk))
+            for claim in db.execute(
+                "SELECT c.id, c.proposition_id, c.doc_id, c.stance, c.text, d.outlet, d.title, d.url, d.published_at "
+                f"FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.proposition_id IN ({marks}) "
+                "ORDER BY c.published_at, c.doc_id, c.start_char",
+                chunk,
+            ):
+                members[claim["proposition_id"]].append(claim)
+            props.extend(
+                db.execute(
+                    "SELECT id, text, status, reasons, origins, supports, refutes, reports, first_seen, last_seen "
+                    f"FROM propositions WHERE id IN ({marks})",
+                    chunk,
+                )
+            )
+        props.sort(key=lambda p: (p["first_seen"] is not None, p["first_seen"] or "", p["id"]))
+        claim_ids = [c["id"] for claims in members.values() for c in claims]
+        old_claims: dict[str, str] = {}
+        for chunk in _chunks(claim_ids):
+            sql = f"SELECT claim_id, proposition_id FROM watch_claims WHERE claim_id IN ({', '.join('?' * len(chunk))})"
+            old_claims.update(db.execute(sql, chunk).fetchall())
+        old: dict[str, tuple[str, Any]] = {}
+        for chunk in _chunks(sorted({*touched, *old_claims.values()})):
+            sql = f"SELECT id, status, reasons FROM watch_propositions WHERE id IN ({', '.join('?' * len(chunk))})"
+            old.update((r[0], (r[1], json.loads(r[2]))) for r in db.execute(sql, chunk))
         changes: list[Change] = []
-        for prop in db.execute(
-            "SELECT id, text, status, reasons, origins, supports, refutes, reports, first_seen, last_seen "
-            "FROM propositions ORDER BY first_seen, id"
-        ):
+        for prop in props:
             claims = members.get(prop["id"], [])
             predecessor = prop["id"] if prop["id"] in old else _predecessor(claims, old_claims, old)
             fresh = [_report_of(c) for c in claims if c["doc_id"] in new_docs]
@@ -507,7 +544,6 @@ class Watcher:
     def _entity_reports(self, new_docs: list[str]) -> list[Change]:
         db = self.store.db
         changes: list[Change] = []
-        fresh = set(new_docs)
         for ref in self.options.entities:
             try:
                 entity_id = find_entity(self.store, ref)
@@ -515,10 +551,10 @@ class Watcher:
                 continue  # not named in any report yet; it may be tomorrow
             name_row = db.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()
             spellings: dict[str, set[str]] = defaultdict(set)
-            for doc_id, text in db.execute(
-                "SELECT doc_id, text FROM mentions WHERE entity_id = ? ORDER BY doc_id, start_char", (entity_id,)
-            ):
-                if doc_id in fresh:
+            for doc_id in new_docs:  # the new reports' mentions, not every mention of the entity
+                for (text,) in db.execute(
+                    "SELECT text FROM mentions WHERE doc_id = ? AND entity_id = ?", (doc_id, entity_id)
+                ):
                     spellings[doc_id].add(text)
             for doc_id in new_docs:
                 if doc_id not in spellings:
@@ -567,6 +603,11 @@ class Watcher:
 
     def _iso(self) -> str:
         return _iso(self.clock())
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterator[list[str]]:
+    for begin in range(0, len(ids), size):
+        yield ids[begin : begin + size]
 
 
 def _predecessor(claims: list[Any], old_claims: dict[str, str], old: dict[str, Any]) -> str | None:
