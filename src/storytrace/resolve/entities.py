@@ -599,7 +599,7 @@ class EntityPile:
             self._ids(k)  # what the key holds before this entity joins it (a stored pile reads it first)
             self.index[k].add(entity.id)
         self.touched.add(entity.id)
-        held = self._keys_of[entity.id]
+        held = self._held_keys(entity)
         held |= keys
         for k in held:  # what these keys find has changed: the candidates cached for them are stale
             self._stamp[k] += 1
@@ -632,6 +632,10 @@ class EntityPile:
             surfaces=Counter(data["surfaces"]),
             generic=generic,
         )
+
+    def _held_keys(self, entity: _Entity) -> set[str]:
+        """The index keys holding ``entity`` (a stored pile computes them when the entity first gains a spelling)."""
+        return self._keys_of[entity.id]
 
     def _ids(self, key: str) -> set[str]:
         """The ids of the entities a blocking key finds."""

@@ -172,9 +172,14 @@ class StoredEntityPile(EntityPile):
                 found.add(entity_id)
                 if generic:
                     self.generic[generic] = entity_id
-                # The keys that find it: a reference it gains here must make the candidates cached for them stale.
-                self._keys_of[entity_id] = self.state_of(entity)[1]
         self._absent.update(set(todo) - found)
+
+    def _held_keys(self, entity: _Entity) -> set[str]:
+        # A stored entity is held by the keys of its stored spellings too: a spelling it gains here must make the
+        # candidates cached for them stale.
+        if entity.id in self.stored and entity.id not in self._keys_of:
+            self._keys_of[entity.id] = self.state_of(entity)[1]
+        return self._keys_of[entity.id]
 
     def _ids(self, key: str) -> set[str]:
         if key not in self._loaded_keys:
