@@ -278,3 +278,77 @@ def test_one_word_person_alias_inside_another_name_is_not_a_mention() -> None:
     assert ids("Assad fled to Moscow.") == [("Assad", "mideast:per/bashar-al-assad")]
     assert ids("The Assad government fell.") == [("Assad", "mideast:per/bashar-al-assad")]
     assert ids("President Assad spoke.") == [("President Assad", "mideast:per/bashar-al-assad")]
+
+
+PREFILTER_TEXTS = [
+    "Kata'ib Hizbullah and KATAIB HEZBOLLAH met the PMF in Baghdad.",
+    "Hezbollah's fighters and Hamas’s office; al-Sudani spoke to the U.N. on Monday.",
+    "The government said the security council would meet the press on Tuesday.",  # first keys, no alias
+    "Kataib, Hezbollah is no name; Shia. al Sudani is none either.",
+    "Asaad al-Eidani met Assad Haidar while Assad stayed home.",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", PREFILTER_TEXTS)
+def test_prefilter_changes_no_mention(text: str) -> None:
+    from dataclasses import replace
+
+    gazetteer = build_gazetteer(("mideast",))
+    unfiltered = replace(gazetteer, parts={})  # no parts: every sentence is tokenised, as before the prefilter
+    for sentence in [*split_sentences(text), Span(0, len(text))]:
+        start, end = sentence.start_char, sentence.end_char
+        assert find_mentions(text, gazetteer, start, end) == find_mentions(text, unfiltered, start, end)
+
+
+def test_prefilter_skips_a_sentence_only_when_some_alias_word_is_missing() -> None:
+    from storytrace.extract.entities import _may_hold_alias
+
+    gazetteer = build_gazetteer(("mideast",))
+    quiet = "The government said the new minister would meet the press on Tuesday."  # "the", "said": first keys only
+    assert not _may_hold_alias(quiet, gazetteer, 0, len(quiet))
+    loud = "Fighters of Kataib Hezbollah said so."
+    assert _may_hold_alias(loud, gazetteer, 0, len(loud))
+    assert not _may_hold_alias(loud, gazetteer, 0, loud.index("Kataib"))  # only the range counts
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Kata'ib",
+                "Hizbullah",
+                "Hezbollah's",
+                "al-Sudani",
+                "Sudani",
+                "the",
+                "said",
+                "U.N.",
+                "PMF",
+                "pmf",
+                "Popular",
+                "Mobilization",
+                "Forces",
+                "Assad",
+                "Haidar",
+                ",",
+                "-",
+                "al",
+                "Islamic",
+                "Resistance",
+                "in",
+                "Iraq",
+                "KH",
+                "kh",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_prefilter_agrees_with_full_tokenising_on_any_word_mix(words: list[str]) -> None:
+    from dataclasses import replace
+
+    text = " ".join(words)
+    gazetteer = build_gazetteer(("mideast",))
+    assert find_mentions(text, gazetteer) == find_mentions(text, replace(gazetteer, parts={}))

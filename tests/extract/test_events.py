@@ -343,3 +343,21 @@ def test_events_months_and_plain_readiness_are_no_events(text: str) -> None:
 def test_events_adverb_is_no_object() -> None:
     e = only("Envoys met secretly with the commanders.")
     assert texts(e["actors"]) == ["Envoys"] and texts(e["targets"]) == ["the commanders"]
+
+
+@pytest.mark.parametrize(
+    ("text", "has_phrase"),
+    [
+        ("The stage set looked free and bright.", False),  # key word "free" of "set free", but not the phrase
+        ("They set the fire free.", False),
+        ("Gunmen set fire to the depot in Qasra.", True),
+        ("Rebels attacked the convoy.", True),
+    ],
+)
+def test_events_sentence_without_a_whole_trigger_phrase_is_skipped(text: str, has_phrase: bool) -> None:
+    from storytrace.extract.events import _has_trigger_phrase
+    from storytrace.extract.sentences import tokenize
+
+    lows = [text[t.start_char : t.end_char].lower() for t in tokenize(text)]
+    assert _has_trigger_phrase(lows, load_ontology()) is has_phrase
+    assert bool(events(text)) is has_phrase

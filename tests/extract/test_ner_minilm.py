@@ -13,6 +13,7 @@ from storytrace.extract.ner_minilm import (
     CASE_CLASSES,
     DEFAULT_MODEL_DIR,
     MODEL_NAME,
+    Window,
     WindowConfig,
     build_windows,
     case_class,
@@ -142,3 +143,32 @@ def test_windows_label_every_word_once_on_its_first_piece_with_context_inside_th
     sentence_of = [(i - 10_000) // 10_000 for i in middle.input_ids[1:-1]]
     assert sentence_of[0] < min(labelled) and sentence_of[-1] > max(labelled)
     assert 0 < sum(s not in labelled for s in sentence_of) <= 2 * config.context
+
+
+def test_v2_tags_with_less_context_and_finds_the_same_names() -> None:
+    from storytrace.extract.ner_minilm import V2_CONTEXT
+
+    text = (
+        "Maria Lopez, a spokeswoman for the United Nations, said on Tuesday that aid had reached Geneva.\n\n"
+        "The Tesra Council met in Ibdara on Monday, its chairman Samir Haddad told reporters."
+    )
+    pipeline = Pipeline.from_names(["extract.sentences.rules.v1", "extract.entities.minilm.v2"])
+    doc = pipeline(Document(id="d1", text=text, locator="test"))
+    found = {(doc.span_text(s), s.label) for s in doc.spans["entities_minilm"]}
+    assert {("Maria Lopez", "PER"), ("United Nations", "ORG"), ("Geneva", "LOC"), ("Samir Haddad", "PER")} <= found
+    assert get_component("extract.entities.minilm.v2").assigns == ("spans.entities_minilm",)
+    v1, v2 = load_tagger(DEFAULT_MODEL_DIR), load_tagger(DEFAULT_MODEL_DIR, context=V2_CONTEXT)
+    assert v1.window_config.context == 24 and v2.window_config.context == V2_CONTEXT
+    assert v2.session is not v1.session
+    # Fewer wordpieces per window: each block sees at most V2_CONTEXT pieces of each neighbour.
+    document = [[w for w in f"Sentence {n} names Samir Haddad of Qasra again .".split()] for n in range(40)]
+    long_windows = [w for _, w in v1.windows([document])]
+    short_windows = [w for _, w in v2.windows([document])]
+    assert [w.words for w in long_windows] == [w.words for w in short_windows]
+    pieces = [v2.piecer.pieces(words) for words in document]
+
+    def context_pieces(window: Window) -> int:
+        return len(window.input_ids) - 2 - sum(len(pieces[s][w]) for s, w in window.words)
+
+    assert max(context_pieces(w) for w in short_windows) == 2 * V2_CONTEXT  # a middle block, both sides full
+    assert max(context_pieces(w) for w in long_windows) == 2 * 24

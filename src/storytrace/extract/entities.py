@@ -6,6 +6,12 @@ keys (storytrace.packs.names: case, accents, apostrophes, al-/el-, ou/u, e/i, o/
 Lookup is exact on those keys (no fuzzy scores), and the longest alias starting at a token wins, so
 "Kataib Hezbollah" is never read as "Hezbollah" and "Hudhud" never as "Hudud". Acronyms ("KH", "PMF") match
 only as written in capitals.
+
+Speed: most sentences name no pack actor, so a sentence is first tested against the aliases' token keys (the
+keys of its whitespace-separated chunks, cached per chunk): one whose keys lack a word of every alias is not
+tokenised. The test is exact (it never skips a sentence that holds a mention). It cut the component's CPU
+time by 26 % on CoNLL-2003 test text with the chunk cache warmed on dev only, 62 % once warm, and 73 % on the
+speed benchmark's generated reports (a small vocabulary: the cache always hits).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from storytrace.model import Document, Span
@@ -45,6 +51,8 @@ class Gazetteer:
 
     packs: tuple[str, ...]
     index: dict[str, tuple[GazetteerEntry, ...]]
+    # Per first key, the set of token keys of each alias: a stretch of text lacking one of them cannot hold it.
+    parts: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return sum(len(entries) for entries in self.index.values())
@@ -90,7 +98,25 @@ def build_gazetteer(packs: tuple[str, ...]) -> Gazetteer:
     return Gazetteer(
         tuple(pack_ids),
         {first: tuple(sorted(group, key=lambda e: -len(e.key))) for first, group in index.items()},
+        {first: tuple({frozenset(e.key) for e in group}) for first, group in index.items()},
     )
+
+
+@lru_cache(maxsize=1 << 16)  # as names._fold: a news pile's common chunks stay, at most ~25 MB
+def _chunk_keys(chunk: str) -> frozenset[str]:
+    """Every key and acronym key of the name tokens of a whitespace-free chunk of text ("Hezbollah's,")."""
+    return frozenset(key for token in name_tokens(chunk) for key in (token.key, token.acronym) if key)
+
+
+def _may_hold_alias(text: str, gazetteer: Gazetteer, start: int, end: int) -> bool:
+    """False only when no alias of ``gazetteer`` can match in ``text[start:end]``: some token key of every alias
+    is missing there. Tokens never span whitespace, so the keys of the whitespace-separated chunks are those
+    ``find_mentions`` compares (a superset: it drops articles and possessive s), and the test is exact."""
+    keys: set[str] = set()
+    for chunk in text[start:end].split():
+        keys.update(_chunk_keys(chunk))
+    parts = gazetteer.parts
+    return any(needed <= keys for key in keys for needed in parts.get(key, ()))
 
 
 def _matches_at(tokens: Sequence[NameToken], joined: Sequence[bool], i: int, key: tuple[str, ...]) -> bool:
@@ -114,6 +140,8 @@ def _first_name_of_another(
 
 def find_mentions(text: str, gazetteer: Gazetteer, start: int = 0, end: int | None = None) -> list[Span]:
     """Mentions of gazetteer aliases in ``text[start:end]``, leftmost-longest, as spans labelled with the kind."""
+    if gazetteer.parts and not _may_hold_alias(text, gazetteer, start, len(text) if end is None else end):
+        return []  # most sentences name no pack actor: skip tokenising them (a set test per chunk instead)
     all_tokens = name_tokens(text, start, end)
     tokens = [t for t in all_tokens if not t.is_article]
     # Where a dropped article sits right before a name ("al-Sudani"), the mention starts at the article.
