@@ -87,12 +87,12 @@ def read_split(path: Path) -> list[Sentence]:
     return [sentence for document in read_documents(path) for sentence in document]
 
 
-def evaluate(split: str, model: str, path: Path) -> dict[str, object]:
+def evaluate(split: str, model: str, path: Path, context: int | None = None) -> dict[str, object]:
     documents = read_documents(SPLITS[split])
     sentences = [sentence for document in documents for sentence in document]
     started = time.perf_counter()
     if model == "minilm":
-        minilm = ner_minilm.load_tagger(path)
+        minilm = ner_minilm.load_tagger(path, context=context)
         # One document per call, as the component tags an article (dynamic int8 makes batch-mates matter a little).
         predicted = [
             [tag for tag, _ in sentence]
@@ -215,6 +215,12 @@ def main() -> int:
     )
     parser.add_argument("--model", choices=sorted(MODELS), default="crf", help="which shipped model (default crf)")
     parser.add_argument("--model-path", type=Path, help="another model file (crf) or model directory (minilm)")
+    parser.add_argument(
+        "--context",
+        type=int,
+        help="minilm: wordpieces of document context per side (default: the model's 24; "
+        "extract.entities.minilm.v2 uses 4)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     args = parser.parse_args()
     path = args.model_path.expanduser().resolve() if args.model_path else MODELS[args.model][1]
@@ -223,7 +229,7 @@ def main() -> int:
         return 0
     if args.data is None:
         parser.error("give --data or --speed")
-    result = evaluate(args.data, args.model, path)
+    result = evaluate(args.data, args.model, path, args.context)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
