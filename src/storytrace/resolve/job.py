@@ -395,10 +395,9 @@ def _join(store: Store, new: list[str], on_document: Callable[[str], None] | Non
     if not new:
         _count(store, report)
         return report
-    only = set(new)
     infos = _doc_infos(store)
     mentions: list[MentionIn] = []
-    for doc in _iter_documents(store, _ENTITY_LAYERS, only):
+    for doc in _iter_documents(store, _ENTITY_LAYERS, new):
         mentions.extend(_mentions_of(doc, infos[doc.id].published))
         if on_document is not None:
             on_document(doc.id)
@@ -410,7 +409,7 @@ def _join(store: Store, new: list[str], on_document: Callable[[str], None] | Non
     event_mentions: list[EventMention] = []
     claims: list[ClaimRecord] = []
     own_events: dict[str, list[tuple[str, int, int]]] = {}
-    for doc in _iter_documents(store, _CLAIM_LAYERS, only):
+    for doc in _iter_documents(store, _CLAIM_LAYERS, new):
         info = infos[doc.id]
         event_mentions.extend(_event_mentions_of(doc, info, entities))
         claims.extend(_claims_of(doc, info, _copy_root(infos, doc.id), entities, own_events))
@@ -429,7 +428,7 @@ def _join(store: Store, new: list[str], on_document: Callable[[str], None] | Non
     for claim in claims:
         claim.origin, claim.origin_reason = assign_origin(claim, outlets, root_source)
     known = set(json.loads(store.db.execute("SELECT value FROM resolve_state WHERE key = 'sources'").fetchone()[0]))
-    retraced = retrace_origins(store, outlets, [s for s in sources if s[0] not in known], only)
+    retraced = retrace_origins(store, outlets, [s for s in sources if s[0] not in known], set(new))
     clock.lap("origins")
     vectors, fresh = _claim_vectors(store, claims)
     report.embedded, report.embeddings_reused = len(fresh), len(claims) - len(fresh)
@@ -502,9 +501,10 @@ _ENTITY_LAYERS = ("entities", "mentions", "entities_*", "relations")
 _CLAIM_LAYERS = ("entities", "mentions", "entities_*", "events", "times", "claims", "attributions")
 
 
-def _iter_documents(store: Store, layers: Sequence[str], only: set[str] | None = None) -> Iterator[Document]:
-    """The stored documents in ``Store.iter_documents`` order, with only ``layers`` loaded (a name ending in
-    ``*`` is a prefix): one query per document and no sightings count, so reading 100,000 is not the bottleneck."""
+def _iter_documents(store: Store, layers: Sequence[str], only: Sequence[str] | None = None) -> Iterator[Document]:
+    """The stored documents in ``Store.iter_documents`` order (or the ``only`` ones, in their order), with only
+    ``layers`` loaded (a name ending in ``*`` is a prefix): one query per document and no sightings count, so
+    reading 100,000 is not the bottleneck."""
     exact = [name for name in layers if not name.endswith("*")]
     prefixes = [name[:-1] for name in layers if name.endswith("*")]
     # A prefix as a range of names: "entities_" <= layer < "entities`" (the next character), index-friendly.
@@ -516,12 +516,14 @@ def _iter_documents(store: Store, layers: Sequence[str], only: set[str] | None =
         "SELECT layer, start_char, end_char, label, attrs FROM spans WHERE doc_id = ? AND "
         f"({clause}) ORDER BY layer, start_char, end_char"
     )
-    rows = store.db.execute(
-        "SELECT id, text, locator FROM documents ORDER BY published_at IS NULL, published_at, n"
-    ).fetchall()
+    if only is None:
+        rows: Iterable[tuple[str, str, str]] = store.db.execute(
+            "SELECT id, text, locator FROM documents ORDER BY published_at IS NULL, published_at, n"
+        ).fetchall()
+    else:
+        read = "SELECT id, text, locator FROM documents WHERE id = ?"
+        rows = (row for doc_id in only for row in store.db.execute(read, (doc_id,)))
     for doc_id, text, locator in rows:
-        if only is not None and doc_id not in only:
-            continue
         doc = Document(id=doc_id, text=text, locator=locator)
         for layer, start, end, label, attrs in store.db.execute(sql, (doc_id, *params)):
             doc.spans.setdefault(layer, []).append(Span(start, end, label, tuple(sorted(json.loads(attrs).items()))))
