@@ -9,6 +9,11 @@
     python scripts/train_stance.py --dev --out /tmp/stance-dev && \
     python benchmarks/eval_stance.py emergent-product --split dev --model /tmp/stance-dev/model.json
     python benchmarks/eval_stance.py cluster --split train   # ClaimClusterer on Emergent headlines (B-cubed F1)
+    python scripts/train_stance_encoder.py emergent --dev --out /tmp/stance-encoder-dev && \
+    python benchmarks/eval_stance.py emergent-encoder --split dev --model /tmp/stance-encoder-dev [--rules]
+    python benchmarks/eval_stance.py emergent-encoder --split test [--rules]   # the shipped cross-encoder
+    python scripts/train_stance_encoder.py fnc --dev --out /tmp/stance-encoder-fnc-dev && \
+    python benchmarks/eval_stance.py fnc-encoder --dev --model /tmp/stance-encoder-fnc-dev
 
 **Features** (one row per headline/text pair; the embeddings are the shipped ONNX MiniLM of
 ``storytrace.resolve.claims.Embedder``, cached in ``--cache``): cosine of the headline with the body's
@@ -31,6 +36,10 @@ baseline 75.20%. Emergent: accuracy on the test split; anchor Ferreira & Vlachos
 it (the claim headline is the anchor, both read by our claims component, embeddings passed in); with the
 shipped model (trained on all of train by ``scripts/train_stance.py``) for ``--split test``; for ``--split dev``
 pass a model trained without the dev claims (``--model``), else the dev pairs were seen in training.
+**Encoder** (``emergent-encoder``, ``fnc-encoder``): the fine-tuned MiniLM cross-encoder
+(``resolve.stance_encoder.StanceEncoder``, ``scripts/train_stance_encoder.py``), one pair per ONNX run; for FNC
+the pair is the headline and the 4 body sentences most like it (``fnc_passages``), its dev split 20% of the train
+headlines (``fnc_dev_headlines``); ``--rules`` lets ``stance_of``'s sure rules decide first (Emergent).
 **Clustering**: article headlines of Emergent (each belongs to one claim, whatever its stance) are clustered
 with ``ClaimClusterer``; B-cubed precision/recall/F1 against the claim ids, and claims per second.
 """
@@ -56,8 +65,17 @@ from storytrace.model import Document, make_id
 from storytrace.model.dossier import ClaimRecord, Hop
 from storytrace.pipeline import Pipeline
 from storytrace.resolve.claims import ClaimClusterer, Embedder, signature_words
-from storytrace.resolve.stance import DENIAL_WORDS, HEDGE_WORDS, NONCOMMITTAL, is_negated, rule_stance, stance_of
+from storytrace.resolve.stance import (
+    DENIAL_WORDS,
+    HEDGE_WORDS,
+    NONCOMMITTAL,
+    default_stance_model,
+    is_negated,
+    rule_stance,
+    stance_of,
+)
 from storytrace.resolve.stance_features import StanceModel
+from storytrace.resolve.stance_features import pair_features as lr_pair_features
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -305,6 +323,47 @@ def run_fnc(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def fnc_dev_headlines(train: list[dict[str, str]]) -> set[str]:
+    """The headlines of the encoder's FNC dev split: 20% of the train headlines, fixed (seed 13)."""
+    headlines = sorted({r["Headline"] for r in train})
+    random.Random(13).shuffle(headlines)
+    return set(headlines[: len(headlines) // 5])
+
+
+def fnc_passages(stances: list[dict[str, str]], bodies: dict[str, str], keep: int = 4) -> dict[tuple[str, str], str]:
+    """(headline, body id) -> the ``keep`` body sentences most like the headline, most alike first.
+
+    Likeness is the TF-IDF cosine of content words (IDF over the sentences of ``bodies``: no labels used); the
+    most alike come first so that the encoder's longest-first cut drops the least alike. Used by the cross-encoder
+    (``scripts/train_stance_encoder.py`` and ``fnc-encoder``), whose input is a few hundred wordpieces at most.
+    """
+    split = {bid: sentences_of(body, limit=80) for bid, body in bodies.items()}
+    df: Counter[str] = Counter()
+    n = 0
+    for sents in split.values():
+        for s in sents:
+            df.update(set(tokens(s)))
+            n += 1
+    idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
+    weighted: dict[str, list[tuple[dict[str, float], float]]] = {}
+    for bid, sents in split.items():
+        rows = []
+        for s in sents:
+            w = {t: c * idf[t] for t, c in Counter(tokens(s)).items()}
+            rows.append((w, math.sqrt(sum(v * v for v in w.values())) or 1.0))
+        weighted[bid] = rows
+    out: dict[tuple[str, str], str] = {}
+    for r in stances:
+        key = (r["Headline"], r["Body ID"])
+        if key in out:
+            continue
+        head = Counter(tokens(r["Headline"]))
+        sims = [sum(c * w.get(t, 0.0) for t, c in head.items()) / norm for w, norm in weighted[r["Body ID"]]]
+        order = sorted(range(len(sims)), key=lambda i: (-sims[i], i))[:keep]
+        out[key] = " ".join(split[r["Body ID"]][i] for i in order)
+    return out
+
+
 # ---------------------------------------------------------------- Emergent
 
 
@@ -432,6 +491,98 @@ def run_emergent_product(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def sure_rule_label(text: str, pipeline: Pipeline) -> str | None:
+    """What ``stance_of``'s sure rules say of a claim text, in Emergent's labels (None: no sure rule applies)."""
+    claim = record_of(text, pipeline)
+    if claim.polarity in ("denies", "refutes"):
+        return "against"
+    if NONCOMMITTAL.search(text):
+        return "observing"
+    return None
+
+
+def run_emergent_encoder(args: argparse.Namespace) -> dict[str, Any]:
+    """The cross-encoder (``resolve.stance_encoder.StanceEncoder``) on Emergent pairs (claim, article headline),
+    one pair per call as the product would run it; with ``--rules`` the sure rules of ``stance_of`` decide first."""
+    from storytrace.resolve.stance_encoder import StanceEncoder
+
+    if args.split != "test" and args.model is None:
+        raise SystemExit(
+            f"--split {args.split} needs --model: a model trained without those claims "
+            "(scripts/train_stance_encoder.py emergent --dev --out DIR)"
+        )
+    rows = emergent_rows(args.data, args.split)
+    encoder = StanceEncoder(args.model, threads=2, batch_size=args.batch_size)
+    pairs = [(r["claimHeadline"], r["articleHeadline"]) for r in rows]
+    started = time.perf_counter()
+    probabilities = encoder.probabilities(pairs)
+    seconds = time.perf_counter() - started
+    pipeline = Pipeline.from_names(CLAIMS_PIPELINE)
+    how = "encoder alone"
+    if args.blend:
+        # Mix in the logistic regression of stance_of (its probabilities, in the encoder's label order).
+        if args.split != "test" and args.stance_model is None:
+            raise SystemExit("--blend on a train-split part needs --stance-model (train_stance.py --dev --out DIR)")
+        lr_model = StanceModel.load(args.stance_model) if args.stance_model else default_stance_model()
+        if lr_model is None:
+            raise SystemExit("--blend needs the stance-emergent model.json")
+        emb = CachedEmbedder(args.cache)
+        emb.ensure([t for pair in pairs for t in pair], "emergent")
+        to_label = {"supports": "for", "refutes": "against", "reports": "observing"}
+        order = [lr_model.labels.index(next(k for k, v in to_label.items() if v == label)) for label in encoder.labels]
+        for i, (anchor_text, claim_text) in enumerate(pairs):
+            claim, anchor = record_of(claim_text, pipeline), record_of(anchor_text, pipeline)
+            features = lr_pair_features(claim, anchor, emb[claim_text], emb[anchor_text], lr_model.tables)
+            p_lr = lr_model.probabilities(features)[order]
+            probabilities[i] = (1 - args.blend) * probabilities[i] + args.blend * p_lr
+        how = f"encoder blended with the stance-emergent LR (weight {args.blend})"
+    pred = [encoder.labels[int(k)] for k in probabilities.argmax(1)]
+    by_rules = 0
+    if args.rules:
+        for i, r in enumerate(rows):
+            sure = sure_rule_label(r["articleHeadline"], pipeline)
+            if sure is not None:
+                by_rules += 1
+                pred[i] = sure
+    gold = [r["articleHeadlineStance"] for r in rows]
+    name = args.model.name if args.model is not None else "stance-encoder (shipped)"
+    how = f"sure rules first ({by_rules} pairs), then the {how}" if args.rules else how
+    return {
+        "split": f"{args.split} ({name}, {how})",
+        "pairs": len(rows),
+        "ms_per_pair": 1000 * seconds / len(rows),
+        **em_scores(gold, pred),
+    }
+
+
+def run_fnc_encoder(args: argparse.Namespace) -> dict[str, Any]:
+    """A 4-class cross-encoder trained on FNC-1 train (``train_stance_encoder.py fnc``) on (headline, passage)
+    pairs: ``--dev`` scores the held-out train headlines (``fnc_dev_headlines``), else the competition test."""
+    from storytrace.resolve.stance_encoder import StanceEncoder
+
+    if args.model is None:
+        raise SystemExit("fnc-encoder needs --model: a directory written by train_stance_encoder.py fnc")
+    data = args.data / "fnc-1"
+    if args.dev:
+        bodies = {r["Body ID"]: r["articleBody"] for r in read_csv(data / "train_bodies.csv")}
+        train = read_csv(data / "train_stances.csv")
+        held = fnc_dev_headlines(train)
+        rows = [r for r in train if r["Headline"] in held]
+        passages = fnc_passages(train, bodies)  # as in training: IDF over the same bodies
+    else:
+        bodies = {r["Body ID"]: r["articleBody"] for r in read_csv(data / "competition_test_bodies.csv")}
+        rows = read_csv(data / "competition_test_stances.csv")
+        passages = fnc_passages(rows, bodies)
+    encoder = StanceEncoder(args.model, threads=2, batch_size=args.batch_size)
+    started = time.perf_counter()
+    predicted = encoder.predict([(r["Headline"], passages[(r["Headline"], r["Body ID"])]) for r in rows])
+    seconds = time.perf_counter() - started
+    result = fnc_score([r["Stance"] for r in rows], [label for label, _ in predicted])
+    split = "dev (20% of train headlines)" if args.dev else "competition test"
+    result.update(split=f"{split}, encoder {args.model.name}", pairs=len(rows), ms_per_pair=1000 * seconds / len(rows))
+    return result
+
+
 def class_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, float]:
     """F1 of each label (precision and recall of that label against the rest)."""
     confusion = Counter(zip(gold, pred, strict=True))
@@ -517,7 +668,10 @@ def bcubed(gold: dict[str, str], pred: dict[str, str]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("task", choices=("fnc", "emergent", "emergent-rules", "emergent-product", "cluster"))
+    parser.add_argument(
+        "task",
+        choices=("fnc", "fnc-encoder", "emergent", "emergent-rules", "emergent-product", "emergent-encoder", "cluster"),
+    )
     parser.add_argument("--dev", action="store_true", help="score a dev split carved from train")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/storytrace-stance-cache"))
@@ -528,29 +682,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pair-embedding", action="store_true", help="FNC: add headline x best sentence vector")
     parser.add_argument("--no-article-embedding", dest="article_embedding", action="store_false")
     parser.add_argument("--split", default="train", choices=("train", "dev", "test"))
-    parser.add_argument("--model", type=Path, help="emergent-product: a stance model.json instead of the shipped one")
+    parser.add_argument(
+        "--model", type=Path, help="emergent-product: a model.json; *-encoder: a model directory (default: shipped)"
+    )
+    parser.add_argument("--rules", action="store_true", help="emergent-encoder: the sure rules decide first")
+    parser.add_argument("--blend", type=float, default=0.0, help="emergent-encoder: weight of the stance-emergent LR")
+    parser.add_argument("--stance-model", type=Path, help="emergent-encoder --blend: a model.json (default shipped)")
+    parser.add_argument("--batch-size", type=int, default=1, help="*-encoder: pairs per ONNX run (1 as in resolve)")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.66])
     args = parser.parse_args(argv)
-    if args.task == "fnc":
-        r = run_fnc(args)
+    if args.task in ("fnc", "fnc-encoder"):
+        r = run_fnc(args) if args.task == "fnc" else run_fnc_encoder(args)
         print(
             f"FNC-1 {r['split']} ({r['pairs']} pairs): weighted score {r['weighted']:.2f}%"
             f"  macro-F1 {r['macro_f1']:.3f}"
             f"  accuracy {100 * r['accuracy']:.2f}%"
         )
+        if "ms_per_pair" in r:
+            print(f"  {r['ms_per_pair']:.2f} ms per pair in the encoder (passage selection not counted)")
         print("  per-class F1: " + ", ".join(f"{k} {v:.3f}" for k, v in r["f1"].items()))
         print(
             "  anchors (competition test): SOLAT 82.02%, Athene 81.97%, UCL 81.72% (F1m ~0.58), baseline 75.20%;"
             " target >= 85%"
         )
         print("  confusion (gold->pred): " + ", ".join(f"{k} {v}" for k, v in r["confusion"].items() if v))
-    elif args.task in ("emergent", "emergent-rules", "emergent-product"):
-        run = {"emergent": run_emergent, "emergent-rules": run_emergent_rules, "emergent-product": run_emergent_product}
+    elif args.task in ("emergent", "emergent-rules", "emergent-product", "emergent-encoder"):
+        run = {
+            "emergent": run_emergent,
+            "emergent-rules": run_emergent_rules,
+            "emergent-product": run_emergent_product,
+            "emergent-encoder": run_emergent_encoder,
+        }
         r = run[args.task](args)
         print(
             f"Emergent {r['split']} ({r['pairs']} pairs): accuracy {r['accuracy']:.2f}%  macro-F1 {r['macro_f1']:.3f}"
         )
-        if "ms_per_pair" in r:
+        if args.task == "emergent-encoder":
+            print(f"  {r['ms_per_pair']:.2f} ms per pair in the encoder (claims reading for --rules not counted)")
+        elif "ms_per_pair" in r:
             print(f"  {r['ms_per_pair']:.2f} ms per pair in stance_of (claims reading and embedding not counted)")
         print("  per-class F1: " + ", ".join(f"{k} {v:.3f}" for k, v in r["f1"].items()))
         print("  anchors (test): Ferreira & Vlachos 73.28%, majority 46.9%; target >= 80%")
