@@ -87,6 +87,27 @@ def test_sure_rules_win_over_the_model() -> None:
     assert stance_of(silent, claim(ANCHOR), model=supporting).label == "reports"
 
 
+@pytest.mark.parametrize(
+    ("text", "hedges", "label"),
+    [
+        ("The Red Hand Brigade claimed the attack on the Sela checkpoint", (), "supports"),
+        ("The Red Hand Brigade claimed responsibility for the car bombing in Sela", (), "supports"),
+        ("The Red Hand Brigade reportedly claimed the attack on the checkpoint", ("reportedly",), "reports"),
+        ("The Red Hand Brigade did not claim the attack on the checkpoint", (), "reports"),
+        ("The Red Hand Brigade claims the attack was staged by the army", (), "reports"),
+    ],
+)
+def test_a_claim_of_responsibility_supports_unless_hedged_negated_or_about_the_attack(
+    text: str, hedges: tuple[str, ...], label: str
+) -> None:
+    reporting = constant_model((0.0, 0.0, 9.0))  # would say "reports" to anything
+    stance = stance_of(
+        claim(text, hedges=hedges), claim(ANCHOR), vector=unit(1), anchor_vector=unit(2), model=reporting
+    )
+    assert stance.label == label
+    assert (stance.reason == "a claim of responsibility") == (label == "supports")
+
+
 def test_model_decides_otherwise_and_vectors_can_be_passed_in() -> None:
     model = constant_model((0.0, 3.0, 0.0))
     a, c = claim(ANCHOR), claim("The two engineers came home to Sela on Sunday")

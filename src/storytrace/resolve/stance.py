@@ -5,7 +5,8 @@ asserted claim; the first claim until there is one). ``stance_of`` decides in th
 
 1. **sure rules**: ``refutes`` when the ``claims`` layer read a denial or refutation (a denial by the party,
    "dismissed the report as baseless", a fact-check); ``reports`` for a non-committal statement ("declined to
-   comment", "could not independently confirm", "did not respond");
+   comment", "could not independently confirm", "did not respond"); ``supports`` for an unhedged claim of
+   responsibility ("the militia claimed the attack": a group asserting its own deed, not a rumour's "claims");
 2. **the learned model** (``models/stance-emergent``, ``resolve/stance_features.py``), when it is shipped and the
    claim is read against another claim: a logistic regression over the two texts, their embeddings and the
    claims layer's reading of each (polarity, hedges, modality, speaker), trained on Emergent; its reason names
@@ -182,7 +183,18 @@ def _sure_rule(claim: ClaimRecord) -> Stance | None:
         return Stance("refutes", 0.9, f"{verb} by {who}")
     if NONCOMMITTAL.search(claim.text):
         return Stance("reports", 0.6, "non-committal (no comment or not confirmed)")
+    # A group claiming an attack asserts it was done (its own deed): not the "X claims Y" of a rumour.
+    if _RESPONSIBILITY.search(claim.text) and not claim.hedges and not is_negated(claim.text):
+        return Stance("supports", 0.8, "a claim of responsibility")
     return None
+
+
+_RESPONSIBILITY = re.compile(
+    r"\bclaim(?:ed|s)?\s+(?:responsibility\s+for\s+|credit\s+for\s+)?(?:the|an?|its|this|that|yesterday's|"
+    r"the\s+\w+'s)\s+(?:\w+\s+)?(?:attack|strike|bombing|ambush|raid|assault|operation|killing|assassination|"
+    r"shooting|abduction|kidnapping|blast|explosion)s?\b(?!\s+(?:was|were|is|are|had|has|did|never)\b)",
+    re.IGNORECASE,
+)
 
 
 def _evidence(claim: ClaimRecord, anchor: ClaimRecord) -> list[str]:
