@@ -394,3 +394,49 @@ def test_attributions_crf_keeps_the_rules_for_read_and_for_according_to_after_a_
     # The tagger leaves "read in Arabic:" untagged: the rules' attribution is kept, with the translation.
     assert found["read in Arabic:"] == (['"انهار السد"', '"The dam has burst"'], "@hillwatch")
     assert found["according to"] == (["the dam was leaking badly on Tuesday"], None)
+
+
+# The quotation lookups bisect a sorted list; these pin them to the plain scans they replaced.
+_REGIONS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12)), max_size=12).map(
+    lambda pairs: [(a, a + length) for a, length in pairs]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(regions=_REGIONS, position=st.integers(0, 80), floor=st.integers(0, 80))
+def test_quote_lookups_match_a_scan(regions: list[tuple[int, int]], position: int, floor: int) -> None:
+    from storytrace.extract.attributions import _quote_ending_at, _quote_starting_at, _Quotes
+
+    quotes = _Quotes(regions)
+    ordered = sorted(regions)
+    starting = next(((qs, qe) for qs, qe in ordered if position <= qs <= position + 2), None)
+    ending = next(((qs, qe) for qs, qe in ordered if qs >= floor and position - 2 <= qe <= position + 2), None)
+    assert _quote_starting_at(quotes, position) == starting
+    assert _quote_ending_at(quotes, position, floor) == ending
+
+
+@settings(max_examples=300, deadline=None)
+@given(regions=_REGIONS, pieces=st.lists(st.tuples(st.integers(0, 80), st.integers(0, 20)), min_size=1, max_size=3))
+def test_content_label_matches_a_scan_of_every_quotation(
+    regions: list[tuple[int, int]], pieces: list[tuple[int, int]]
+) -> None:
+    from storytrace.extract.attributions import _content_label, _Quotes
+
+    text = "x" * 120
+    spans = [(a, a + length) for a, length in pieces]
+    quoted = unquoted = 0
+    for ps, pe in spans:
+        covered = sum(max(0, min(qe, pe) - max(qs, ps)) for qs, qe in regions)
+        quoted += covered
+        unquoted += len(text[ps:pe].strip()) - covered
+    expected = "indirect" if quoted == 0 else "direct" if unquoted <= 2 * len(spans) else "mixed"
+    assert _content_label(text, _Quotes(regions), spans) == expected
+
+
+def test_hedges_of_a_sentence_go_to_each_of_its_attributions_as_their_own_list() -> None:
+    text = "The army reportedly said the road was shut, and the mayor said in May that it might open."
+    found = extract_attributions(text, split_sentences(text))["attributions"]
+    hedges = [dict(a.attrs)["hedges"] for a in found]
+    assert len(hedges) == 2
+    assert hedges[0] == hedges[1] == ["reportedly", "might"]  # not "May", the month
+    assert hedges[0] is not hedges[1]

@@ -196,3 +196,43 @@ def test_a_time_adjunct_at_the_end_of_a_tagged_source_is_left_out() -> None:
     assert trimmed("police late on Sunday night") == "police"
     assert trimmed("Monday") == "Monday"  # nothing else would be left
     assert trimmed("the Tuesday Group") == "the Tuesday Group"
+
+
+def test_intervals_overlapping_matches_a_scan() -> None:
+    import random
+
+    from storytrace.extract.attributions_crf import _Intervals, _overlaps
+
+    rng = random.Random(7)
+    for _ in range(300):
+        intervals = [(a, a + rng.randint(0, 15)) for a in (rng.randint(0, 80) for _ in range(rng.randint(0, 12)))]
+        start = rng.randint(0, 90)
+        end = start + rng.randint(0, 10)
+        expected = [k for k, iv in enumerate(intervals) if _overlaps(iv, (start, end))]
+        assert _Intervals(intervals).overlapping(start, end) == expected
+
+
+def test_intervals_overlapping_a_point_finds_the_intervals_strictly_around_it() -> None:
+    from storytrace.extract.attributions_crf import _Intervals
+
+    # "X, citing Y, said": a cue at 10 lies inside the chain (5, 20), not inside (10, 30) nor (0, 10).
+    assert _Intervals([(10, 30), (5, 20), (0, 10)]).overlapping(10, 10) == [1]
+
+
+def test_painted_spans_per_paragraph_give_the_tags_of_all_spans() -> None:
+    from storytrace.extract.attributions import extract_attributions
+    from storytrace.extract.attributions_crf import _painted_per_paragraph, rule_spans, rules_tags
+
+    text = (
+        "“The road is open,” the mayor said. Officials said the convoy left.\n\n"
+        "According to the Courier, a council member said the talks had failed.\n\n"
+        "Nothing was said here. “We will stay,” he said, “until the end.”"
+    )
+    sentences = split_sentences(text)
+    parts = paragraphs(text, sentences)
+    painted = rule_spans(extract_attributions(text, sentences))
+    per_paragraph = _painted_per_paragraph(parts, painted)
+    assert len(parts) == 3 and all(per_paragraph)
+    for paragraph, spans in zip(parts, per_paragraph, strict=True):
+        assert rules_tags(paragraph, spans) == rules_tags(paragraph, painted)
+        assert len(spans) < len(painted)

@@ -430,3 +430,29 @@ def test_claims_a_post_quoted_with_read_rests_on_the_account_named_before() -> N
     post = next(c for c in claims(text) if "Kefr Sala" in c["text"])
     assert post["speaker"] == {"text": "@hillwatch", "kind": "social"}
     assert post["chain"] == [post["speaker"]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    stretches=st.lists(st.tuples(st.integers(0, 100), st.integers(0, 30)), max_size=10),
+    start=st.integers(0, 110),
+    length=st.integers(0, 40),
+)
+def test_uncovered_matches_a_scan_of_every_stretch(stretches: list[tuple[int, int]], start: int, length: int) -> None:
+    import itertools
+
+    from storytrace.extract.claims import _uncovered
+
+    covered = sorted((a, a + n) for a, n in stretches)
+    end = start + length
+    expected: list[tuple[int, int]] = []
+    cursor = start
+    for a, b in covered:
+        if b <= cursor or a >= end:
+            continue
+        if a > cursor:
+            expected.append((cursor, a))
+        cursor = max(cursor, b)
+    if cursor < end:
+        expected.append((cursor, end))
+    assert _uncovered(start, end, covered, list(itertools.accumulate((b for _, b in covered), max))) == expected

@@ -161,7 +161,6 @@ _INSIDE_HEADS = _ANON_WORDS | _SOCIAL_WORDS | _DOCUMENT_WORDS
 _OPEN_QUOTES = "“«„"
 _EMPHASIS = "*_"  # Markdown emphasis around a name: "the daily *Harbal Herald*"
 _CLOSE_QUOTES = "”»"
-_WORD = re.compile(r"\w")
 
 
 @dataclass(slots=True)
@@ -235,10 +234,12 @@ def _quote_regions(text: str) -> _Quotes:
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Tok]:
+    # Every token of two characters or more starts with a word character (see TOKEN_PATTERN), so the regex
+    # test is needed for one-character tokens only; ``str.isalnum`` or "_" is exactly ``\w`` for one character.
     return [
-        _Tok(m.start(), m.end(), word, word.lower(), bool(_WORD.match(word)))
+        _Tok(s, e, word, word.lower(), e - s > 1 or word.isalnum() or word == "_")
         for m in TOKEN_PATTERN.finditer(text, start, end)
-        for word in (m.group(),)
+        for (s, e), word in ((m.span(), m.group()),)
     ]
 
 
@@ -394,18 +395,22 @@ def _trim_content(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _quote_ending_at(quotes: list[tuple[int, int]], position: int, floor: int) -> tuple[int, int] | None:
+def _quote_ending_at(quotes: _Quotes, position: int, floor: int) -> tuple[int, int] | None:
     """A quotation closing at ``position`` (give or take a comma) that opened at or after ``floor``."""
-    for qs, qe in quotes:
-        if qs >= floor and position - 2 <= qe <= position + 2:
+    # A quotation opens before it closes: only those opened between ``floor`` and ``position + 2`` can match.
+    last = bisect.bisect_right(quotes.starts, position + 2)
+    for k in range(bisect.bisect_left(quotes.starts, floor), last):
+        qs, qe = quotes[k]
+        if position - 2 <= qe <= position + 2:
             return (qs, qe)
     return None
 
 
-def _quote_starting_at(quotes: list[tuple[int, int]], position: int) -> tuple[int, int] | None:
-    for qs, qe in quotes:
-        if position <= qs <= position + 2:
-            return (qs, qe)
+def _quote_starting_at(quotes: _Quotes, position: int) -> tuple[int, int] | None:
+    """The first quotation opening at ``position`` or up to two characters after it."""
+    k = bisect.bisect_left(quotes.starts, position)
+    if k < len(quotes) and quotes.starts[k] <= position + 2:
+        return quotes[k]
     return None
 
 
@@ -487,9 +492,10 @@ def _find_in_sentence(text: str, s_start: int, s_end: int, para_start: int, quot
         return _trim_content(text, toks[after + 1].start, end_content)
 
     for i, tok in enumerate(toks):
-        if i in used or _inside_quote(quotes, tok.start):
-            continue
         low = tok.low
+        # The word tests first: they rule out most tokens for less than the quotation lookup costs.
+        if (low not in REPORTING_VERBS and low != "according") or i in used or _inside_quote(quotes, tok.start):
+            continue
         # "according to X, …" / "…, according to X."
         if low == "according" and i + 1 < n and toks[i + 1].low == "to":
             np = _np_right(toks, i + 2, n)
@@ -670,11 +676,18 @@ def _cue_end(toks: list[_Tok], i: int, n: int) -> int:
     return toks[i].end
 
 
-def _content_label(text: str, quotes: list[tuple[int, int]], pieces: list[tuple[int, int]]) -> str:
+def _content_label(text: str, quotes: _Quotes, pieces: list[tuple[int, int]]) -> str:
     """ "direct" when the content is all quotation, "mixed" when partly, "indirect" when not at all."""
     quoted = unquoted = 0
     for ps, pe in pieces:
-        covered = sum(max(0, min(qe, pe) - max(qs, ps)) for qs, qe in quotes)
+        covered = 0
+        # Walk back over the quotations opened before the piece ends; once none of them (running maximum)
+        # ends after the piece starts, no earlier one overlaps it either.
+        k = bisect.bisect_left(quotes.starts, pe) - 1
+        while k >= 0 and quotes.max_end[k] > ps:
+            qs, qe = quotes[k]
+            covered += max(0, min(qe, pe) - max(qs, ps))
+            k -= 1
         quoted += covered
         unquoted += len(text[ps:pe].strip()) - covered
     if quoted == 0:
@@ -682,14 +695,13 @@ def _content_label(text: str, quotes: list[tuple[int, int]], pieces: list[tuple[
     return "direct" if unquoted <= 2 * len(pieces) else "mixed"
 
 
-def _next_quote(text: str, quotes: list[tuple[int, int]], s_end: int) -> tuple[int, int] | None:
+def _next_quote(text: str, quotes: _Quotes, s_end: int) -> tuple[int, int] | None:
     """ "“A,” he said. “B.”": the quotation that opens the next sentence of the paragraph continues the quote."""
-    gap = len(text[s_end:]) - len(text[s_end:].lstrip(" \t"))
-    start = s_end + gap
-    for qs, qe in quotes:
-        if qs == start:
-            return (qs, qe)
-    return None
+    start = s_end
+    while start < len(text) and text[start] in " \t":  # not lstrip: that would copy the rest of the text
+        start += 1
+    k = bisect.bisect_left(quotes.starts, start)
+    return quotes[k] if k < len(quotes) and quotes.starts[k] == start else None
 
 
 def _extend_apposition_right(toks: list[_Tok], np: tuple[int, int], hi: int) -> tuple[int, int]:
@@ -795,7 +807,8 @@ def _merge_according(found: list[_Found]) -> list[_Found]:
 
 
 def _hedges(text: str, start: int, end: int) -> list[str]:
-    return [t.low for t in _tokens(text, start, end) if t.low in HEDGES and t.text == t.low]  # not "May" 2025
+    # HEDGES is lower-case, so membership of the token as written skips "May" 2025 without lower-casing.
+    return [word for word in TOKEN_PATTERN.findall(text, start, end) if word in HEDGES]
 
 
 def _resolve(hop: _Hop, named: list[_Hop]) -> _Hop | None:
@@ -839,6 +852,7 @@ def extract_attributions(text: str, sentences: list[Span]) -> dict[str, list[Spa
             continue  # no reporting verb, "according" or colon: nothing can start an attribution here
         gap = text.rfind("\n\n", 0, sentence.start_char)
         para_start = gap + 2 if gap >= 0 else 0
+        hedges: list[str] | None = None  # the sentence's, read once for all its attributions
         for f in _find_in_sentence(text, sentence.start_char, sentence.end_char, para_start, quotes):
             chain = [*f.via, f.speaker, *f.after]
             source = chain[0]
@@ -852,7 +866,8 @@ def extract_attributions(text: str, sentences: list[Span]) -> dict[str, list[Spa
             start = min(f.cue[0], f.speaker.start, cs, *(h.start for h in chain))
             end = max(f.cue[1], f.speaker.end, ce, *(h.end for h in chain))
             cue_text = text[f.cue[0] : f.cue[1]]
-            hedges = _hedges(text, sentence.start_char, sentence.end_char)
+            if hedges is None:
+                hedges = _hedges(text, sentence.start_char, sentence.end_char)
             polarity = "denies" if cue_text.lower() in _DENY_VERBS else "asserts"
             attrs: tuple[tuple[str, Any], ...] = (
                 ("cue", {"text": cue_text, "start_char": f.cue[0], "end_char": f.cue[1]}),
@@ -860,7 +875,7 @@ def extract_attributions(text: str, sentences: list[Span]) -> dict[str, list[Spa
                 ("speaker", _hop_dict(f.speaker)),
                 ("content", {"start_char": cs, "end_char": ce, "pieces": [list(p) for p in pieces]}),
                 ("chain", [{"text": h.text, "kind": h.kind} for h in chain]),
-                ("hedges", hedges),
+                ("hedges", list(hedges)),  # a list of its own: attrs are not shared between spans
                 ("polarity", polarity),
                 ("resolved_to", _hop_dict(resolved) if resolved is not None else None),
             )

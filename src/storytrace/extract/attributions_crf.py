@@ -33,6 +33,7 @@ content is not linked; "denies" polarity is read from the cue's words only.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -129,10 +130,10 @@ def paragraphs(text: str, sentences: Sequence[Span]) -> list[Paragraph]:
         previous_end = e
         k = len(current.sentences)
         current.sentences.append((s, e))
-        for m in TOKEN_PATTERN.finditer(text, s, e):
-            current.starts.append(m.start())
-            current.ends.append(m.end())
-            current.sentence_of.append(k)
+        spans = [m.span() for m in TOKEN_PATTERN.finditer(text, s, e)]
+        current.starts.extend([a for a, _ in spans])
+        current.ends.extend([b for _, b in spans])
+        current.sentence_of.extend([k] * len(spans))
     return [p for p in out if p.starts]
 
 
@@ -444,6 +445,29 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+class _Intervals:
+    """Intervals sorted by start with the running maximum of their ends: which of them overlap a range, found by
+    bisection rather than by a scan of all of them (a document has hundreds of rules attributions)."""
+
+    def __init__(self, intervals: Sequence[tuple[int, int]]) -> None:
+        self.order = sorted(range(len(intervals)), key=lambda k: intervals[k][0])
+        self.starts = [intervals[k][0] for k in self.order]
+        self.ends = [intervals[k][1] for k in self.order]
+        self.max_end = list(itertools.accumulate(self.ends, max))
+
+    def overlapping(self, start: int, end: int) -> list[int]:
+        """The indices (in the given list, ascending) of the intervals ``(s, e)`` with ``s < end`` and
+        ``start < e``: those ``_overlaps`` with ``(start, end)``, and with ``start == end`` those holding it inside."""
+        out = []
+        k = bisect.bisect_left(self.starts, end) - 1
+        while k >= 0 and self.max_end[k] > start:  # no interval before k ends after ``start``: stop
+            if self.ends[k] > start:
+                out.append(self.order[k])
+            k -= 1
+        out.sort()
+        return out
+
+
 def extract_attributions_crf(tagger: Any, text: str, sentences: Sequence[Span]) -> dict[str, list[Span]]:
     """The four layers of the rules (``attributions``, ``cues``, ``sources``, ``contents``) from the CRF."""
     rules = extract_attributions(text, list(sentences))
@@ -455,29 +479,29 @@ def extract_attributions_crf(tagger: Any, text: str, sentences: Sequence[Span]) 
     hedges: dict[tuple[int, int], list[str]] = {}  # per sentence: several cues often share one
     used_rules: set[int] = set()
     found: list[tuple[tuple[int, int], _Hop, list[_Hop], list[tuple[int, int]], tuple[int, int]]] = []
-    painted = rule_spans(rules)
-    for paragraph in paragraphs(text, sentences):
+    rule_cues = _Intervals([(a["cue"]["start_char"], a["cue"]["end_char"]) for a in rule_attrs])
+    rule_contents = _Intervals([(a["content"]["start_char"], a["content"]["end_char"]) for a in rule_attrs])
+    chains = _Intervals(
+        [(min(h.start for h in hops), max(h.end for h in hops)) for _, hops in rule_hops if len(hops) > 1]
+    )
+    parts = paragraphs(text, sentences)
+    for paragraph, painted in zip(parts, _painted_per_paragraph(parts, rule_spans(rules)), strict=True):
         tagger.set(paragraph_features(text, paragraph, quotes, rules_tags(paragraph, painted)))
         groups, orphans = _group(text, paragraph, decode(tagger.tag()))
         for group in groups:
-            if text[group.cue[0] : group.cue[1]].lower() in _CHAIN_MARKERS and any(
-                len(hops) > 1 and min(h.start for h in hops) < group.cue[0] < max(h.end for h in hops)
-                for _, hops in rule_hops
+            if text[group.cue[0] : group.cue[1]].lower() in _CHAIN_MARKERS and chains.overlapping(
+                group.cue[0], group.cue[0]
             ):
                 continue  # "X, citing Y, said": a hop of the rules' chain, not an attribution of its own
             # The nearest content is the cue's; the others (a missed cue's) go to the rules like orphans.
             pieces = sorted(min(group.contents)[1]) if group.contents else []
             orphans.extend(c for _, c in sorted(group.contents)[1:])
             content_span = (pieces[0][0], pieces[-1][1]) if pieces else group.cue
-            rule = next(
-                (
-                    k
-                    for k, a in enumerate(rule_attrs)
-                    if _overlaps((a["cue"]["start_char"], a["cue"]["end_char"]), group.cue)
-                    or (pieces and _overlaps((a["content"]["start_char"], a["content"]["end_char"]), content_span))
-                ),
-                None,
-            )
+            # The first rules attribution (in their order) whose cue, or content, overlaps the tagger's.
+            candidates = rule_cues.overlapping(*group.cue)
+            if pieces:
+                candidates += rule_contents.overlapping(*content_span)
+            rule = min(candidates, default=None)
             if rule is not None and pieces and _clause_initial_according(text, group.cue, pieces, rule_attrs[rule]):
                 pieces = [(int(a), int(b)) for a, b in rule_attrs[rule]["content"]["pieces"]]
             if not pieces:  # a cue the tagger found without its content: the rules' content, if they have one
@@ -501,14 +525,7 @@ def extract_attributions_crf(tagger: Any, text: str, sentences: Sequence[Span]) 
             found.append((group.cue, speaker, chain, pieces, group.sentence))
         for pieces in orphans:
             span = (pieces[0][0], pieces[-1][1])
-            rule = next(
-                (
-                    k
-                    for k, a in enumerate(rule_attrs)
-                    if k not in used_rules and _overlaps((a["content"]["start_char"], a["content"]["end_char"]), span)
-                ),
-                None,
-            )
+            rule = next((k for k in rule_contents.overlapping(*span) if k not in used_rules), None)
             if rule is None:
                 continue
             used_rules.add(rule)
@@ -558,6 +575,22 @@ def extract_attributions_crf(tagger: Any, text: str, sentences: Sequence[Span]) 
             layers["sources"].append(Span(hop.start, hop.end, hop.kind, (("role", role),)))
         layers["contents"].append(Span(cs, ce, label, (("pieces", tuple(pieces)),)))
     return layers
+
+
+def _painted_per_paragraph(parts: Sequence[Paragraph], painted: list[RoleSpan]) -> list[list[RoleSpan]]:
+    """The rules' spans that ``rules_tags`` would paint in each paragraph, in painting order: each span goes to
+    the paragraphs it reaches, by bisection (a document's paragraphs are in order and do not overlap)."""
+    los = [p.starts[0] for p in parts]
+    his = [p.ends[-1] for p in parts]
+    if any(a > b for a, b in itertools.pairwise(his)) or any(a > b for a, b in itertools.pairwise(los)):
+        return [painted for _ in parts]  # sentences out of order: let rules_tags filter all of them
+    out: list[list[RoleSpan]] = [[] for _ in parts]
+    for span in painted:
+        pieces = span[1]
+        # rules_tags paints a span in a paragraph when pieces[-1][1] > lo and pieces[0][0] < hi.
+        for k in range(bisect.bisect_right(his, pieces[0][0]), bisect.bisect_left(los, pieces[-1][1])):
+            out[k].append(span)
+    return out
 
 
 def _rule_hops(rules: dict[str, list[Span]], rule_attrs: list[dict[str, Any]]) -> list[tuple[_Hop, list[_Hop]]]:

@@ -78,6 +78,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -374,11 +375,14 @@ class _Context:
     text: str
     entities: list[Span]
     entity_starts: list[int]
+    entity_ids: list[Any]  # per entity: its ``entity_id`` attr, read once (attrs are tuples of pairs)
     times: list[Span]
     time_starts: list[int]
+    time_attrs: list[dict[str, Any]]  # per time: its attrs as a dict, built once rather than once per claim
     events: list[Span]
     event_order: list[int]  # indices into ``events`` by trigger start: the claim keeps the layer's own indices
     event_starts: list[int]
+    event_attrs: list[dict[str, Any]]  # per event (layer order): its attrs as a dict, built once
     has_events: bool
 
 
@@ -591,13 +595,14 @@ def _outlet_polarity(claim_text: str, hint: frozenset[str]) -> str:
     return "asserts"
 
 
-def _arg(ctx: _Context, span: Span) -> dict[str, Any]:
-    attrs = dict(span.attrs)
+def _arg(ctx: _Context, k: int) -> dict[str, Any]:
+    """The entity ``ctx.entities[k]`` as a claim argument (a new dict for each claim that holds it)."""
+    span = ctx.entities[k]
     return {
         "text": ctx.text[span.start_char : span.end_char],
         "start_char": span.start_char,
         "end_char": span.end_char,
-        "entity_id": attrs.get("entity_id"),
+        "entity_id": ctx.entity_ids[k],
         "label": span.label,
     }
 
@@ -680,14 +685,15 @@ def _about(ctx: _Context, pieces: Sequence[tuple[int, int]], hint: frozenset[str
         if span.start_char >= hi:
             break
         if _inside(span.start_char, span.end_char, pieces):
-            arg = _arg(ctx, span)
+            arg = _arg(ctx, k)
             entities.append(arg)
             if _is_place(ctx.text, span):
                 places.append(arg)
     times: list[dict[str, Any]] = []
-    for t in ctx.times[bisect.bisect_left(ctx.time_starts, lo) : bisect.bisect_left(ctx.time_starts, hi)]:
+    for k in range(bisect.bisect_left(ctx.time_starts, lo), bisect.bisect_left(ctx.time_starts, hi)):
+        t = ctx.times[k]
         if _inside(t.start_char, t.end_char, pieces):
-            attrs = dict(t.attrs)
+            attrs = ctx.time_attrs[k]
             text = ctx.text[t.start_char : t.end_char]
             times.append({"text": text, "value": attrs.get("value"), "precision": attrs.get("precision")})
     events: list[int] = []
@@ -698,7 +704,7 @@ def _about(ctx: _Context, pieces: Sequence[tuple[int, int]], hint: frozenset[str
         if not _inside(event.start_char, event.end_char, pieces):
             continue
         events.append(index)
-        attrs = dict(event.attrs)
+        attrs = ctx.event_attrs[index]
         for figure in attrs.get("figures") or []:
             inside = _inside(int(figure.get("start_char", -1)), int(figure.get("end_char", -1)), pieces)
             if inside and figure not in figures:  # two events of one claim may share a figure
@@ -743,11 +749,17 @@ def _headline_sentence(doc: Document, sentences: list[Span]) -> int | None:
     return None
 
 
-def _uncovered(start: int, end: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _uncovered(start: int, end: int, covered: list[tuple[int, int]], max_ends: list[int]) -> list[tuple[int, int]]:
+    """The pieces of ``start``–``end`` outside the ``covered`` stretches (sorted; ``max_ends`` is the running
+    maximum of their ends), read from the first stretch that ends after ``start`` to the first that starts at or
+    after ``end``: a bisection instead of a scan of the whole document's stretches for every sentence."""
     pieces: list[tuple[int, int]] = []
     cursor = start
-    for a, b in covered:
-        if b <= cursor or a >= end:
+    for k in range(bisect.bisect_right(max_ends, start), len(covered)):
+        a, b = covered[k]
+        if a >= end:
+            break  # sorted by start: none of the rest reaches into the range
+        if b <= cursor:
             continue
         if a > cursor:
             pieces.append((cursor, a))
@@ -1069,17 +1081,21 @@ def extract_claims(doc: Document, events: list[Span] | None = None) -> list[Span
         text=text,
         entities=entities,
         entity_starts=[e.start_char for e in entities],
+        entity_ids=[dict(e.attrs).get("entity_id") for e in entities],
         times=times,
         time_starts=[t.start_char for t in times],
+        time_attrs=[dict(t.attrs) for t in times],
         events=event_list,
         event_order=event_order,
         event_starts=[event_list[i].start_char for i in event_order],
+        event_attrs=[dict(e.attrs) for e in event_list],
         has_events=event_layer is not None,
     )
     h = _headline_sentence(doc, sentences)
     headline = (sentences[h].start_char, sentences[h].end_char) if h is not None else None
     claims, covered = _attributed_claims(ctx, attributions, sentences, starts, headline)
     covered.sort()
+    max_ends = list(itertools.accumulate((b for _, b in covered), max))
     for i, sentence in enumerate(sentences):
         s, e = sentence.start_char, sentence.end_char
         is_headline = i == h
@@ -1089,7 +1105,7 @@ def extract_claims(doc: Document, events: list[Span] | None = None) -> list[Span
         para_start = gap + 2 if gap >= 0 else 0
         if text[s] in _OPEN_QUOTES or _inside_quotation(text, para_start, s):
             continue  # someone else's words, even when no attribution was found for them
-        pieces = _uncovered(s, e, covered)
+        pieces = _uncovered(s, e, covered, max_ends)
         if pieces == [(s, e)]:
             claim = _outlet_claim(ctx, s, e, (s, e), is_headline=is_headline, min_words=3 if is_headline else 5)
             if claim is not None:
