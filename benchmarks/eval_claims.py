@@ -1,4 +1,4 @@
-"""Claims (`extract.claims.rules.v1`) scored on our invented fixture, and a public check of hedging on Emergent.
+"""Claims (`extract.claims.rules.v2`) scored on our invented fixture, and a public check of hedging on Emergent.
 
     python benchmarks/eval_claims.py                          # the fixture: detection and attribute accuracy
     python benchmarks/eval_claims.py --emergent train         # DEV: Emergent train split (what the rules saw)
@@ -43,8 +43,8 @@ DEFAULT_EMERGENT = ROOT.parent / "shared" / "data" / "emergent"
 PIPELINE = (
     "extract.sentences.rules.v1",
     "extract.times.rules.v1",
-    "extract.attributions.rules.v1",
-    "extract.claims.rules.v1",
+    "extract.attributions.rules.v2",
+    "extract.claims.rules.v2",
 )
 ATTRIBUTES = ("exact_span", "label", "speaker", "polarity", "modality", "hedges")
 
@@ -211,7 +211,7 @@ def measure_speed(count: int, seed: int = 7) -> dict[str, Any]:
             "extract.times.rules.v1",
             "extract.entities.gazetteer.v1",
             "extract.entities.merge.v1",
-            "extract.attributions.rules.v1",
+            "extract.attributions.rules.v2",
         )
     )
     docs = [

@@ -22,7 +22,7 @@ training texts only); word overlap (Jaccard, share of headline stems in the body
 characters, shared bigrams); the FNC baseline's refuting and hedging word counts (``resolve/stance.py`` lists)
 in the headline, the body and its 3 sentences closest to the headline; negation of the headline and of those
 sentences (``stance.is_negated``) and its mismatch; non-committal phrases; question marks; and our claims
-component's reading (``extract.claims.rules.v1`` over the text: share of claims that deny/refute, are hedged,
+component's reading (``extract.claims.rules.v2`` over the text: share of claims that deny/refute, are hedged,
 possible/conditional/question, future/planned; for FNC only over the 3 closest sentences). For Emergent the
 "body" is the article headline and the headline is the claim; the article headline's own embedding is added.
 The classifier is scikit-learn's HistGradientBoostingClassifier (scikit-learn is a benchmark-only need, not a
@@ -81,7 +81,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 FNC_LABELS = ("agree", "disagree", "discuss", "unrelated")
 EM_LABELS = ("for", "against", "observing")
-CLAIMS_PIPELINE = ("extract.sentences.rules.v1", "extract.attributions.rules.v1", "extract.claims.rules.v1")
+CLAIMS_PIPELINE = ("extract.sentences.rules.v1", "extract.attributions.rules.v2", "extract.claims.rules.v2")
 _SENT = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[A-Z\"“‘'(])|\n+")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(

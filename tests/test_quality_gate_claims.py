@@ -1,4 +1,4 @@
-"""Quality gate for claims (`extract.claims.rules.v1`): scores on our invented fixture, pinned as floors.
+"""Quality gate for claims (`extract.claims.rules.v2`): scores on our invented fixture, pinned as floors.
 
 tests/fixtures/claims_dev.jsonl holds 52 sentences and snippets we wrote with the claims we expect (53 claims,
 and snippets that must give none); it is scored by benchmarks/eval_claims.py, the same code the benchmark
@@ -66,7 +66,7 @@ def test_gate_claims_attribute_accuracy(fixture_scores: dict[str, Any], attribut
 
 def _demo_claims(name: str) -> list[tuple[str, str, str | None, str]]:
     """(claim text, polarity, speaker, label) of one demo report through the fast pipeline plus claims."""
-    pipeline = Pipeline.from_names((*PIPELINES["fast"], "extract.claims.rules.v1"), pack_config([str(PACK)]))
+    pipeline = Pipeline.from_names((*PIPELINES["fast"], "extract.claims.rules.v2"), pack_config([str(PACK)]))
     path = DEMO / name
     kind = "html" if path.suffix == ".html" else "text"
     doc = pipeline(clean_item(RawItem(locator=str(path), content=path.read_text(encoding="utf-8"), kind=kind)))

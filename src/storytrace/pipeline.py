@@ -55,9 +55,9 @@ _FAST = (
     "extract.entities.gazetteer.v1",
     "extract.entities.merge.v1",
     "extract.events.rules.v1",
-    "extract.attributions.rules.v1",
+    "extract.attributions.rules.v2",
     "extract.relations.rules.v1",
-    "extract.claims.rules.v1",
+    "extract.claims.rules.v2",
 )
 PIPELINES: dict[str, tuple[str, ...]] = {
     "light": _LIGHT,
@@ -70,9 +70,9 @@ PIPELINES: dict[str, tuple[str, ...]] = {
         "extract.entities.minilm.v1",
         "extract.entities.merge.v1",
         "extract.events.rules.v1",
-        "extract.attributions.crf.v1",
+        "extract.attributions.crf.v2",
         "extract.relations.rules.v1",
-        "extract.claims.rules.v1",
+        "extract.claims.rules.v2",
     ),
     "crf": (*_FAST[:4], "extract.entities.crf.v1", *_FAST[4:]),
 }

@@ -217,7 +217,7 @@ def test_attributions_cue_inside_a_quotation_is_not_a_new_attribution() -> None:
 def test_attributions_layers_and_component() -> None:
     text = "Sources told the Mirror that the envoy had left."
     doc = Document(id=make_id("doc", text), text=text, locator="t")
-    doc = Pipeline.from_names(["extract.sentences.rules.v1", "extract.attributions.rules.v1"])(doc)
+    doc = Pipeline.from_names(["extract.sentences.rules.v1", "extract.attributions.rules.v2"])(doc)
     assert [doc.span_text(s) for s in doc.spans["cues"]] == ["told"]
     assert [(doc.span_text(s), s.label, dict(s.attrs)["role"]) for s in doc.spans["sources"]] == [
         ("the Mirror", "outlet", "via"),
@@ -225,7 +225,7 @@ def test_attributions_layers_and_component() -> None:
     ]
     assert [doc.span_text(s) for s in doc.spans["contents"]] == ["that the envoy had left"]
     assert len(doc.spans["attributions"]) == 1
-    info = get_component("extract.attributions.rules.v1")
+    info = get_component("extract.attributions.rules.v2")
     assert info.requires == ("spans.sentences",)
     assert "spans.attributions" in info.assigns
 

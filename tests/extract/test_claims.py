@@ -13,7 +13,7 @@ from storytrace.extract.claims import extract_claims
 from storytrace.model import Document, Span, make_id
 from storytrace.pipeline import Pipeline
 
-BEFORE = Pipeline.from_names(("extract.sentences.rules.v1", "extract.times.rules.v1", "extract.attributions.rules.v1"))
+BEFORE = Pipeline.from_names(("extract.sentences.rules.v1", "extract.times.rules.v1", "extract.attributions.rules.v2"))
 
 
 def annotate(text: str, title: str | None = None, **layers: list[Span]) -> Document:
@@ -321,10 +321,10 @@ def test_claims_figures_without_an_events_layer() -> None:
 
 def test_claims_component_requires_attributions() -> None:
     with pytest.raises(PipelineError, match=r"spans\.attributions"):
-        Pipeline.from_names(("extract.sentences.rules.v1", "extract.claims.rules.v1"))
-    pipeline = Pipeline.from_names((*BEFORE.names, "extract.claims.rules.v1"))
+        Pipeline.from_names(("extract.sentences.rules.v1", "extract.claims.rules.v2"))
+    pipeline = Pipeline.from_names((*BEFORE.names, "extract.claims.rules.v2"))
     doc = pipeline(Document(id="d2", text="The bridge over the river collapsed late on Sunday.", locator="t"))
-    assert doc.layer_sources["claims"] == "extract.claims.rules.v1"
+    assert doc.layer_sources["claims"] == "extract.claims.rules.v2"
     assert [s.label for s in doc.spans["claims"]] == ["outlet"]
 
 

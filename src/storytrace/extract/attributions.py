@@ -889,7 +889,7 @@ def extract_attributions(text: str, sentences: list[Span]) -> dict[str, list[Spa
 
 
 @register(
-    "extract.attributions.rules.v1",
+    "extract.attributions.rules.v2",
     requires=("spans.sentences",),
     assigns=("spans.attributions", "spans.cues", "spans.sources", "spans.contents"),
     description="Attributions (cue, source, content, chain, hedges, polarity) by rules over tokens.",

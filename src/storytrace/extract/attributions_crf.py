@@ -1,6 +1,6 @@
 """Attributions by a CRF tagger stacked on the rules: who (source) says what (content), through which cue.
 
-A drop-in replacement for ``extract.attributions.rules.v1`` (read its docstring): the same four layers
+A drop-in replacement for ``extract.attributions.rules.v2`` (read its docstring): the same four layers
 (``attributions``, ``cues``, ``sources``, ``contents``) with the same labels and attrs. How it works:
 
 * each paragraph (a run of ``spans.sentences`` with no blank line between them; contents cross sentences) is
@@ -326,8 +326,8 @@ def decode(tags: Sequence[str], max_gap: int = 30) -> list[Chunk]:
 def load_tagger(path: Path) -> Any:
     """The attribution tagger of the model file ``path``, opened once per process."""
     hint = (
-        f"rebuild it with `{REBUILD_COMMAND}`, pass model_path to extract.attributions.crf.v1, "
-        "or use extract.attributions.rules.v1"
+        f"rebuild it with `{REBUILD_COMMAND}`, pass model_path to extract.attributions.crf.v2, "
+        "or use extract.attributions.rules.v2"
     )
     return open_crfsuite(path, "attribution", hint, REBUILD_COMMAND)
 
@@ -611,7 +611,7 @@ def _rule_hops(rules: dict[str, list[Span]], rule_attrs: list[dict[str, Any]]) -
 
 
 @register(
-    "extract.attributions.crf.v1",
+    "extract.attributions.crf.v2",
     requires=("spans.sentences",),
     assigns=("spans.attributions", "spans.cues", "spans.sources", "spans.contents"),
     description="Attributions (cue, source, content, chain, hedges, polarity) by a CRF stacked on the rules; "

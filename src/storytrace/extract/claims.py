@@ -1127,7 +1127,7 @@ def extract_claims(doc: Document, events: list[Span] | None = None) -> list[Span
 
 
 @register(
-    "extract.claims.rules.v1",
+    "extract.claims.rules.v2",
     requires=("spans.sentences", "spans.attributions"),
     assigns=("spans.claims",),
     description="Claims (attributed or in the outlet's voice) with speaker, chain, polarity, hedges and modality.",

@@ -49,7 +49,7 @@ dropped; otherwise mentions stay separate ("the attack … the assault" gives tw
 an event of their own: they give figures.
 
 Speed: about 4 ms of CPU per 1,000-word article on event-dense generated news (65 events per article), the same
-order as ``extract.attributions.rules.v1`` on the same text.
+order as ``extract.attributions.rules.v2`` on the same text.
 
 Known gaps: no parser, so long subjects, nested clauses, prepositional modifiers of an arg ("the bastion in the
 country" stops at "in") and ellipsis lose or cut args; no cross-sentence coreference ("the attack" in a later
