@@ -178,12 +178,20 @@ def test_cli_components_lists_versioned_names() -> None:
 
 def test_cli_status_and_sources(pile: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "s.db")
-    run("ingest", str(pile), "--db", db)
+    run("ingest", str(pile), "--db", db, "--no-resolve")
     code, out, _ = run("status", "--db", db, "--json")
     data = json.loads(out)
     assert code == 0
     assert (data["documents"], data["near_duplicates"], data["failures"]) == (4, 1, 0)
     assert data["first_published"].startswith("2025-03-14") and data["languages"] == {"en": 4}
+    assert (data["resolved"], data["waiting"], data["propositions"]) == (0, 4, 0)
+    assert (
+        "dossier      0 reports resolved, 4 waiting (storytrace resolve); 0 propositions"
+        in run("status", "--db", db)[1]
+    )
+    run("resolve", "--db", db)
+    data = json.loads(run("status", "--db", db, "--json")[1])
+    assert (data["resolved"], data["waiting"]) == (4, 0) and data["propositions"] > 0
     code, out, _ = run("sources", "--db", db, "--json")
     names = {r["name"]: r["documents"] for r in json.loads(out)}
     assert names == {"Tesra Courier": 1, "Ibdara Mirror": 1, "Meridian Wire": 1, "Harbal Herald": 1}

@@ -269,7 +269,8 @@ def sources_command(db_path: str, fmt: str) -> None:
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="As one JSON object.")
 def status_command(db_path: str, as_json: bool) -> None:
-    """Summarise the store: documents, near-duplicates, outlets, languages, date range, open failures."""
+    """Summarise the store: documents, near-duplicates, outlets, languages, date range, open failures, and how
+    many reports the dossier holds or has still to take in."""
     with Store(db_path, create=False) as store:
         data = store.summary()
     if as_json:
@@ -287,3 +288,5 @@ def status_command(db_path: str, as_json: bool) -> None:
     click.echo("languages    " + ", ".join(f"{k} {v}" for k, v in data["languages"].items()))
     click.echo(f"failures     {data['failures']} open (storytrace failures)")
     click.echo(f"last ingest  {data['last_run'] or 'never'}")
+    waiting = f", {data['waiting']} waiting (storytrace resolve)" if data["waiting"] else ""
+    click.echo(f"dossier      {data['resolved']} reports resolved{waiting}; {data['propositions']} propositions")

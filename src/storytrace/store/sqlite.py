@@ -544,6 +544,14 @@ class Store:
             "undated": int(dates[2] or 0),
             "languages": languages,
             "last_run": last[0] if last else None,
+            # The dossier: the reports a resolve has taken in, those waiting for the next one, its propositions.
+            "resolved": int(one("SELECT COUNT(*) FROM resolved_documents").fetchone()[0]),
+            "waiting": int(
+                one(
+                    "SELECT COUNT(*) FROM documents WHERE id NOT IN (SELECT doc_id FROM resolved_documents)"
+                ).fetchone()[0]
+            ),
+            "propositions": int(one("SELECT COUNT(*) FROM propositions").fetchone()[0]),
         }
 
     def stats(self) -> dict[str, int]:
