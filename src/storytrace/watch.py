@@ -35,7 +35,7 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -49,6 +49,7 @@ from storytrace.ingest.files import decode_bytes
 from storytrace.ingest.web import Fetcher, FetchOptions, sniff_kind
 from storytrace.model import Failure, RawItem
 from storytrace.pipeline import Pipeline
+from storytrace.resolve.incremental import chunks, marks
 from storytrace.resolve.job import resolve_store
 from storytrace.store import Store, now_iso
 from storytrace.store.dossier import find_entity
@@ -250,10 +251,9 @@ class Watcher:
     # -- polling ---------------------------------------------------------------------------------------------
 
     def _states(self) -> list[_FeedState]:
-        marks = ", ".join("?" * len(self.feeds))
         rows = self.store.db.execute(
             "SELECT url, etag, last_modified, failures, next_poll, last_success FROM watch_feeds "
-            f"WHERE url IN ({marks})",
+            f"WHERE url IN ({marks(self.feeds)})",
             self.feeds,
         ).fetchall()
         by_url = {r["url"]: _FeedState(*r) for r in rows}
@@ -467,16 +467,16 @@ class Watcher:
             )
             return
         db.execute("DELETE FROM watch_propositions WHERE id NOT IN (SELECT id FROM propositions)")
-        for chunk in _chunks(touched):
-            marks = ", ".join("?" * len(chunk))
+        for chunk in chunks(touched):
+            held = marks(chunk)
             db.execute(
                 "INSERT OR REPLACE INTO watch_propositions (id, status, reasons, reports) SELECT id, status, reasons, "
-                f"reports FROM propositions WHERE id IN ({marks})",
+                f"reports FROM propositions WHERE id IN ({held})",
                 chunk,
             )
             db.execute(
                 "INSERT OR REPLACE INTO watch_claims (claim_id, proposition_id) SELECT id, proposition_id FROM claims "
-                f"WHERE proposition_id IN ({marks})",
+                f"WHERE proposition_id IN ({held})",
                 chunk,
             )
 
@@ -485,11 +485,11 @@ class Watcher:
         db = self.store.db
         members: dict[str, list[Any]] = defaultdict(list)
         props: list[Any] = []
-        for chunk in _chunks(touched):
-            marks = ", ".join("?" * len(chunk))
+        for chunk in chunks(touched):
+            held = marks(chunk)
             for claim in db.execute(
                 "SELECT c.id, c.proposition_id, c.doc_id, c.stance, c.text, d.outlet, d.title, d.url, d.published_at "
-                f"FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.proposition_id IN ({marks}) "
+                f"FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.proposition_id IN ({held}) "
                 "ORDER BY c.published_at, c.doc_id, c.start_char",
                 chunk,
             ):
@@ -497,19 +497,19 @@ class Watcher:
             props.extend(
                 db.execute(
                     "SELECT id, text, status, reasons, origins, supports, refutes, reports, first_seen, last_seen "
-                    f"FROM propositions WHERE id IN ({marks})",
+                    f"FROM propositions WHERE id IN ({held})",
                     chunk,
                 )
             )
         props.sort(key=lambda p: (p["first_seen"] is not None, p["first_seen"] or "", p["id"]))
         claim_ids = [c["id"] for claims in members.values() for c in claims]
         old_claims: dict[str, str] = {}
-        for chunk in _chunks(claim_ids):
-            sql = f"SELECT claim_id, proposition_id FROM watch_claims WHERE claim_id IN ({', '.join('?' * len(chunk))})"
+        for chunk in chunks(claim_ids):
+            sql = f"SELECT claim_id, proposition_id FROM watch_claims WHERE claim_id IN ({marks(chunk)})"
             old_claims.update(db.execute(sql, chunk).fetchall())
         old: dict[str, tuple[str, Any]] = {}
-        for chunk in _chunks(sorted({*touched, *old_claims.values()})):
-            sql = f"SELECT id, status, reasons FROM watch_propositions WHERE id IN ({', '.join('?' * len(chunk))})"
+        for chunk in chunks(sorted({*touched, *old_claims.values()})):
+            sql = f"SELECT id, status, reasons FROM watch_propositions WHERE id IN ({marks(chunk)})"
             old.update((r[0], (r[1], json.loads(r[2]))) for r in db.execute(sql, chunk))
         changes: list[Change] = []
         for prop in props:
@@ -603,11 +603,6 @@ class Watcher:
 
     def _iso(self) -> str:
         return _iso(self.clock())
-
-
-def _chunks(ids: list[str], size: int = 500) -> Iterator[list[str]]:
-    for begin in range(0, len(ids), size):
-        yield ids[begin : begin + size]
 
 
 def _predecessor(claims: list[Any], old_claims: dict[str, str], old: dict[str, Any]) -> str | None:

@@ -281,12 +281,16 @@ class EventPile:
         self.touched: set[int] = set()
 
     @staticmethod
-    def keys_of(mention: EventMention) -> list[str]:
-        fam = family_of(mention.type)
-        keys = [f"p\x1f{fam}\x1f{p}" for p in sorted(mention.participants)]
-        if mention.place:  # callers may leave the place out of the participants
-            keys.append(f"l\x1f{fam}\x1f{mention.place}")
-        return keys
+    def _keys(event_type: str, participants: Iterable[str], places: Iterable[str]) -> list[str]:
+        """The blocking keys of a family with those participants and places (callers may leave the place out
+        of the participants, so places have keys of their own)."""
+        fam = family_of(event_type)
+        return [*(f"p\x1f{fam}\x1f{p}" for p in sorted(participants)), *(f"l\x1f{fam}\x1f{p}" for p in sorted(places))]
+
+    def keys_of(self, index: int) -> list[str]:
+        """The keys event ``index`` is found by (resolve/incremental.py keeps them)."""
+        tally = self.tallies[index]
+        return self._keys(self.events[index].type, tally.participants, tally.places)
 
     def _keyed(self, key: str) -> list[int]:
         return self.by_key.get(key, [])
@@ -294,7 +298,8 @@ class EventPile:
     def add(self, mention: EventMention) -> int:
         """Join the mention to its event, or found one; returns the event's index."""
         found: set[int] = set()
-        for key in self.keys_of(mention):
+        places = [mention.place] if mention.place else []
+        for key in self._keys(mention.type, mention.participants, places):
             found.update(self._keyed(key))
         best, best_score = -1, 0.0
         for index in sorted(found):  # the keys hold the family: only events of the mention's are found
@@ -307,11 +312,9 @@ class EventPile:
             self.events[best] = ResolvedEvent(make_id("evt", mention.doc_id, mention.start_char), mention.type)
             self.tallies[best] = _Tally()
         tally = self.tallies[best]
-        fam = family_of(mention.type)
-        for participant in sorted(mention.participants - tally.participants):
-            self.by_key[f"p\x1f{fam}\x1f{participant}"].append(best)
-        if mention.place and mention.place not in tally.places:
-            self.by_key[f"l\x1f{fam}\x1f{mention.place}"].append(best)
+        new_places = [p for p in places if p not in tally.places]
+        for key in self._keys(mention.type, mention.participants - tally.participants, new_places):
+            self.by_key[key].append(best)
         self.events[best].mentions.append(mention)
         tally.add(mention)
         self.touched.add(best)

@@ -33,10 +33,11 @@ import hashlib
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -55,12 +56,15 @@ __all__ = [
     "StoredClusterer",
     "StoredEntityPile",
     "StoredEventPile",
+    "chunks",
+    "marks",
     "model_tag",
     "plan",
     "state_stamp",
 ]
 
 _CHUNK = 500  # ids per IN (...) query
+T = TypeVar("T")
 
 
 class NeedsFullRun(Exception):
@@ -141,12 +145,14 @@ def plan(store: Store) -> Plan:
     return Plan(new)
 
 
-def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
+def chunks(ids: Sequence[T]) -> Iterator[list[T]]:
+    """``ids`` in slices small enough for one ``IN (...)`` query."""
     for begin in range(0, len(ids), _CHUNK):
-        yield ids[begin : begin + _CHUNK]
+        yield list(ids[begin : begin + _CHUNK])
 
 
-def _marks(ids: Sequence[object]) -> str:
+def marks(ids: Sequence[object]) -> str:
+    """The ``?, ?, …`` of an ``IN (...)`` over ``ids``."""
     return ", ".join("?" * len(ids))
 
 
@@ -163,9 +169,9 @@ class StoredEntityPile(EntityPile):
     def _load(self, ids: Iterable[str]) -> None:
         todo = sorted({i for i in ids if i not in self.entities and i not in self._absent})
         found: set[str] = set()
-        for chunk in _chunks(todo):
-            sql = f"SELECT id, generic, state FROM entity_pile WHERE id IN ({_marks(chunk)})"
-            for entity_id, generic, state in self.db.execute(sql, list(chunk)):
+        for chunk in chunks(todo):
+            sql = f"SELECT id, generic, state FROM entity_pile WHERE id IN ({marks(chunk)})"
+            for entity_id, generic, state in self.db.execute(sql, chunk):
                 entity = self.entity_from(entity_id, generic, state)
                 self.entities[entity_id] = entity
                 self.stored.add(entity_id)
@@ -222,9 +228,8 @@ class StoredEventPile(EventPile):
             self._loaded_keys.add(key)
             stored = [r[0] for r in self.db.execute("SELECT seq FROM event_keys WHERE key = ? ORDER BY seq", (key,))]
             todo = [i for i in stored if i not in self.events]
-            for begin in range(0, len(todo), _CHUNK):
-                chunk = todo[begin : begin + _CHUNK]
-                sql = f"SELECT seq, id, state FROM event_pile WHERE seq IN ({_marks(chunk)})"
+            for chunk in chunks(todo):
+                sql = f"SELECT seq, id, state FROM event_pile WHERE seq IN ({marks(chunk)})"
                 for seq, event_id, state in self.db.execute(sql, chunk):
                     data = json.loads(state)
                     self.events[seq] = ResolvedEvent(event_id, str(data["type"]))
@@ -346,9 +351,9 @@ class StoredClusterer(ClaimClusterer):
 
 def _stored_vectors(db: sqlite3.Connection, claim_ids: Sequence[str]) -> dict[str, FloatArray]:
     out: dict[str, FloatArray] = {}
-    for chunk in _chunks(claim_ids):
-        sql = f"SELECT claim_id, vector FROM claim_embeddings WHERE claim_id IN ({_marks(chunk)})"
-        for claim_id, blob in db.execute(sql, list(chunk)):
+    for chunk in chunks(claim_ids):
+        sql = f"SELECT claim_id, vector FROM claim_embeddings WHERE claim_id IN ({marks(chunk)})"
+        for claim_id, blob in db.execute(sql, chunk):
             out[claim_id] = np.frombuffer(blob, dtype="<f4").astype(np.float32)
     return out
 
@@ -357,9 +362,9 @@ def stored_votes(db: sqlite3.Connection, mentions: Sequence[MentionIn]) -> dict[
     """The kind-vote counts of the new mentions' names: the stored ones plus the new mentions'."""
     votes = vote_counts(mentions)
     skeletons = sorted(votes)
-    for chunk in _chunks(skeletons):
-        sql = f"SELECT skeleton, counts FROM name_votes WHERE skeleton IN ({_marks(chunk)})"
-        for skeleton, counts in db.execute(sql, list(chunk)):
+    for chunk in chunks(skeletons):
+        sql = f"SELECT skeleton, counts FROM name_votes WHERE skeleton IN ({marks(chunk)})"
+        for skeleton, counts in db.execute(sql, chunk):
             votes[skeleton].update(json.loads(counts))
     return votes
 
@@ -424,14 +429,6 @@ def assess_touched(
     return out
 
 
-def event_rows_touched(pile: EventPile) -> list[ResolvedEvent]:
-    return pile.resolved(pile.touched)
-
-
-def new_event_of(events: Iterable[ResolvedEvent]) -> dict[tuple[str, int, int], str]:
-    return {(m.doc_id, m.start_char, m.end_char): e.id for e in events for m in e.mentions}
-
-
 def entity_rows(
     db: sqlite3.Connection,
     links: dict[tuple[str, int, int], tuple[str, float, str, str]],
@@ -447,12 +444,12 @@ def entity_rows(
         added.setdefault(entity, []).append(by_key[key])
     ids = sorted(added)
     stored: dict[str, tuple[object, ...]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         sql = (
             "SELECT id, kind, name, pack_id, mentions, documents, first_seen, last_seen FROM entities "
-            f"WHERE id IN ({_marks(chunk)})"
+            f"WHERE id IN ({marks(chunk)})"
         )
-        for row in db.execute(sql, list(chunk)):
+        for row in db.execute(sql, chunk):
             stored[row[0]] = tuple(row)
     rows: list[tuple[object, ...]] = []
     for entity in ids:

@@ -43,14 +43,16 @@ from storytrace.model import Document, Span, make_id
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
 from storytrace.resolve.claims import ClaimClusterer, FloatArray, default_embedder
 from storytrace.resolve.entities import EntityPile, EntityResolution, MentionIn, resolve_entities, vote_counts
-from storytrace.resolve.events import EventMention, EventPile, ResolvedEvent, family_of
+from storytrace.resolve.events import EventMention, EventPile, ResolvedEvent
 from storytrace.resolve.incremental import (
     NeedsFullRun,
     StoredClusterer,
     StoredEntityPile,
     StoredEventPile,
     assess_touched,
+    chunks,
     entity_rows,
+    marks,
     model_tag,
     plan,
     retrace_origins,
@@ -543,14 +545,11 @@ def _claim_vectors(
     wanted = {c.id: _text_hash(tag, c.text) for c in claims}
     vectors: dict[str, FloatArray] = {}
     if len(wanted) < 10_000:  # a join: look its claims up rather than read the whole table
-        ids = sorted(wanted)
         found: Iterable[tuple[str, str, bytes]] = [
             row
-            for begin in range(0, len(ids), 500)
+            for chunk in chunks(sorted(wanted))
             for row in store.db.execute(
-                "SELECT claim_id, text_hash, vector FROM claim_embeddings WHERE claim_id IN "
-                f"({', '.join('?' * len(ids[begin : begin + 500]))})",
-                ids[begin : begin + 500],
+                f"SELECT claim_id, text_hash, vector FROM claim_embeddings WHERE claim_id IN ({marks(chunk)})", chunk
             )
         ]
     else:
@@ -818,11 +817,6 @@ def _write_events(store: Store, events: list[ResolvedEvent]) -> int:
     return written
 
 
-def event_keys(event: ResolvedEvent, tally_participants: Iterable[str], tally_places: Iterable[str]) -> set[str]:
-    fam = family_of(event.type)
-    return {f"p\x1f{fam}\x1f{p}" for p in tally_participants} | {f"l\x1f{fam}\x1f{p}" for p in tally_places}
-
-
 def write_state(
     db: sqlite3.Connection,
     pile: EntityPile,
@@ -853,7 +847,7 @@ def write_state(
     for index in sorted(event_pile.touched):
         event, tally = event_pile.events[index], event_pile.tallies[index]
         event_rows.append((index, event.id, json.dumps({"type": event.type, **tally.state()}, ensure_ascii=False)))
-        event_key_rows.extend((k, index) for k in event_keys(event, tally.participants, tally.places))
+        event_key_rows.extend((k, index) for k in event_pile.keys_of(index))
     db.executemany("INSERT OR REPLACE INTO event_pile (seq, id, state) VALUES (?, ?, ?)", event_rows)
     db.executemany("INSERT OR IGNORE INTO event_keys (key, seq) VALUES (?, ?)", event_key_rows)
     touched = sorted(clusterer.touched)
