@@ -11,6 +11,7 @@ from storytrace.store.sqlite import Store, now_iso
 __all__ = [
     "add_judgement",
     "entity_detail",
+    "entity_filter",
     "find_entity",
     "list_entities",
     "list_events",
@@ -49,20 +50,28 @@ def find_entity(store: Store, ref: str) -> str:
     raise NotFound(f"no entity {ref!r} in {store.path}", hint="run `storytrace resolve`, then `storytrace entities`")
 
 
+def entity_filter(kind: str | None, search: str | None, table: str = "") -> tuple[list[str], list[Any]]:
+    """The WHERE terms and parameters of an entity listing: of a kind, and/or a name or spelling containing
+    ``search``; ``table`` prefixes the entity columns ("e.")."""
+    where: list[str] = []
+    params: list[Any] = []
+    if kind:
+        where.append(f"{table}kind = ?")
+        params.append(kind.upper())
+    if search:
+        where.append(
+            f"({table}name LIKE ? ESCAPE '\\' OR {table}id IN (SELECT entity_id FROM mentions WHERE text LIKE ? "
+            "ESCAPE '\\'))"
+        )
+        params += [_like(search), _like(search)]
+    return where, params
+
+
 def list_entities(
     store: Store, *, kind: str | None = None, search: str | None = None, limit: int | None = 50
 ) -> list[dict[str, Any]]:
     """Entities by number of reports naming them, with their spellings."""
-    where: list[str] = []
-    params: list[Any] = []
-    if kind:
-        where.append("e.kind = ?")
-        params.append(kind.upper())
-    if search:
-        where.append(
-            "(e.name LIKE ? ESCAPE '\\' OR e.id IN (SELECT entity_id FROM mentions WHERE text LIKE ? ESCAPE '\\'))"
-        )
-        params += [_like(search), _like(search)]
+    where, params = entity_filter(kind, search, "e.")
     sql = (
         "SELECT e.id, e.kind, e.name, e.documents, e.mentions, e.first_seen, e.last_seen, "
         "(SELECT group_concat(text, ' | ') FROM (SELECT DISTINCT text FROM mentions m WHERE m.entity_id = e.id "

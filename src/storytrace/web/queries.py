@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storytrace.store import Store
-from storytrace.store.dossier import list_propositions
+from storytrace.store.dossier import entity_filter, list_propositions
 
 __all__ = [
     "Page",
@@ -54,10 +54,6 @@ class Page:
 
 def _page(rows: list[dict[str, Any]], number: int, size: int) -> Page:
     return Page(rows[:size], number, len(rows) > size)
-
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _offset(number: int, size: int) -> int:
@@ -124,16 +120,7 @@ def proposition_claims(store: Store, prop_id: str, *, number: int, size: int = P
 def list_entities_page(
     store: Store, *, kind: str | None, search: str | None, number: int, size: int = PAGE_SIZE
 ) -> Page:
-    where: list[str] = []
-    params: list[Any] = []
-    if kind:
-        where.append("kind = ?")
-        params.append(kind.upper())
-    if search:
-        where.append(
-            "(name LIKE ? ESCAPE '\\' OR id IN (SELECT entity_id FROM mentions WHERE text LIKE ? ESCAPE '\\'))"
-        )
-        params += [_like(search), _like(search)]
+    where, params = entity_filter(kind, search)
     sql = (
         "SELECT id, kind, name, pack_id, documents, mentions, first_seen, last_seen FROM entities"
         + (" WHERE " + " AND ".join(where) if where else "")
