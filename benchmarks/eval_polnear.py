@@ -2,7 +2,7 @@
 
     python benchmarks/eval_polnear.py --split dev            # DEV: what the rules were tuned on (with train)
     python benchmarks/eval_polnear.py --split test           # TEST: reported once, never tuned on
-    python benchmarks/eval_polnear.py --split dev --component crf   # the CRF tagger (extract.attributions.crf.v2)
+    python benchmarks/eval_polnear.py --split dev --component crf   # the CRF tagger (extract.attributions.crf.v3)
     python benchmarks/eval_polnear.py --split dev --json     # machine-readable
     python benchmarks/eval_polnear.py --data ../shared/data/polnear --split train
 
@@ -36,7 +36,7 @@ from storytrace.extract.sentences import split_sentences, tokenize
 from storytrace.model import Span
 
 ROLES = ("source", "cue", "content")
-COMPONENTS = {"rules": "extract.attributions.rules.v2", "crf": "extract.attributions.crf.v2"}
+COMPONENTS = {"rules": "extract.attributions.rules.v2", "crf": "extract.attributions.crf.v3"}
 Extractor = Callable[[str, list[Span]], dict[str, list[Span]]]
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
 

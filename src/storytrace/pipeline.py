@@ -70,7 +70,7 @@ PIPELINES: dict[str, tuple[str, ...]] = {
         "extract.entities.minilm.v1",
         "extract.entities.merge.v1",
         "extract.events.rules.v1",
-        "extract.attributions.crf.v2",
+        "extract.attributions.crf.v3",
         "extract.relations.rules.v1",
         "extract.claims.rules.v2",
     ),

@@ -109,6 +109,13 @@ def test_quote_split_around_the_cue_is_one_content_in_two_pieces() -> None:
     assert "We have no water" in a["content"] and "no one has come to help us" in a["content"]
 
 
+def test_a_headline_attribution_left_out_by_the_tagger_is_kept_from_the_rules() -> None:
+    text = "Harbour authority denies ferry sank near Teluna\n\nThe ferry was seen leaving the port on Monday."
+    a = attributions(text)[0]
+    assert (a["speaker"], a["cue"], a["polarity"]) == ("Harbour authority", "denies", "denies")
+    assert a["content"] == "ferry sank near Teluna"
+
+
 def test_layers_have_the_shape_of_the_rules() -> None:
     text = (
         "“The road is open again,” said Ines Marl, a spokeswoman for the ministry.\n\n"
@@ -162,10 +169,10 @@ def test_paragraphs_split_on_blank_lines_only() -> None:
 def test_component_assigns_the_four_layers() -> None:
     text = "Sources told the Mirror that the envoy had left the capital."
     doc = Document(id=make_id("doc", text), text=text, locator="t")
-    doc = Pipeline.from_names(["extract.sentences.rules.v1", "extract.attributions.crf.v2"])(doc)
+    doc = Pipeline.from_names(["extract.sentences.rules.v1", "extract.attributions.crf.v3"])(doc)
     assert [doc.span_text(s) for s in doc.spans["cues"]] == ["told"]
     assert "the envoy had left the capital" in doc.span_text(doc.spans["contents"][0])
-    info = get_component("extract.attributions.crf.v2")
+    info = get_component("extract.attributions.crf.v3")
     assert info.requires == ("spans.sentences",)
     assert set(info.assigns) == {f"spans.{name}" for name in LAYERS}
 
@@ -173,7 +180,7 @@ def test_component_assigns_the_four_layers() -> None:
 def test_missing_model_gives_a_pipeline_error_that_says_how_to_rebuild(tmp_path: Path) -> None:
     missing = tmp_path / "nope.crfsuite"
     with pytest.raises(PipelineError) as info:
-        get_component("extract.attributions.crf.v2").factory(model_path=str(missing))
+        get_component("extract.attributions.crf.v3").factory(model_path=str(missing))
     message = info.value.line()
     assert f"attribution model file not found: {missing}" in message
     assert "python scripts/train_attributions_crf.py" in message
@@ -183,7 +190,7 @@ def test_broken_model_file_gives_a_pipeline_error(tmp_path: Path) -> None:
     broken = tmp_path / "broken.crfsuite"
     broken.write_text("not a model", encoding="utf-8")
     with pytest.raises(PipelineError, match="cannot open attribution model file"):
-        get_component("extract.attributions.crf.v2").factory(model_path=str(broken))
+        get_component("extract.attributions.crf.v3").factory(model_path=str(broken))
 
 
 def test_a_time_adjunct_at_the_end_of_a_tagged_source_is_left_out() -> None:

@@ -19,8 +19,10 @@ A drop-in replacement for ``extract.attributions.rules.v2`` (read its docstring)
 * the attrs are filled with the rules' helpers (speaker kind, pronoun resolution, hedges, direct/indirect
   label); a cue without a tagged source takes the speaker and chain of a rules attribution that shares its
   cue or content, and a content without a cue takes the whole rules attribution that overlaps it;
-* two rules override the tagger, where PolNeAR taught it little and the rules are sure: a rules attribution
-  with a "read:" cue ("The post read: “…”", a colon and a quotation) that the tagger left out is kept, and a
+* three rules override the tagger, where PolNeAR taught it little and the rules are sure: a rules attribution
+  with a "read:" cue ("The post read: “…”", a colon and a quotation) that the tagger left out is kept, and so
+  is one in a headline ("Government denies talks with militia": a line of its own without a final stop; the
+  tagger, trained on PolNeAR, drops most of them), and a
   clause-initial "according to X," after a colon takes the rules' content after it, not the tagger's before
   the colon (no change on PolNeAR dev).
 
@@ -326,7 +328,7 @@ def decode(tags: Sequence[str], max_gap: int = 30) -> list[Chunk]:
 def load_tagger(path: Path) -> Any:
     """The attribution tagger of the model file ``path``, opened once per process."""
     hint = (
-        f"rebuild it with `{REBUILD_COMMAND}`, pass model_path to extract.attributions.crf.v2, "
+        f"rebuild it with `{REBUILD_COMMAND}`, pass model_path to extract.attributions.crf.v3, "
         "or use extract.attributions.rules.v2"
     )
     return open_crfsuite(path, "attribution", hint, REBUILD_COMMAND)
@@ -428,6 +430,15 @@ def _clause_initial_according(
 
 
 _READ_CUE = re.compile(r"reads?\b.*:$", re.IGNORECASE)
+
+
+def _is_headline(text: str, sentence: tuple[int, int]) -> bool:
+    """A paragraph of one sentence that ends without a stop: a title or a headline."""
+    start, end = sentence
+    body = text[start:end].rstrip()
+    if not body or body[-1] in ".!?:;…\"”’'»)":
+        return False
+    return (start == 0 or text[start - 1] == "\n") and (end >= len(text.rstrip()) or text[end] == "\n")
 
 
 def _without_time_tail(text: str, start: int, end: int) -> int:
@@ -534,14 +545,17 @@ def extract_attributions_crf(tagger: Any, text: str, sentences: Sequence[Span]) 
             cue = (a["cue"]["start_char"], a["cue"]["end_char"])
             sentence = next(((s.start_char, s.end_char) for s in sentences if s.start_char <= cue[0] < s.end_char), cue)
             found.append((cue, speaker, chain, [tuple(p) for p in a["content"]["pieces"]], sentence))
-    # "The post read: “…”": a text quoted by its medium, a cue PolNeAR hardly has; the tagger leaves it, the rules
-    # are sure of it (a colon and a quotation), so their attribution is kept.
+    # Two kinds of attribution PolNeAR hardly has, so the tagger leaves them and the rules are sure of them: "The
+    # post read: “…”" (a text quoted by its medium: a colon and a quotation), and a headline ("Government denies
+    # talks with militia": a paragraph of one sentence without a final stop).
     for k, a in enumerate(rule_attrs):
         cue = (a["cue"]["start_char"], a["cue"]["end_char"])
         content = (a["content"]["start_char"], a["content"]["end_char"])
-        if k in used_rules or not _READ_CUE.match(a["cue"]["text"]) or any(_overlaps(content, f[3][0]) for f in found):
+        if k in used_rules or any(_overlaps(content, f[3][0]) for f in found):
             continue
         sentence = next(((s.start_char, s.end_char) for s in sentences if s.start_char <= cue[0] < s.end_char), cue)
+        if not _READ_CUE.match(a["cue"]["text"]) and not _is_headline(text, sentence):
+            continue
         speaker, chain = rule_hops[k]
         found.append((cue, speaker, chain, [(int(p), int(q)) for p, q in a["content"]["pieces"]], sentence))
     for cue, speaker, chain, pieces, sentence in sorted(found, key=lambda f: f[0]):
@@ -611,7 +625,7 @@ def _rule_hops(rules: dict[str, list[Span]], rule_attrs: list[dict[str, Any]]) -
 
 
 @register(
-    "extract.attributions.crf.v2",
+    "extract.attributions.crf.v3",
     requires=("spans.sentences",),
     assigns=("spans.attributions", "spans.cues", "spans.sources", "spans.contents"),
     description="Attributions (cue, source, content, chain, hedges, polarity) by a CRF stacked on the rules; "
