@@ -1,10 +1,14 @@
-"""TempEval-3 Task A (time expressions): our ``extract.times.rules.v1`` against the gold TIMEX3 annotations.
+"""TempEval-3 Task A (time expressions): our ``extract.times.rules`` against the gold TIMEX3 annotations.
 
 Reads TimeML files from ``../shared/data/tempeval3`` (never copied into the repo): ``TBAQ-cleaned`` (TimeBank +
 AQUAINT, the training split: develop and tune here) and ``te3-platinum`` (the official 20-document test set:
 run it, never tune on it). Each document's ``<TEXT>`` is stripped of tags with offsets kept; the document
-creation time (the TIMEX3 with ``functionInDocument="CREATION_TIME"``) becomes ``doc.published``. Scores follow
-the official TempEval-3 definitions, micro-averaged over all timexes:
+creation time (the TIMEX3 with ``functionInDocument="CREATION_TIME"``) becomes ``doc.published``. A second
+development set, ``--split meantime``, reads the TIMEX3 of MEANTIME's 120 English Wikinews articles
+(``../shared/data/meantime-en``, CAT XML): their tokens are joined back into text (no space before
+punctuation); the creation-time timex (the article's date line) and the text after sentence 5 (MEANTIME marks
+timexes in the title and first sentences only) are left out of gold and system alike.
+Scores follow the official TempEval-3 definitions, micro-averaged over all timexes:
 
 * strict span P/R/F1: exact character match (the official scorer matches tokens; on these files the same);
 * relaxed span P/R/F1: any overlap; precision counts system spans overlapping a gold one, recall the reverse;
@@ -12,8 +16,11 @@ the official TempEval-3 definitions, micro-averaged over all timexes:
 
     python benchmarks/eval_tempeval3.py --split train           # TBAQ-cleaned (DEV: tune here)
     python benchmarks/eval_tempeval3.py --split test            # te3-platinum (TEST: report, never tune)
+    python benchmarks/eval_tempeval3.py --split meantime        # MEANTIME (a second DEV set)
     python benchmarks/eval_tempeval3.py --split train --errors 40   # print value/span errors to stderr
+    python benchmarks/eval_tempeval3.py --split train --groups 30   # the errors counted by pattern, on stderr
     python benchmarks/eval_tempeval3.py --split test --json
+    python benchmarks/eval_tempeval3.py --split train --component extract.times.rules.v1   # an older version
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import json
 import re
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +39,10 @@ from storytrace.model import DateVia, Document, PublishedDate
 from storytrace.pipeline import Pipeline
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "tempeval3"
-SPLITS = {"train": ("TBAQ-cleaned",), "test": ("te3-platinum",)}
+MEANTIME = Path(__file__).resolve().parents[2] / "shared" / "data" / "meantime-en" / "intra_cross-doc_annotation"
+SPLITS = {"train": ("TBAQ-cleaned",), "test": ("te3-platinum",), "meantime": ()}
+LABELS = {"train": "TBAQ-cleaned (train, DEV)", "test": "te3-platinum (test)", "meantime": "MEANTIME-en (DEV 2)"}
+COMPONENTS = ("extract.times.rules.v1", "extract.times.rules.v2")
 # Anchors, TE3 platinum Task A (UzZaman et al. 2013), as recorded in shared/data/tempeval3/SOURCE.md.
 ANCHOR = {"system": "HeidelTime", "strict_f1": 81.34, "relaxed_f1": 90.30, "value_f1": 77.61, "type_f1": None}
 
@@ -45,6 +56,7 @@ class Timex:
     end: int
     type: str
     value: str
+    rule: str = ""
 
 
 @dataclass(slots=True)
@@ -53,6 +65,7 @@ class GoldDoc:
     text: str
     dct: str | None
     timexes: list[Timex]
+    ignored: tuple[tuple[int, int], ...] = ()  # spans scored neither way (MEANTIME's date line)
 
 
 def read_tml(path: Path) -> GoldDoc:
@@ -86,8 +99,62 @@ def read_tml(path: Path) -> GoldDoc:
     return GoldDoc(path.stem, "".join(parts), dct, timexes)
 
 
+# CAT XML tokens are joined with a space except before closing punctuation and after opening punctuation.
+_NO_SPACE_BEFORE = re.compile(r"^(?:[,.;:!?%)\]}]|'s|'|n't|'re|'ve|'ll|'d|'m)$", re.IGNORECASE)
+_NO_SPACE_AFTER = {"(", "[", "{", "$", "``"}
+_TOKEN = re.compile(r'<token [^>]*?sentence="(\d+)"[^>]*?t_id="(\d+)"[^>]*>(.*?)</token>', re.DOTALL)
+# MEANTIME annotates timexes in the title and the first sentences only (sentence numbers 0-5, 1 being the
+# date line; counted in the files: no TIMEX3 anchor beyond 5): the rest of the text is scored neither way.
+_CAT_TIMEX_SENTENCES = 5
+_CAT_TIMEX = re.compile(r"<TIMEX3 ([^>]*?)(/?)>((?:\s*<token_anchor[^>]*/>)*)")
+
+
+def read_cat(path: Path) -> GoldDoc:
+    """One MEANTIME CAT XML file: the text rebuilt from its tokens, the TIMEX3 spans mapped onto it."""
+    raw = path.read_text(encoding="utf-8")
+    offsets: dict[str, tuple[int, int]] = {}
+    parts: list[str] = []
+    length, last_sentence, previous = 0, "", ""
+    annotated_end: int | None = None
+    for sentence, t_id, token in _TOKEN.findall(raw):
+        token = html.unescape(token)
+        if parts:
+            gap = "\n" if sentence != last_sentence else ""
+            if not gap and not _NO_SPACE_BEFORE.match(token) and previous not in _NO_SPACE_AFTER:
+                gap = " "
+            parts.append(gap)
+            length += len(gap)
+        if int(sentence) > _CAT_TIMEX_SENTENCES and annotated_end is None:
+            annotated_end = length
+        offsets[t_id] = (length, length + len(token))
+        parts.append(token)
+        length += len(token)
+        last_sentence, previous = sentence, token
+    dct = None
+    timexes: list[Timex] = []
+    ignored: list[tuple[int, int]] = []
+    for attrs_text, empty, body in _CAT_TIMEX.findall(raw):
+        attrs = dict(_ATTR.findall(attrs_text))
+        anchored = [offsets[t] for t in re.findall(r'<token_anchor t_id="(\d+)"', body) if t in offsets]
+        if empty or not anchored:
+            continue  # an implicit timex (a range's other end) with no tokens
+        start, end = min(a for a, _ in anchored), max(b for _, b in anchored)
+        if attrs.get("functionInDocument") == "CREATION_TIME":
+            dct = attrs.get("value")
+            ignored.append((start, end))  # the date line under the title: the document's date, not its text's
+            continue
+        timexes.append(Timex(start, end, attrs.get("type", ""), attrs.get("value", "")))
+    if annotated_end is not None:
+        ignored.append((annotated_end, length))
+    return GoldDoc(path.stem, "".join(parts), dct, sorted(timexes, key=lambda t: t.start), tuple(ignored))
+
+
 def load_split(split: str) -> list[GoldDoc]:
     docs: list[GoldDoc] = []
+    if split == "meantime":
+        if not MEANTIME.is_dir():
+            sys.exit(f"Error: {MEANTIME} not found; MEANTIME is read from ../shared/data/meantime-en next to the repo")
+        return [read_cat(path) for path in sorted(MEANTIME.rglob("*.xml"))]
     for folder in SPLITS[split]:
         root = DATA / folder
         if not root.is_dir():
@@ -100,18 +167,46 @@ def run_system(pipeline: Pipeline, gold: GoldDoc) -> list[Timex]:
     published = PublishedDate(gold.dct, DateVia.USER) if gold.dct else None
     doc = Document(id=gold.name, text=gold.text, locator=gold.name, published=published)
     doc = pipeline(doc)
-    return [
-        Timex(span.start_char, span.end_char, span.label, str(dict(span.attrs)["value"])) for span in doc.spans["times"]
+    found = [
+        Timex(span.start_char, span.end_char, span.label, str(dict(span.attrs)["value"]), str(dict(span.attrs)["rule"]))
+        for span in doc.spans["times"]
     ]
+    # MEANTIME's date line is in the text but not a timex to score: drop what we find there.
+    return [t for t in found if not any(t.start < end and start < t.end for start, end in gold.ignored)]
 
 
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score(docs: list[GoldDoc], systems: list[list[Timex]], errors: int = 0) -> dict[str, float | int]:
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_WEEKDAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+
+
+def shape(text: str) -> str:
+    """A pattern key for grouping errors: lower case, numbers as 9, month and weekday names as words."""
+    key = " ".join(text.lower().split())
+    key = re.sub(rf"\b{_WEEKDAYS}\b", "WEEKDAY", key)
+    key = re.sub(rf"\b{_MONTHS}(?=\s|$|,)", "MONTH", key)
+    return re.sub(r"\d+", "9", key)
+
+
+def value_shape(value: str) -> str:
+    """A value's form: "2025-03-09" -> "9-9-9", "P3Y" -> "P9Y", "PAST_REF" stays."""
+    return re.sub(r"\d+", "9", value)
+
+
+def score(docs: list[GoldDoc], systems: list[list[Timex]], errors: int = 0, groups: int = 0) -> dict[str, float | int]:
     n_gold = n_sys = strict = relaxed_sys = relaxed_gold = value_ok = type_ok = matched = 0
     shown = 0
+    grouped: Counter[str] = Counter()
+
+    def report(line: str) -> None:
+        nonlocal shown
+        if shown < errors:
+            shown += 1
+            print(line, file=sys.stderr)
+
     for gold_doc, sys_timexes in zip(docs, systems, strict=True):
         gold = gold_doc.timexes
         n_gold += len(gold)
@@ -121,29 +216,32 @@ def score(docs: list[GoldDoc], systems: list[list[Timex]], errors: int = 0) -> d
         relaxed_sys += sum(any(s.start < g.end and g.start < s.end for g in gold) for s in sys_timexes)
         for g in gold:
             overlapping = [s for s in sys_timexes if s.start < g.end and g.start < s.end]
+            gold_text = gold_doc.text[g.start : g.end]
             if not overlapping:
-                if shown < errors:
-                    shown += 1
-                    print(
-                        f"MISS  {gold_doc.name}: {gold_doc.text[g.start : g.end]!r} {g.type} {g.value}", file=sys.stderr
-                    )
+                grouped[f"MISS  {shape(gold_text)!r} {g.type} {value_shape(g.value)}"] += 1
+                report(f"MISS  {gold_doc.name}: {gold_text!r} {g.type} {g.value}")
                 continue
             relaxed_gold += 1
             matched += 1
             best = max(overlapping, key=lambda s: min(s.end, g.end) - max(s.start, g.start))
             value_ok += best.value == g.value
             type_ok += best.type == g.type
-            if best.value != g.value and shown < errors:
-                shown += 1
-                print(
-                    f"VALUE {gold_doc.name} (dct {gold_doc.dct}): {gold_doc.text[g.start : g.end]!r} gold {g.type} "
-                    f"{g.value} / ours {gold_doc.text[best.start : best.end]!r} {best.type} {best.value}",
-                    file=sys.stderr,
+            if best.value != g.value:
+                grouped[f"VALUE {best.rule}: gold {value_shape(g.value)} / ours {value_shape(best.value)}"] += 1
+                report(
+                    f"VALUE {gold_doc.name} (dct {gold_doc.dct}): {gold_text!r} gold {g.type} {g.value} / ours "
+                    f"{gold_doc.text[best.start : best.end]!r} {best.type} {best.value} [{best.rule}]"
                 )
         for s in sys_timexes:
-            if not any(s.start < g.end and g.start < s.end for g in gold) and shown < errors:
-                shown += 1
-                print(f"FALSE {gold_doc.name}: {gold_doc.text[s.start : s.end]!r} {s.type} {s.value}", file=sys.stderr)
+            if not any(s.start < g.end and g.start < s.end for g in gold):
+                sys_text = gold_doc.text[s.start : s.end]
+                grouped[f"FALSE {s.rule}: {shape(sys_text)!r}"] += 1
+                report(f"FALSE {gold_doc.name}: {sys_text!r} {s.type} {s.value} [{s.rule}]")
+    if groups:
+        kinds = Counter(key.split()[0] for key in grouped.elements())
+        print("errors: " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())), file=sys.stderr)
+        for key, count in grouped.most_common(groups):
+            print(f"{count:5d}  {key}", file=sys.stderr)
     strict_p, strict_r = strict / max(n_sys, 1), strict / max(n_gold, 1)
     relaxed_p, relaxed_r = relaxed_sys / max(n_sys, 1), relaxed_gold / max(n_gold, 1)
     relaxed_f1 = _f1(relaxed_p, relaxed_r)
@@ -169,19 +267,25 @@ def main() -> None:
     parser.add_argument("--split", choices=sorted(SPLITS), default="train")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--errors", type=int, default=0, metavar="N", help="print N errors to stderr")
+    parser.add_argument(
+        "--groups", type=int, default=0, metavar="N", help="print the N largest groups of errors (by pattern) to stderr"
+    )
+    parser.add_argument("--component", choices=COMPONENTS, default=COMPONENTS[-1], help="the time extractor to score")
     args = parser.parse_args()
 
     docs = load_split(args.split)
-    pipeline = Pipeline.from_names(["extract.sentences.rules.v1", "extract.times.rules.v1"])
+    pipeline = Pipeline.from_names(["extract.sentences.rules.v1", args.component])
     began = time.perf_counter()
     systems = [run_system(pipeline, doc) for doc in docs]
     seconds = time.perf_counter() - began
-    result = score(docs, systems, args.errors)
+    result = score(docs, systems, args.errors, args.groups)
     result["seconds"] = round(seconds, 2)
     if args.json:
-        print(json.dumps({"split": args.split, "scores": result, "anchor": ANCHOR}, indent=2))
+        print(
+            json.dumps({"split": args.split, "component": args.component, "scores": result, "anchor": ANCHOR}, indent=2)
+        )
         return
-    label = {"train": "TBAQ-cleaned (train, DEV)", "test": "te3-platinum (test)"}[args.split]
+    label = LABELS[args.split]
     print(
         f"TempEval-3 Task A, {label}: {result['docs']} docs, {result['gold_timexes']} gold timexes, "
         f"{result['system_timexes']} found, {seconds:.1f} s\n"
@@ -189,7 +293,7 @@ def main() -> None:
     print("| system | strict P | strict R | strict F1 | relaxed P | relaxed R | relaxed F1 | value F1 | type F1 |")
     print("|---|---|---|---|---|---|---|---|---|")
     print(
-        f"| storytrace extract.times.rules.v1 | {result['strict_p']:.2f} | {result['strict_r']:.2f} | "
+        f"| storytrace {args.component} | {result['strict_p']:.2f} | {result['strict_r']:.2f} | "
         f"{result['strict_f1']:.2f} | {result['relaxed_p']:.2f} | {result['relaxed_r']:.2f} | "
         f"{result['relaxed_f1']:.2f} | {result['value_f1']:.2f} | {result['type_f1']:.2f} |"
     )

@@ -256,6 +256,8 @@ _SOUNDNESS = [
     "\u201cNext Tuesday,\u201d she said \u2014 Christmas Eve, New Year\u2019s Day, the Gaza war\u2019s 39th day.",
     "FOR THE YEAR, LAST WEEK, YESTERDAY EVENING, 10 PM, 5 DAYS AGO.",
     "Nothing here at all, just words.",
+    "In nineteen ninety-six, at noon Monday, 18:00 UTC and 5 p.m. EST Mar. 20: July last year, 5 1/2 hours.",
+    "The summer of 1994, within weeks, over the years, the year two thousand, in the past, now holds.",
 ]
 
 
@@ -280,7 +282,8 @@ def test_prefilters_change_no_candidate(sentence: str) -> None:
 _TOKENS = st.sampled_from(
     "the a on in at of for last next this past 3 14 2025 1990s '80s March Mar. May monday Monday day days "
     "week-long 48-hour hours ago later earlier year quarter third fiscal midday noon 9 a.m. pm 14:30 , . - "
-    "every daily spring fall tonight yesterday its ninth siege Gaza war Christmas \u017f \u212a \u201c".split()
+    "every daily spring fall tonight yesterday its ninth siege Gaza war Christmas \u017f \u212a \u201c "
+    "nineteen ninety-six thousand UTC 18:00 1/2 old soon within years now noon".split()
 )
 
 
@@ -300,3 +303,106 @@ def test_find_times_midday_alone_is_not_skipped_by_the_prefilter() -> None:
     text = "The convoy left at midday."
     [found] = find_times(text, split_sentences(text), date(2025, 3, 14))
     assert (text[found.start_char : found.end_char], found.value) == ("midday", "2025-03-14T12:00")
+
+
+# Version 2 (extract.times.rules.v2, the default of find_times): tense, new forms, changed values.
+
+
+def times_v(text: str, reference: date | None = WEDNESDAY, version: int = 2) -> dict[str, str]:
+    found = find_times(text, split_sentences(text), reference, [SIEGE], version)
+    return {text[t.start_char : t.end_char]: t.value for t in found}
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "value"),
+    [
+        # A future cue in a later sentence counts (v1 saw cues in the first sentence only).
+        ("The road was closed. Talks are set to resume on Monday.", "Monday", "2025-03-17"),
+        ("The road was closed. The salaries will be paid on Friday.", "Friday", "2025-03-14"),  # a passive
+        ("The road was closed. On Saturday, the families plan to march.", "Saturday", "2025-03-15"),
+        # The verb nearest the date wins over a future cue further back.
+        ("The road was closed. The minister, who will retire soon, resigned on Friday.", "Friday", "2025-03-07"),
+        ("The road was closed. Until Thursday, the envoy had not called.", "Thursday", "2025-03-06"),
+        # "since" is a past whatever the tense around it.
+        ("The road was closed. Aid will keep flowing, as it has since May.", "May", "2024-05"),
+        ("The road was closed. The pact will be signed in April.", "April", "2025-04"),
+    ],
+)
+def test_find_times_v2_reads_the_tense_of_the_sentence(text: str, expression: str, value: str) -> None:
+    assert times_v(text).get(expression) == value
+
+
+def test_find_times_v1_keeps_its_first_sentence_only_future_cue() -> None:
+    text = "The road was closed. Talks are set to resume on Monday."
+    assert times_v(text, version=1)["Monday"] == "2025-03-10"
+    assert times_v(text, version=2)["Monday"] == "2025-03-17"
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "value"),
+    [
+        ("The bridge was built in nineteen ninety-six.", "nineteen ninety-six", "1996"),
+        ("Debts were due by the year two thousand.", "the year two thousand", "2000"),
+        ("It opened in January nineteen ninety-seven.", "January nineteen ninety-seven", "1997-01"),
+        ("The offer runs until 5 p.m. EST Mar. 20.", "5 p.m. EST Mar. 20", "2025-03-20T17:00"),
+        ("Talks broke off at noon Monday.", "noon Monday", "2025-03-10T12:00"),
+        ("The plane landed at 18:00 UTC on the runway.", "18:00 UTC", "2025-03-12T18:00Z"),
+        ("The dam failed in July last year.", "July last year", "2024-07"),
+        ("The dam failed in the summer of 1994.", "the summer of 1994", "1994-SU"),
+        ("The convoy waited 5 1/2 hours.", "5 1/2 hours", "PT5H30M"),
+        ("He was held for two and a half years.", "two and a half years", "P2Y6M"),
+        ("The stocks were sold within weeks.", "weeks", "PXW"),
+        ("Prices have risen over the years.", "the years", "PXY"),
+        ("Prices have risen in recent years.", "recent years", "PXY"),
+        ("Sales in fiscal 2024 were flat.", "fiscal 2024", "2024"),
+        ("The fund now holds a cash position.", "now", "PRESENT_REF"),
+        ("The town currently has two clinics.", "currently", "PRESENT_REF"),
+        ("In the past, the road flooded.", "the past", "PAST_REF"),
+        ("Prosecutors may soon seek charges.", "soon", "FUTURE_REF"),
+    ],
+)
+def test_find_times_v2_new_forms(text: str, expression: str, value: str) -> None:
+    assert times_v(text).get(expression) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor, 52 years old, resigned.",  # an age is not a duration
+        "He left as soon as the doors opened.",
+        "The guard was soon released.",
+        "The group paid two thousand dollars.",
+        "Nineteen people were hurt.",
+    ],
+)
+def test_find_times_v2_ignores_false_positives(text: str) -> None:
+    assert times_v(text) == {}
+
+
+def test_find_times_v2_year_earlier_after_year_ago_counts_back_once() -> None:
+    text = "Profit rose in the third quarter. Sales fell from a year ago. Costs were flat a year earlier."
+    values = times_v(text, date(2025, 10, 20))
+    assert values["the third quarter"] == "2025-Q3"
+    assert values["a year ago"] == "2024-Q3"
+    assert values["a year earlier"] == "2024-Q3"
+    assert times_v(text, date(2025, 10, 20), version=1)["a year earlier"] == "2023-Q3"
+
+
+def test_find_times_v1_values_kept_for_changed_forms() -> None:
+    assert times_v("Sales in fiscal 2024 were flat.", version=1)["fiscal 2024"] == "FY2024"
+    assert times_v("Prices have risen in recent years.", version=1)["recent years"] == "PAST_REF"
+    assert "nineteen ninety-six" not in times_v("The bridge was built in nineteen ninety-six.", version=1)
+
+
+def test_find_times_unknown_version_message() -> None:
+    with pytest.raises(PipelineError, match="no version 3 of the time rules"):
+        find_times("Talks on Monday.", split_sentences("Talks on Monday."), WEDNESDAY, [], 3)
+
+
+def test_extractor_v2_is_registered_and_runs_in_a_pipeline() -> None:
+    info = get_component("extract.times.rules.v2")
+    assert (info.requires, info.assigns) == (("spans.sentences",), ("spans.times",))
+    pipeline = Pipeline.from_names(["extract.sentences.rules.v1", "extract.times.rules.v2"])
+    doc = pipeline(_doc("The road was closed. Talks are set to resume on Monday."))
+    (span,) = doc.spans["times"]
+    assert dict(span.attrs)["value"] == "2025-03-17"

@@ -23,6 +23,30 @@ latest Sunday strictly before the reference, "next Monday" the first strictly af
 tenth day of the siege") count the event's start as day 1; "now in its ninth day" uses the anchor event named
 last before it. Anchor events are the built-ins (``BUILTIN_ANCHORS``), the ``anchors`` config of the component
 and ``doc.meta["anchors"]`` (dicts with ``id``, ``names``, ``start``).
+
+Two versions (``VERSIONS``), both registered: ``extract.times.rules.v1`` keeps its outputs for the reports made
+with it; ``extract.times.rules.v2`` (what ``find_times`` runs unless told otherwise) changes, measured on
+TempEval-3's TBAQ-cleaned and MEANTIME (benchmarks/eval_tempeval3.py):
+
+* the tense. v1 looked for its future cue with an offset off by the sentence's start, so only a document's
+  first sentence could say future. v2 reads the tense at the expression: the nearest marker before it (future:
+  modals, "is due", "set to", "plans to", "scheduled", "until", "as soon as"; past: past auxiliaries, common
+  irregular pasts, a verb in "-ed" close before it; a participle after "be" is a passive, not a past), else a
+  verb in "-ed" further back, else the first marker after it in its clause; "since March" is always past. The
+  near-future windows stay; a bare weekday in a future sentence is the next one ("is set to resume Monday").
+* new forms: years in words ("nineteen ninety-six", "the year two thousand"), a clock time with its date ("5
+  p.m. EST Nov. 9") or day ("noon Thursday"), "18:00 UTC" (value ending in ``Z``), "July last year", "the summer
+  of 1994", halves ("5 1/2 hours" is ``PT5H30M``), "in years" / "within weeks" / "over the years" (``PXY``).
+* changed values: "recent years" is the duration ``PXY`` (v1: ``PAST_REF``), "fiscal 1989" is ``1989`` (v1:
+  ``FY1989``), "a year earlier" after "a year ago" compares with the quarter named before (v1 counted back
+  twice), "now" and "currently" are kept before a verb ("Iraq now controls"), "in the past" gives "the past"
+  (``PAST_REF``), "soon" in a future sentence is ``FUTURE_REF``.
+* ages are left out: "52 years old" is not a duration (TBAQ-cleaned marks 2 of its 41 ages).
+
+Known gaps: no part-of-speech tagger, so an adjective in "-ed" right before a date reads as a past ("the
+preferred shares on Monday"), and a present tense ("they meet Monday") says nothing; "Friday night" is one
+``TIME`` although TimeBank often marks "Friday" alone; week numbers are ISO weeks; vague words ("now", "recent",
+"current") are annotated more consistently than TimeBank does.
 """
 
 from __future__ import annotations
@@ -44,6 +68,10 @@ from storytrace.pipeline import ComponentFn, register
 __all__ = ["BUILTIN_ANCHORS", "AnchorEvent", "TimeExpr", "find_times", "make_time_extractor"]
 
 logger = logging.getLogger(__name__)
+
+# The versions of the rule set (components extract.times.rules.v1, .v2): a rule or a branch names the versions
+# it belongs to, so that v1 keeps giving what stored reports made with it hold.
+VERSIONS = (1, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +196,85 @@ _FUTURE_CUE = re.compile(
     re.IGNORECASE,
 )
 
+# v2: the tense of a sentence at an expression, from the nearest tense marker before it (else the first after).
+# Future markers: modals, "is due/set/to", "plans to", "as soon as"; past markers: past auxiliaries, common
+# irregular past forms and lower-case words in "-ed". No part-of-speech tagger: an adjective in "-ed" ("armed")
+# counts as past, the known non-verbs in "-ed" do not.
+_FUTURE_MARK = re.compile(
+    r"\b(?:will|won't|shall|'ll|(?:would|might|(?-i:may)|can|must|should)(?!\s+(?:not\s+)?have\b)|(?:is|are|was|"
+    r"were)\s+(?:due|scheduled|slated|likely|expected|to)|(?:set|going|about|expected|due)\s+to|"
+    r"due\s+(?:on|in|for)|scheduled|slated|payable|plan(?:s|ned|ning)?\s+to|intends?\s+to|upcoming|until|till|"
+    r"as\s+soon\s+as)\b",
+    re.IGNORECASE,
+)
+_PAST_MARK = re.compile(
+    r"\b(?:was|were|had|did|said|told|met|went|came|took|gave|made|left|began|fell|rose|saw|sent|held|won|lost|"
+    r"ran|spoke|wrote|struck|broke|got|found|brought|bought|fought|knew|led|paid|sold|stood|kept|became|flew|"
+    r"drove|threw|grew|shot|fled|sought|chose|spent|built|felt|heard)\b",
+    re.IGNORECASE,
+)
+# A lower-case word in "-ed" right before the expression (a preposition between): "killed on Friday". Further
+# away it is as often an adjective ("preferred shares") as the verb the date belongs to.
+_ED_VERB = re.compile(r"\b(?-i:[a-z][a-z]+[a-df-z]ed)\s+(?:(?-i:[a-z]+)\s+){0,3}$")
+_ED_WORD = re.compile(r"\b(?-i:[a-z][a-z]+[a-df-z]ed)\b")
+_NOT_PAST = frozenset({"hundred", "sacred", "naked", "wicked", "kindred", "rugged", "ragged", "beloved", "learned"})
+# A participle after "be" is a passive ("will be paid"), not a past tense.
+_PASSIVE = re.compile(r"\b(?:be|been|being|to)\s+$", re.IGNORECASE)
+_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
+# What follows an expression within its clause; a fronted one ("On Tuesday, the league plans...") reaches past
+# its comma.
+_FRONTED = re.compile(r"\W*(?:\w+\s+){0,2}")
+_CLAUSE = re.compile(r"[^,;:()\u2013\u2014]*")
+_CLAUSE_AFTER_FRONTED = re.compile(r"[^,;:()\u2013\u2014]*,?[^,;:()\u2013\u2014]*")
+
+
+def _markers(sentence: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The tense markers of ``sentence[start:end]``: (start, end, "past" or "future"); when the slice is what
+    comes before an expression (``start`` 0), also a verb in "-ed" right before it."""
+    found: list[tuple[int, int, str]] = []
+    for pattern, tense in ((_PAST_MARK, "past"), (_FUTURE_MARK, "future")):
+        for hit in pattern.finditer(sentence, start, end):
+            if tense == "past" and (
+                hit.group(0).lower() in _NOT_PAST or _PASSIVE.search(sentence, max(0, hit.start() - 8), hit.start())
+            ):
+                continue
+            if tense == "future" and hit.group(0).lower() in ("until", "till") and not sentence[: hit.start()].strip():
+                continue  # "Until Thursday, they had not...": a fronted "until" says nothing of the tense
+            found.append((hit.start(), hit.end(), tense))
+    if start > 0:
+        # After the expression ("On Friday, the council voted..."): its first verb in "-ed" counts too.
+        for hit in _ED_WORD.finditer(sentence, start, end):
+            if hit.group(0) not in _NOT_PAST and not _PASSIVE.search(sentence, max(0, hit.start() - 8), hit.start()):
+                found.append((hit.start(), hit.end(), "past"))
+                break
+        return found
+    verb = _ED_VERB.search(sentence, max(0, end - 40), end)
+    if verb and verb.group(0).split()[0].lower() not in _NOT_PAST and not _PASSIVE.search(sentence, 0, verb.start()):
+        found.append((verb.start(), verb.start() + len(verb.group(0).split()[0]), "past"))
+    return found
+
+
+def _tense(sentence: str, start: int, end: int) -> str | None:
+    """The tense at ``sentence[start:end]``: "future", "past", "since" (a past no window overrides) or None.
+
+    The tense marker nearest before the expression decides (a future one wins over a past one ending at the same
+    place: "was scheduled"), else a verb in "-ed" further back, else the first marker after it in its clause.
+    """
+    if _SINCE.search(sentence, max(0, start - 12), start):
+        return "since"
+    before = _markers(sentence, 0, start)
+    if before:
+        return max(before, key=lambda hit: (hit[1], hit[2] == "future"))[2]
+    # No marker before: a verb in "-ed" further back ("closed at their lowest level in a decade on Monday").
+    for hit in _ED_WORD.finditer(sentence, 0, start):
+        if hit.group(0) not in _NOT_PAST and not _PASSIVE.search(sentence, max(0, hit.start() - 8), hit.start()):
+            return "past"
+    # After it, within its clause: up to the next comma, past the one closing a fronted "On Tuesday,".
+    fronted = _FRONTED.fullmatch(sentence, 0, start) is not None
+    clause = (_CLAUSE_AFTER_FRONTED if fronted else _CLAUSE).match(sentence, end)
+    after = _markers(sentence, end, clause.end() if clause else end)
+    return min(after)[2] if after else None
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Resolution context
@@ -183,9 +290,18 @@ class _Context:
     previous: date | None = None  # the last day-precision date resolved earlier in the document
     previous_here: date | None = None  # the same, when it is in the current sentence
     quarter: str | None = None  # the last quarter resolved earlier ("2025-Q3"): what "a year ago" compares with
+    version: int = VERSIONS[-1]  # the component's version (see VERSIONS)
 
     def is_future(self, match_start: int) -> bool:
-        return bool(_FUTURE_CUE.search(self.sentence, 0, match_start - self.sentence_start))
+        """Whether the sentence says future before ``match_start`` (an offset in the sentence)."""
+        if self.version == 1:
+            # v1 took the offset for one in the text: past the first sentence it never saw a cue.
+            return bool(_FUTURE_CUE.search(self.sentence, 0, match_start - self.sentence_start))
+        return self.tense(match_start) == "future"
+
+    def tense(self, match_start: int) -> str | None:
+        """v2: the sentence's tense at ``match_start`` (an offset in the sentence); see ``_tense``."""
+        return _tense(self.sentence, match_start, match_start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,17 +348,26 @@ class _Rule:
     pattern: re.Pattern[str]
     resolve: Resolver
     needs: tuple[_Need, ...] = ()  # all must pass (see _Need)
+    versions: frozenset[int] = frozenset(VERSIONS)  # the component versions that run this rule
 
 
 _RULES: list[_Rule] = []
 
 
-def _rule(name: str, pattern: str, *needs: _Need) -> Callable[[Resolver], Resolver]:
+def _rule(
+    name: str, pattern: str, *needs: _Need, since: int = 1, until: int = VERSIONS[-1]
+) -> Callable[[Resolver], Resolver]:
     def decorator(resolve: Resolver) -> Resolver:
-        _RULES.append(_Rule(name, re.compile(pattern, re.IGNORECASE | re.VERBOSE), resolve, needs))
+        versions = frozenset(v for v in VERSIONS if since <= v <= until)
+        _RULES.append(_Rule(name, re.compile(pattern, re.IGNORECASE | re.VERBOSE), resolve, needs, versions))
         return resolve
 
     return decorator
+
+
+@functools.cache
+def _rules_of(version: int) -> tuple[_Rule, ...]:
+    return tuple(rule for rule in _RULES if version in rule.versions)
 
 
 # Needs shared by several rules (the per-sentence cache tests each once).
@@ -383,6 +508,14 @@ def _pick_year(month: int, day: int, ctx: _Context, position: int) -> tuple[date
             continue
     past = max((d for d in readings if d <= reference), default=None)
     future = min((d for d in readings if d > reference), default=None)
+    if ctx.version >= 2:
+        # v2: a tense in the sentence decides; without one, the near-future window.
+        tense = ctx.tense(position)
+        if tense == "since" and past is not None:
+            return past, "doc:published"
+        if future is not None and (past is None or tense == "future" or (future - reference).days <= _NEAR_FUTURE_DAYS):
+            return future, "doc:published"
+        return past, "doc:published" if past else "none"
     if future is not None and (
         past is None or ctx.is_future(position) or (future - reference).days <= _NEAR_FUTURE_DAYS
     ):
@@ -395,7 +528,12 @@ def _month_year(month: int, ctx: _Context, position: int) -> int | None:
     if reference is None:
         return None
     ahead = (month - reference.month) % 12
-    if ctx.is_future(position) or 0 < ahead < _NEAR_FUTURE_MONTHS:
+    if ctx.version >= 2:
+        tense = ctx.tense(position)
+        is_future = tense != "since" and (tense == "future" or 0 < ahead < _NEAR_FUTURE_MONTHS)
+    else:
+        is_future = ctx.is_future(position) or 0 < ahead < _NEAR_FUTURE_MONTHS
+    if is_future:
         return reference.year if month >= reference.month else reference.year + 1
     return reference.year if month <= reference.month else reference.year - 1
 
@@ -570,8 +708,44 @@ def _year_alone(m: re.Match[str], ctx: _Context) -> _Result | None:
         start, end, _ = _edge_range(m["edge"], first, last)
         return _Result("DATE", f"{year:04d}", "range", start=start, end=end)
     if m["fiscal"]:
+        if ctx.version >= 2:  # TimeBank gives "fiscal 1989" the year's value
+            return _Result("DATE", f"{year:04d}", "year")
         return _Result("DATE", f"FY{year:04d}", "year")
     return _Result("DATE", f"{year:04d}", "year", start=first, end=last)
+
+
+_UNITS_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEENS_WORD = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_SPOKEN_YY = rf"(?:(?:{_TENS})(?:[- ]{_UNITS_WORD})?|{_TEENS_WORD}|(?:oh|o)[- ]{_UNITS_WORD})"
+
+
+@_rule(
+    "spoken-year",
+    rf"(?P<x>\b(?:(?:(?P<m>{_MONTH_FULL})\s+)|(?:the\s+year\s+))?(?:(?P<c19>nineteen)[- ](?P<yy>{_SPOKEN_YY})"
+    rf"|two\s+thousand(?:[- ](?:and[- ])?(?P<y2k>{_UNITS_WORD}|{_TEENS_WORD}))?))\b(?![- ]{_UNITS_WORD}\b)",
+    _Need("lower", ("nineteen", "thousand")),
+    since=2,
+)
+def _spoken_year(m: re.Match[str], ctx: _Context) -> _Result | None:
+    """v2: years said in words, as broadcast transcripts write them: "nineteen ninety-six", "the year two
+    thousand", "January nineteen ninety-seven"."""
+    if m["c19"]:
+        words = m["yy"].lower().replace("-", " ").split()
+        if words[0] in ("oh", "o"):
+            words = words[1:]
+        tail = _number(" ".join(words))
+        if tail is None or not 0 <= tail <= 99:
+            return None
+        year = 1900 + tail
+    else:
+        if not m["x"].lower().startswith("the") and not m["y2k"] and not m["m"]:
+            return None  # a bare "two thousand" is a count
+        year = 2000 + ((_number(m["y2k"]) or 0) if m["y2k"] else 0)
+    month = _month_of(m["m"]) if m["m"] else None
+    if month is not None:
+        first, last = _month_bounds(year, month)
+        return _Result("DATE", f"{year:04d}-{month:02d}", "month", start=first, end=last)
+    return _Result("DATE", f"{year:04d}", "year", start=date(year, 1, 1), end=date(year, 12, 31))
 
 
 @_rule(
@@ -617,7 +791,7 @@ def _weekday(m: re.Match[str], ctx: _Context) -> _Result | None:
     _Need("regex", (r"\d\s?[ap]|:\d",)),  # "9 a.m.", "9pm", "at 14:30"
 )
 def _clock(m: re.Match[str], ctx: _Context) -> _Result | None:
-    if m["h"] is not None:
+    if m.groupdict().get("h") is not None:  # the clock-utc rule has only the 24-hour groups
         hour, minute = int(m["h"]), int(m["mi"] or 0)
         if not 1 <= hour <= 12:
             return None
@@ -634,9 +808,74 @@ def _clock(m: re.Match[str], ctx: _Context) -> _Result | None:
             day = _weekday_day(_WEEKDAYS.index(word), ctx, m.start("x"), "")
         else:
             day = ctx.reference + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[word])
+    zone = "Z" if ctx.version >= 2 and re.search(r"\b(?:UTC|GMT)\b", m["x"]) else ""  # v2: UTC is ISO's "Z"
     if day is None:
-        return _Result("TIME", f"XXXX-XX-XXT{hour:02d}:{minute:02d}", "minute")
-    return _Result("TIME", f"{day.isoformat()}T{hour:02d}:{minute:02d}", "minute", anchor)
+        return _Result("TIME", f"XXXX-XX-XXT{hour:02d}:{minute:02d}{zone}", "minute")
+    return _Result("TIME", f"{day.isoformat()}T{hour:02d}:{minute:02d}{zone}", "minute", anchor)
+
+
+@_rule(
+    "clock-utc",
+    rf"(?P<x>(?<![\d:.,])(?P<h2>[01]\d|2[0-3]):?(?P<mi2>[0-5]\d)\s+(?-i:UTC|GMT)"
+    rf"(?:,?\s+(?P<wd>{_WEEKDAY}|today|yesterday|tomorrow)\b)?)",
+    _HAS_DIGIT,
+    _Need("case", ("UTC", "GMT")),
+    since=2,
+)
+def _clock_utc(m: re.Match[str], ctx: _Context) -> _Result | None:
+    """v2: "18:00 UTC", "0800 GMT" without a preceding "at"."""
+    return _clock(m, ctx)
+
+
+@_rule(
+    "clock-date",
+    rf"(?P<x>(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s?(?P<ap>[ap]\.?\s?m\b\.?)(?:\s+(?-i:[ECMP][SD]T|GMT|UTC))?"
+    rf",?\s+(?:on\s+)?(?:{_WEEKDAY},?\s+)?(?P<mo>{_MONTH})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?)(?![\d,]*\d)(?![\w-])",
+    _HAS_DIGIT,
+    _HAS_MONTH,
+    since=2,
+)
+def _clock_date(m: re.Match[str], ctx: _Context) -> _Result | None:
+    """v2: a clock time with its date, "5 p.m. EST Nov. 9", as one TIME."""
+    hour, minute = int(m["h"]), int(m["mi"] or 0)
+    month = _month_of(m["mo"])
+    day_number = int(re.sub(r"\D", "", m["d"]))
+    if not 1 <= hour <= 12 or month is None or not 1 <= day_number <= _month_length(2024, month):
+        return None
+    hour = hour % 12 + (12 if m["ap"].lower().startswith("p") else 0)
+    zone = "Z" if re.search(r"\b(?:UTC|GMT)\b", m["x"]) else ""
+    if m["y"]:
+        try:
+            day: date | None = date(int(m["y"]), month, day_number)
+        except ValueError:
+            return None
+        anchor = "none"
+    else:
+        day, anchor = _pick_year(month, day_number, ctx, m.start("x"))
+    if day is None:
+        return _Result("TIME", f"XXXX-{month:02d}-{day_number:02d}T{hour:02d}:{minute:02d}{zone}", "minute")
+    return _Result("TIME", f"{day.isoformat()}T{hour:02d}:{minute:02d}{zone}", "minute", anchor, day, day)
+
+
+@_rule(
+    "noon-day",
+    rf"(?P<x>\b(?P<n>noon|midday|midnight)\s+(?:on\s+)?(?P<w>{_WEEKDAY}|today|yesterday|tomorrow))\b",
+    _Need("lower", ("noon", "midday", "midnight")),
+    since=2,
+)
+def _noon_day(m: re.Match[str], ctx: _Context) -> _Result | None:
+    """v2: "noon Thursday", "midnight Friday" as one TIME on that day."""
+    clock = "24:00" if m["n"].lower() == "midnight" else "12:00"
+    word = m["w"].lower()
+    if ctx.reference is None:
+        return _Result("TIME", f"XXXX-XX-XXT{clock}", "minute")
+    if word in _WEEKDAYS:
+        day = _weekday_day(_WEEKDAYS.index(word), ctx, m.start("x"), "")
+    else:
+        day = ctx.reference + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[word])
+    if day is None:
+        return None
+    return _Result("TIME", f"{day.isoformat()}T{clock}", "minute", "doc:published", day, day)
 
 
 @_rule("noon", r"(?P<x>\b(?:noon|midday|midnight))\b", _Need("lower", ("noon", "midday", "midnight")))
@@ -958,6 +1197,7 @@ def _day_relative(m: re.Match[str], ctx: _Context) -> _Result | None:
             "coming",
         ),
     ),
+    until=1,
 )
 def _vague_ref(m: re.Match[str], ctx: _Context) -> _Result | None:
     if m["now"]:
@@ -969,6 +1209,40 @@ def _vague_ref(m: re.Match[str], ctx: _Context) -> _Result | None:
     if m["future"].lower() == "soon":
         return None
     return _Result("DATE", "FUTURE_REF", "vague", "doc:published" if ctx.reference else "none")
+
+
+_VAGUE_WORDS = ("now", "current", "present", "days", "recent", "lately", "past", "formerly", "previously", "once")
+
+
+@_rule(
+    "vague-ref",
+    r"(?P<x>\b(?:(?P<now>now|currently|current|right\s+now|at\s+present|nowadays|these\s+days)"
+    r"|(?P<past>recently|recent|lately|the\s+past|formerly|previously|once)"
+    r"|(?P<future>the\s+future|soon|in\s+the\s+near\s+future|in\s+the\s+coming\s+(?:days|weeks|months|years))))\b"
+    r"(?!\s+\d)",
+    _Need("lower", (*_VAGUE_WORDS, "future", "soon", "coming")),
+    since=2,
+)
+def _vague_ref_v2(m: re.Match[str], ctx: _Context) -> _Result | None:
+    """v2: "now" and "currently" whatever follows ("Iraq now controls"), "in the past", "soon" in a future."""
+    anchor = "doc:published" if ctx.reference else "none"
+    before_verb = re.match(r"\s+(?:that|\w+s)\b", ctx.sentence[m.end() :]) is not None
+    word = " ".join(m["x"].lower().split())
+    if m["now"]:
+        if word == "current" and before_verb:
+            return None  # "current events", "current that": an adjective or a noun
+        return _Result("DATE", "PRESENT_REF", "vague", anchor)
+    if m["past"]:
+        if word in ("once", "previously", "formerly", "lately") or (word != "the past" and before_verb):
+            return None
+        return _Result("DATE", "PAST_REF", "vague", anchor)
+    if word == "soon" and (
+        re.search(r"\bas\s+$", ctx.sentence[: m.start()])
+        or re.match(r"\s+(?:after|afterwards|thereafter)\b", ctx.sentence[m.end() :])
+        or ctx.tense(m.start()) != "future"
+    ):
+        return None  # "as soon as", "soon after": conjunctions; "was soon released": a past
+    return _Result("DATE", "FUTURE_REF", "vague", anchor)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1008,6 +1282,7 @@ def _past_duration(m: re.Match[str], ctx: _Context) -> _Result | None:
     rf"(?!\s+(?:ago|earlier|before|later|after|afterwards|from\s+now|hence)\b)(?!-)",
     _HAS_UNIT,
     _HAS_UNIT_WORD,
+    until=1,
 )
 def _duration_rule(m: re.Match[str], ctx: _Context) -> _Result | None:
     if m["n"].lower() in ("some",) or (m["n"].lower() in ("a", "an") and not m["u"]):
@@ -1027,6 +1302,47 @@ def _duration_rule(m: re.Match[str], ctx: _Context) -> _Result | None:
     if "and a half" in text and amount is not None:
         value = _duration(None, word)
     return _Result("DURATION", value, "duration")
+
+
+@_rule(
+    "vague-duration",
+    r"\b(?:(?:in|within)\s+(?P<x>(?P<u>year|month|week|day|decade|hour|minute)s)(?!\s+(?:ago|of|before|after|earlier|later)\b)"
+    r"|over\s+(?P<x2>the\s+(?P<u2>year|decade)s))\b",
+    _Need("lower", ("years", "months", "weeks", "days", "decades", "hours", "minutes")),
+    since=2,
+)
+def _vague_duration(m: re.Match[str], ctx: _Context) -> _Result | None:
+    """v2: a length of unknown count, "in years", "within weeks", "over the years" (PXY, PXW)."""
+    return _Result("DURATION", _duration(None, m["u"] or m["u2"]), "duration")
+
+
+# v2: "a half" in the next smaller unit, as TimeML writes it ("5 1/2 hours" is PT5H30M).
+_HALVES = {"Y": "6M", "M": "15D", "D": "T12H", "H": "30M", "MIN": "30S"}
+
+
+@_rule(
+    "duration",
+    rf"(?P<x>\b(?:the\s+)?"
+    rf"(?P<n>{_NUM})(?P<half>\s+and\s+a\s+half|\s+1/2)?\s+(?P<u>{_UNIT})s?(?P<half2>\s+and\s+a\s+half)?)\b"
+    rf"(?!\s+(?:ago|earlier|before|later|after|afterwards|from\s+now|hence|old)\b)(?!-)",
+    _HAS_UNIT,
+    _HAS_UNIT_WORD,
+    since=2,
+)
+def _duration_rule_v2(m: re.Match[str], ctx: _Context) -> _Result | None:
+    """v2: "recent years" is a duration of unknown length (PXY, as TimeBank has it), halves are counted, and
+    ages ("52 years old", which TimeBank does not annotate) are left out."""
+    word = m["n"].lower()
+    if word == "recent":
+        return _Result("DURATION", _duration(None, m["u"]), "duration")
+    if not (m["half"] or m["half2"]):
+        return _duration_rule(m, ctx)
+    amount = _number(m["n"])
+    unit = m["u"].lower()
+    code = "MIN" if unit.startswith("minute") else _unit_code(unit)
+    if amount is None or code not in _HALVES:
+        return _Result("DURATION", _duration(None, unit), "duration")
+    return _Result("DURATION", _duration(amount, unit) + _HALVES[code], "duration")
 
 
 @_rule(
@@ -1098,6 +1414,38 @@ def _season(m: re.Match[str], ctx: _Context) -> _Result | None:
         return _Result("DATE", f"XXXX-{season}", "season")
     year = reference.year + {"last": -1, "next": 1}.get((m["mod"] or "").lower(), 0)
     return _Result("DATE", f"{year:04d}-{season}", "season", "doc:published")
+
+
+@_rule(
+    "season-year",
+    rf"(?P<x>\b(?:the\s+)?(?:(?P<edge>early|late)\s+)?(?P<s>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<y>{_YEAR}))"
+    rf"(?![\w/:\-]|[.,]\d)",
+    _Need("lower", ("spring", "summer", "autumn", "fall", "winter")),
+    _HAS_YEAR,
+    since=2,
+)
+def _season_year(m: re.Match[str], ctx: _Context) -> _Result | None:
+    """v2: "the summer of 1994", "spring 2025"."""
+    return _Result("DATE", f"{m['y']}-{_SEASONS[m['s'].lower()]}", "season")
+
+
+@_rule(
+    "month-rel-year",
+    rf"(?P<x>\b(?P<m>{_MONTH_FULL}|{_MONTH_ABBR})\s+(?:of\s+)?(?P<mod>this|last|next)\s+year)\b",
+    _HAS_MONTH,
+    _Need("lower", ("year",)),
+    since=2,
+)
+def _month_rel_year(m: re.Match[str], ctx: _Context) -> _Result | None:
+    """v2: "July last year", "January this year": the month of the year named relative to the report."""
+    month = _month_of(m["m"])
+    if month is None:
+        return None
+    if ctx.reference is None:
+        return _Result("DATE", f"XXXX-{month:02d}", "month")
+    year = ctx.reference.year + {"this": 0, "last": -1, "next": 1}[m["mod"].lower()]
+    first, last = _month_bounds(year, month)
+    return _Result("DATE", f"{year:04d}-{month:02d}", "month", "doc:published", first, last)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1189,7 +1537,7 @@ _TRIGGER = re.compile(
     r"|fifty|hundred|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|several|few|many|some"
     r"|half|fortnight|dozen|time|times|period|era|then|present|former|formerly|soon|shortly|meantime|meanwhile"
     r"|since|until|till|during|lately|nowadays|anniversary|holiday|holidays|fiscal|calendar|term|seconds|moment"
-    r"|moments|instant|final|millennium|millennia|age|ages|thanksgiving|halloween|independence)\b",
+    r"|moments|instant|final|millennium|millennia|age|ages|thanksgiving|halloween|independence|nineteen|thousand)\b",
     re.IGNORECASE,
 )
 
@@ -1265,20 +1613,24 @@ def find_times(
     sentences: Sequence[Span],
     reference: date | None,
     anchors: Sequence[AnchorEvent] = BUILTIN_ANCHORS,
+    version: int = VERSIONS[-1],
 ) -> list[TimeExpr]:
-    """Time expressions in ``text`` sentence by sentence, resolved against ``reference`` and ``anchors``."""
+    """Time expressions in ``text`` sentence by sentence, resolved against ``reference`` and ``anchors``, by the
+    rules of component ``version`` (1 or 2: see the module docstring)."""
+    if version not in VERSIONS:
+        raise PipelineError(f"no version {version!r} of the time rules", hint=f"use one of {list(VERSIONS)}")
     try:
         event_rules = _event_rules(tuple(anchors))
     except TypeError:  # an anchor built by hand with a list of names is not hashable: build its rules afresh
         event_rules = _event_rules.__wrapped__(tuple(anchors))
-    rules = [*event_rules, *_RULES]
+    rules = [*event_rules, *_rules_of(version)]
     results: list[TimeExpr] = []
     previous: date | None = None
     quarter: str | None = None
     previous_index = -1
     for index, sentence in enumerate(sentences):
         body = text[sentence.start_char : sentence.end_char]
-        ctx = _Context(text, reference, body, sentence.start_char, anchors, previous)
+        ctx = _Context(text, reference, body, sentence.start_char, anchors, previous, version=version)
         for start, end, _, rule, match in _candidates(body, sentence.start_char, rules):
             ctx.previous, ctx.quarter = previous, quarter
             ctx.previous_here = previous if previous_index == index else None
@@ -1307,8 +1659,8 @@ def find_times(
             if resolved.type == "DATE" and resolved.precision == "day" and _ISO_DAY.fullmatch(resolved.value):
                 previous = date.fromisoformat(resolved.value)
                 previous_index = index
-            if re.fullmatch(r"\d{4}-Q\d", resolved.value):
-                quarter = resolved.value
+            if re.fullmatch(r"\d{4}-Q\d", resolved.value) and (version == 1 or rule.name not in ("ago", "year-ago")):
+                quarter = resolved.value  # v2: "a year earlier" after "a year ago" still compares with the quarter
     return results
 
 
@@ -1336,23 +1688,15 @@ def pack_anchors(packs: Sequence[str]) -> list[AnchorEvent]:
     return found
 
 
-@register(
-    "extract.times.rules.v1",
-    requires=("spans.sentences",),
-    assigns=("spans.times",),
-    description="Time expressions (TIMEX3 type and value) resolved against the report's date and anchor events.",
-)
-def make_time_extractor(
-    anchors: list[AnchorEvent] | list[dict[str, Any]] | None = None, packs: Sequence[str] = ("mideast",)
+def _make_extractor(
+    version: int, anchors: list[AnchorEvent] | list[dict[str, Any]] | None, packs: Sequence[str]
 ) -> ComponentFn:
-    """Build the extractor; ``anchors`` (AnchorEvent or dicts with id/names/start) and the anchor events of
-    ``packs`` (built-in names or folder paths) are added to the built-ins, the configured ones first."""
     configured: list[AnchorEvent] = [*pack_anchors(packs), *BUILTIN_ANCHORS]
     for raw in anchors or []:
         anchor = _anchor_from_dict(raw)
         if anchor is None:
             raise PipelineError(
-                f"bad anchor event {raw!r} in the config of extract.times.rules.v1",
+                f"bad anchor event {raw!r} in the config of extract.times.rules.v{version}",
                 hint="give each anchor an id, names (a list of phrases) and start (an ISO date like 2025-03-03)",
             )
         configured.insert(0, anchor)
@@ -1366,8 +1710,35 @@ def make_time_extractor(
                 continue
             doc_anchors.insert(0, anchor)  # the user's own anchors win over the built-ins
         sentences = doc.spans.get("sentences", [])
-        found = find_times(doc.text, sentences, _reference_date(doc), doc_anchors)
+        found = find_times(doc.text, sentences, _reference_date(doc), doc_anchors, version)
         doc.spans["times"] = [expr.to_span() for expr in found]
         return doc
 
     return run
+
+
+@register(
+    "extract.times.rules.v1",
+    requires=("spans.sentences",),
+    assigns=("spans.times",),
+    description="Time expressions (TIMEX3 type and value) resolved against the report's date and anchor events.",
+)
+def make_time_extractor(
+    anchors: list[AnchorEvent] | list[dict[str, Any]] | None = None, packs: Sequence[str] = ("mideast",)
+) -> ComponentFn:
+    """Build the v1 extractor; ``anchors`` (AnchorEvent or dicts with id/names/start) and the anchor events of
+    ``packs`` (built-in names or folder paths) are added to the built-ins, the configured ones first."""
+    return _make_extractor(1, anchors, packs)
+
+
+@register(
+    "extract.times.rules.v2",
+    requires=("spans.sentences",),
+    assigns=("spans.times",),
+    description="Time expressions (TIMEX3 type and value), v2: sentence tense, ages, spelled years, fractions.",
+)
+def make_time_extractor_v2(
+    anchors: list[AnchorEvent] | list[dict[str, Any]] | None = None, packs: Sequence[str] = ("mideast",)
+) -> ComponentFn:
+    """Build the v2 extractor (config as v1's; what changed: the module docstring)."""
+    return _make_extractor(2, anchors, packs)
