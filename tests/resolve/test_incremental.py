@@ -220,17 +220,53 @@ def test_a_reprocessed_report_replays_the_pile_and_drops_the_embeddings_of_its_r
         assert resolve_store(store).mode == "unchanged"
 
 
-def test_a_new_judgement_replays_the_pile(ingested: Path, tmp_path: Path) -> None:
+def test_a_stance_correction_is_applied_in_place_and_gives_the_full_runs_dossier(
+    ingested: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "judged.db"
     shutil.copyfile(ingested, db)
     with Store(db) as store:
         resolve_store(store)
-        claim = store.db.execute("SELECT id FROM claims ORDER BY id LIMIT 1").fetchone()[0]
+        # The one supporting claim of a single-source proposition: refuted, it leaves nobody supporting it.
+        claim, proposition = store.db.execute(
+            "SELECT c.id, p.id FROM claims c JOIN propositions p ON p.id = c.proposition_id "
+            "WHERE p.status = 'single_source' AND c.stance = 'supports' AND p.supports = 1 AND c.origin IS NOT NULL "
+            "ORDER BY c.id LIMIT 1"
+        ).fetchone()
         add_judgement(store, "stance", claim, "refutes")
         report = resolve_store(store)
-        assert (report.mode, report.reason) == ("full", "an analyst's judgements changed since the last run")
-        assert store.db.execute("SELECT stance FROM claims WHERE id = ?", (claim,)).fetchone()[0] == "refutes"
+        assert (report.mode, report.corrected, report.reason) == ("corrected", 1, None)
+        assert report.rows_written == 2  # the claim and its proposition
+        row = store.db.execute("SELECT stance, stance_reason FROM claims WHERE id = ?", (claim,)).fetchone()
+        assert row[0] == "refutes" and row[1].startswith("corrected by an analyst (the rules said supports")
+        status = store.db.execute("SELECT status FROM propositions WHERE id = ?", (proposition,)).fetchone()[0]
+        assert status == "contested"
+        corrected = _dossier(store)
         assert resolve_store(store).mode == "unchanged"
+        assert resolve_store(store, full=True).mode == "full"
+        assert _dossier(store) == corrected
+
+
+def test_other_judgements_replay_the_pile(ingested: Path, tmp_path: Path) -> None:
+    db = tmp_path / "judged.db"
+    shutil.copyfile(ingested, db)
+    with Store(db) as store:
+        resolve_store(store)
+        first, second = (r[0] for r in store.db.execute("SELECT id FROM claims ORDER BY id LIMIT 2"))
+        add_judgement(store, "stance", first, "refutes")
+        assert resolve_store(store).mode == "corrected"
+        add_judgement(store, "stance", first, "reports")  # a second correction of the same claim
+        report = resolve_store(store)
+        assert (report.mode, report.reason) == ("full", "an analyst's judgements changed since the last run")
+        assert store.db.execute("SELECT stance FROM claims WHERE id = ?", (first,)).fetchone()[0] == "reports"
+        with store.transaction() as tx:  # withdrawn, as the web workspace does it
+            tx.execute("UPDATE judgements SET active = 0 WHERE subject = ?", (first,))
+        assert resolve_store(store).mode == "full"
+        entities = [r[0] for r in store.db.execute("SELECT id FROM entities ORDER BY id LIMIT 2")]
+        add_judgement(store, "merge", entities[0], entities[1])
+        add_judgement(store, "stance", second, "refutes")
+        assert resolve_store(store).mode == "full"  # a merge among the new judgements
+        assert store.db.execute("SELECT stance FROM claims WHERE id = ?", (second,)).fetchone()[0] == "refutes"
 
 
 def test_a_claim_citing_an_outlet_is_traced_to_it_once_its_own_report_arrives(ingested: Path, tmp_path: Path) -> None:

@@ -44,9 +44,10 @@ def resolve_command(db_path: str, full: bool, quiet: bool) -> None:
     """Resolve entities, trace claims to their origins, group them into propositions and assess each one.
 
     Reports added since the last run join the dossier's entities, events and propositions, and only what they
-    touch is recomputed. The whole pile is replayed on the first run, after a merge, split or stance correction,
-    after `process`, or with --full (a join takes reports dated before resolved ones after them: --full gives
-    the order of the reports' dates). Your judgements are applied on every run.
+    touch is recomputed; a stance correction rewrites only its claim and proposition. The whole pile is replayed
+    on the first run, after a merge, a split or a withdrawn judgement, after `process`, or with --full (a join
+    takes reports dated before resolved ones after them: --full gives the order of the reports' dates). Your
+    judgements are applied on every run.
     """
     with Store(db_path, create=False) as store:
         report = resolve_store(store, full=full)
@@ -60,6 +61,7 @@ def resolve_summary(report: ResolveReport) -> str:
     how = {
         "join": f"{report.joined} new report{'s' if report.joined != 1 else ''} joined the dossier. ",
         "unchanged": "No new reports. ",
+        "corrected": f"{report.corrected} stance correction{'s' if report.corrected != 1 else ''} applied. ",
     }.get(report.mode, "")
     return (
         f"{how}{report.documents} documents: {report.mentions} mentions of {report.entities} entities; "

@@ -14,9 +14,13 @@ status and reasons recomputed from the whole proposition). A claim that cites an
 to it again ("according to the Courier" before the Courier's own report arrived).
 
 ``plan`` decides between a join and a full run. A full run is taken when there is no state yet (the first run,
-or a store of an older storytrace), when an analyst's judgement, the embedding model or the state's format
-changed, when a resolved report was removed or processed again (``Store.replace_layers`` forgets it), or when
-the new reports outnumber the resolved ones (replaying is then as cheap, and exact).
+or a store of an older storytrace), when an analyst merged or split entities or withdrew a judgement, when the
+embedding model or the state's format changed, when a resolved report was removed or processed again
+(``Store.replace_layers`` forgets it), or when the new reports outnumber the resolved ones (replaying is then as
+cheap, and exact). A **stance correction** (`storytrace stance`, the web workspace) is applied in place when
+corrections are the only new judgements and each is the first for its claim (``Plan.stance_fixes``): the claim's
+row and its proposition's status, counts and wording are rewritten, which is what a full run makes of it (a full
+run applies corrections after clustering, and a stance moves no claim between propositions).
 
 What a join gives: the dossier of resolving everything in one run when the new reports are the latest (dated no
 earlier than the resolved ones, as in a live feed); ``tests/resolve/test_incremental.py`` checks it on the demo
@@ -34,7 +38,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -61,6 +65,7 @@ __all__ = [
     "model_tag",
     "plan",
     "state_stamp",
+    "stored_claims",
 ]
 
 _CHUNK = 500  # ids per IN (...) query
@@ -75,16 +80,43 @@ class NeedsFullRun(Exception):
 class Plan:
     new: list[str]  # the reports to join, in the order a full run reads them
     full_reason: str | None = None  # why a full run is needed instead, if it is
+    stance_fixes: dict[str, str] = field(default_factory=dict)  # claim id -> stance: new corrections to apply
+    judgements: str | None = None  # with ``stance_fixes``: the judgements' signature they were read under
 
 
 # The state a later run joins (resolve/incremental.py): bump when what it holds, or how it is read, changes.
 STATE_VERSION = "1"
 
 
-def judgements_signature(store: Store) -> str:
-    """Changes whenever an analyst's judgement is added or withdrawn: a join then gives way to a full run."""
-    row = store.db.execute("SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(active), 0) FROM judgements").fetchone()
+def judgements_signature(store: Store, up_to: int | None = None) -> str:
+    """Changes whenever an analyst's judgement is added or withdrawn (of those up to id ``up_to``, if given)."""
+    where, params = ("", ()) if up_to is None else (" WHERE id <= ?", (up_to,))
+    sql = f"SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(active), 0) FROM judgements{where}"
+    row = store.db.execute(sql, params).fetchone()
     return f"{row[0]}:{row[1]}:{row[2]}"
+
+
+def _new_stance_fixes(store: Store, signature: str, now: str) -> dict[str, str] | None:
+    """The stance corrections added between the run that left ``signature`` and the judgements' signature ``now``,
+    when they are all that changed and each is the first for its claim; else None (a full run applies them)."""
+    try:
+        last, upto = int(signature.split(":")[1]), int(now.split(":")[1])
+    except (IndexError, ValueError):
+        return None
+    if judgements_signature(store, last) != signature:  # one was withdrawn or removed
+        return None
+    rows = store.db.execute(
+        "SELECT kind, subject, object, active FROM judgements WHERE id > ? AND id <= ? ORDER BY id", (last, upto)
+    ).fetchall()
+    if not rows or any(kind != "stance" or not active or obj is None for kind, _, obj, active in rows):
+        return None
+    fixes = {str(subject): str(obj) for _, subject, obj, _ in rows}
+    subjects = sorted(fixes)
+    for chunk in chunks(subjects):
+        sql = f"SELECT 1 FROM judgements WHERE kind = 'stance' AND id <= ? AND subject IN ({marks(chunk)}) LIMIT 1"
+        if store.db.execute(sql, (last, *chunk)).fetchone():
+            return None  # a second correction of a claim: the first one's record of the model's stance is gone
+    return fixes
 
 
 def state_stamp(store: Store) -> dict[str, str]:
@@ -119,8 +151,13 @@ def plan(store: Store) -> Plan:
     state = {r[0]: r[1] for r in db.execute("SELECT key, value FROM resolve_state")}
     if not state:
         return Plan([], "no resolved state yet")
+    fixes: dict[str, str] = {}
+    judgements = None
     for key, value in state_stamp(store).items():
         if state.get(key) != value:
+            if key == "judgements" and (found := _new_stance_fixes(store, state.get(key) or "", value)) is not None:
+                fixes, judgements = found, value
+                continue
             why = {"version": "the resolver's state format", "judgements": "an analyst's judgements"}
             return Plan([], f"{why.get(key, 'the embedding model')} changed since the last run")
     gone = db.execute(
@@ -142,7 +179,7 @@ def plan(store: Store) -> Plan:
     resolved = db.execute("SELECT COUNT(*) FROM resolved_documents").fetchone()[0]
     if len(new) > resolved:
         return Plan(new, f"{len(new)} new reports outnumber the {resolved} resolved ones")
-    return Plan(new)
+    return Plan(new, stance_fixes=fixes, judgements=judgements)
 
 
 def chunks(ids: Sequence[T]) -> Iterator[list[T]]:
@@ -283,6 +320,14 @@ def claim_from_row(row: Sequence[object]) -> ClaimRecord:
     )
 
 
+def stored_claims(db: sqlite3.Connection, claim_ids: Sequence[str]) -> list[ClaimRecord]:
+    """The stored claims of these ids (those that exist), in id order."""
+    found = []
+    for chunk in chunks(sorted(claim_ids)):
+        found.extend(claim_from_row(r) for r in db.execute(f"{_CLAIM_SELECT} WHERE c.id IN ({marks(chunk)})", chunk))
+    return sorted(found, key=lambda c: c.id)
+
+
 class StoredClusterer(ClaimClusterer):
     """The propositions of a resolved store, each read back (sum of embeddings, seed, anchor, tallies) when a new
     claim's blocking keys first find it; a proposition's claims are read only if it gains one (``members``)."""
@@ -402,10 +447,13 @@ def assess_touched(
     new_claims: Iterable[ClaimRecord],
     retraced: dict[str, tuple[str, str]],
     parties: Callable[[PropositionRecord, list[ClaimRecord]], set[str]],
+    corrected: Iterable[ClaimRecord] = (),
 ) -> list[int]:
-    """Status, reasons, counts, wording and event of every proposition that gained a claim or whose claims were
-    traced again, from all its claims (in clustering order); returns their indices."""
-    for claim_id in retraced:
+    """Status, reasons, counts, wording and event of every proposition that gained a claim, whose claims were
+    traced again or had their stance corrected (``corrected``: those claims as corrected), from all its claims
+    (in clustering order); returns their indices."""
+    fixed = {c.id: c for c in corrected}
+    for claim_id in [*retraced, *fixed]:
         row = clusterer.db.execute("SELECT proposition_id FROM claims WHERE id = ?", (claim_id,)).fetchone()
         index = clusterer.seq_of(row[0]) if row and row[0] else None
         if index is not None:
@@ -416,6 +464,7 @@ def assess_touched(
     for index in sorted(clusterer.touched):
         proposition = clusterer.clusters[index].proposition
         stored = clusterer.members(index) if index in clusterer.stored else []
+        stored = [fixed.get(c.id, c) for c in stored]
         for claim in stored:
             if claim.id in retraced:
                 claim.origin, claim.origin_reason = retraced[claim.id]

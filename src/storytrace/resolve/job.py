@@ -57,6 +57,7 @@ from storytrace.resolve.incremental import (
     plan,
     retrace_origins,
     state_stamp,
+    stored_claims,
     stored_votes,
 )
 from storytrace.resolve.sources import OutletIndex, assign_origin
@@ -79,8 +80,11 @@ class ResolveReport:
     embeddings_reused: int = 0  # claims whose embedding the store already held
     rows_written: int = 0  # derived rows inserted, changed or deleted (unchanged rows are left alone)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
-    mode: str = "full"  # full (the pile replayed), join (new reports joined: resolve/incremental.py), unchanged
+    # full (the pile replayed), join (new reports joined: resolve/incremental.py), corrected (only new stance
+    # corrections applied), unchanged
+    mode: str = "full"
     joined: int = 0  # reports a join added
+    corrected: int = 0  # stance corrections a join applied in place
     reason: str | None = None  # why a full run was needed, when one was not asked for
 
 
@@ -302,7 +306,7 @@ def resolve_store(
             reason = planned.full_reason
             if reason is None:
                 try:
-                    return _join(store, planned.new, on_document)
+                    return _join(store, planned.new, on_document, planned.stance_fixes, planned.judgements)
                 except NeedsFullRun as why:
                     reason = str(why)
         report = _resolve(store, on_document)
@@ -315,6 +319,7 @@ def resolve_store(
 
 def _resolve(store: Store, on_document: Callable[[str], None] | None) -> ResolveReport:
     report = ResolveReport()
+    stamp = state_stamp(store)  # before reading: a judgement added during the run is left for the next one
     clock = _Clock(report.timings)
     infos = _doc_infos(store)
     mentions: list[MentionIn] = []
@@ -360,13 +365,10 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
     clusterer = ClaimClusterer()
     propositions = clusterer.add_all(claims, vectors)
     clock.lap("propositions")
-    stance_fixes = dict(_judgements(store, "stance"))
     by_id = {c.id: c for c in claims}
-    for claim_id, stance in stance_fixes.items():
+    for claim_id, stance in dict(_judgements(store, "stance")).items():
         if claim_id in by_id:
-            claim = by_id[claim_id]
-            claim.stance_reason = f"corrected by an analyst (the rules said {claim.stance}: {claim.stance_reason})"
-            claim.stance, claim.stance_score = stance, 1.0
+            _correct(by_id[claim_id], stance)
     for proposition in propositions:
         members = [by_id[i] for i in proposition.claim_ids]
         assess(proposition, members, parties_of(proposition, members))
@@ -375,7 +377,7 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
     clock.lap("status")
     report.rows_written = _write(store, mentions, entities, claims, propositions) + _write_events(store, events)
     _write_vectors(store, fresh)
-    _write_state(store, pile, name_votes, event_pile, clusterer)
+    _write_state(store, pile, name_votes, event_pile, clusterer, stamp)
     clock.lap("write")
     report.events = len(events)
     report.event_mentions = len(event_of)
@@ -390,11 +392,25 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
     return report
 
 
-def _join(store: Store, new: list[str], on_document: Callable[[str], None] | None) -> ResolveReport:
-    """Join the ``new`` reports to the stored dossier (resolve/incremental.py); raises ``NeedsFullRun``."""
-    report = ResolveReport(mode="join" if new else "unchanged", joined=len(new))
+def _correct(claim: ClaimRecord, stance: str) -> None:
+    """An analyst's stance correction, with what the resolver had said kept in the reason."""
+    claim.stance_reason = f"corrected by an analyst (the rules said {claim.stance}: {claim.stance_reason})"
+    claim.stance, claim.stance_score = stance, 1.0
+
+
+def _join(
+    store: Store,
+    new: list[str],
+    on_document: Callable[[str], None] | None,
+    stance_fixes: Mapping[str, str] | None = None,
+    judgements: str | None = None,
+) -> ResolveReport:
+    """Join the ``new`` reports to the stored dossier and apply the new ``stance_fixes`` (claim id -> stance;
+    ``judgements``: their signature as planned) (resolve/incremental.py); raises ``NeedsFullRun``."""
+    stance_fixes = stance_fixes or {}
+    report = ResolveReport(mode="join" if new else "corrected" if stance_fixes else "unchanged", joined=len(new))
     clock = _Clock(report.timings)
-    if not new:
+    if not new and not stance_fixes:
         _count(store, report)
         return report
     infos = _doc_infos(store)
@@ -439,7 +455,11 @@ def _join(store: Store, new: list[str], on_document: Callable[[str], None] | Non
     for claim in sorted(claims, key=lambda c: (c.published_at or "9999", c.doc_id, c.start_char)):
         clusterer.add(claim, vectors[claim.id])
     clock.lap("propositions")
-    touched = assess_touched(clusterer, claims, retraced, parties_of)
+    corrected = stored_claims(store.db, sorted(stance_fixes))
+    for claim in corrected:
+        _correct(claim, stance_fixes[claim.id])
+    report.corrected = len(corrected)
+    touched = assess_touched(clusterer, claims, retraced, parties_of, corrected)
     clock.lap("status")
     with store.transaction() as db:
         by_key = {(m.doc_id, m.start_char, m.end_char): m for m in mentions}
@@ -462,9 +482,16 @@ def _join(store: Store, new: list[str], on_document: Callable[[str], None] | Non
             [(origin, why, claim_id) for claim_id, (origin, why) in retraced.items()],
         )
         written += len(retraced)
+        db.executemany(
+            "UPDATE claims SET stance = ?, stance_score = ?, stance_reason = ? WHERE id = ?",
+            [(c.stance, c.stance_score, c.stance_reason, c.id) for c in corrected],
+        )
+        written += len(corrected)
         rows = [_proposition_row(clusterer.clusters[i].proposition) for i in touched]
         written += _upsert(db, "propositions", _PROPOSITION_COLUMNS, rows, stamped=True)
         write_state(db, pile, name_votes, event_pile, clusterer, new)
+        if judgements is not None:  # the corrections applied: the judgements as the plan saw them
+            db.execute("INSERT OR REPLACE INTO resolve_state (key, value) VALUES ('judgements', ?)", (judgements,))
         _write_sources(db)
     _write_vectors(store, fresh, prune=False)
     report.rows_written = written
@@ -863,7 +890,12 @@ def write_state(
 
 
 def _write_state(
-    store: Store, pile: EntityPile, votes: Mapping[str, Counter[str]], event_pile: EventPile, clusterer: ClaimClusterer
+    store: Store,
+    pile: EntityPile,
+    votes: Mapping[str, Counter[str]],
+    event_pile: EventPile,
+    clusterer: ClaimClusterer,
+    stamp: Mapping[str, str],
 ) -> None:
     with store.transaction() as db:
         for table in _STATE_TABLES:
@@ -871,9 +903,7 @@ def _write_state(
         documents = [r[0] for r in db.execute("SELECT id FROM documents")]
         write_state(db, pile, votes, event_pile, clusterer, documents)
         _write_sources(db)
-        db.executemany(
-            "INSERT OR REPLACE INTO resolve_state (key, value) VALUES (?, ?)", sorted(state_stamp(store).items())
-        )
+        db.executemany("INSERT OR REPLACE INTO resolve_state (key, value) VALUES (?, ?)", sorted(stamp.items()))
 
 
 def _write_sources(db: sqlite3.Connection) -> None:
