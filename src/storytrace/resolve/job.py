@@ -97,9 +97,19 @@ class _DocInfo:
     copy_of: str | None
 
 
-def _doc_infos(store: Store) -> dict[str, _DocInfo]:
-    rows = store.db.execute("SELECT id, source_id, outlet, published_at, near_duplicate_of FROM documents")
-    return {r[0]: _DocInfo(r[0], r[1], r[2], r[3], r[4]) for r in rows}
+def _doc_infos(store: Store, only: Sequence[str] | None = None) -> dict[str, _DocInfo]:
+    """Every report's metadata, or only that of the ``only`` reports and of the reports they copy (a join)."""
+    sql = "SELECT id, source_id, outlet, published_at, near_duplicate_of FROM documents"
+    if only is None:
+        return {r[0]: _DocInfo(r[0], r[1], r[2], r[3], r[4]) for r in store.db.execute(sql)}
+    infos: dict[str, _DocInfo] = {}
+    todo = sorted(set(only))
+    while todo:
+        for chunk in chunks(todo):
+            for r in store.db.execute(f"{sql} WHERE id IN ({marks(chunk)})", chunk):
+                infos[r[0]] = _DocInfo(r[0], r[1], r[2], r[3], r[4])
+        todo = sorted({i.copy_of for i in infos.values() if i.copy_of and i.copy_of not in infos} - set(todo))
+    return infos
 
 
 def _copy_root(infos: dict[str, _DocInfo], doc_id: str) -> str:
@@ -413,7 +423,7 @@ def _join(
     if not new and not stance_fixes:
         _count(store, report)
         return report
-    infos = _doc_infos(store)
+    infos = _doc_infos(store, new)
     mentions: list[MentionIn] = []
     for doc in _iter_documents(store, _ENTITY_LAYERS, new):
         mentions.extend(_mentions_of(doc, infos[doc.id].published))
