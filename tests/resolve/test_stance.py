@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -9,7 +11,15 @@ from storytrace.errors import PipelineError
 from storytrace.model.dossier import Hop
 from storytrace.resolve import stance as stance_module
 from storytrace.resolve.claims import default_embedder
-from storytrace.resolve.stance import MODEL_PATH, default_stance_model, rule_stance, stance_of
+from storytrace.resolve.stance import (
+    ENCODER_ASK_BELOW,
+    MODEL_PATH,
+    default_pair_reader,
+    default_stance_model,
+    relayed_speaker,
+    rule_stance,
+    stance_of,
+)
 from storytrace.resolve.stance_features import (
     SCALAR_NAMES,
     FeatureTables,
@@ -173,3 +183,142 @@ def test_a_broken_model_file_says_how_to_rebuild(tmp_path: Path) -> None:
     with pytest.raises(PipelineError, match="cannot load the stance model") as error:
         StanceModel.load(path)
     assert "scripts/train_stance.py" in error.value.hint
+
+
+class FakeEncoder:
+    """A pair model with a fixed answer, in Emergent's label order, that records the pairs it is asked about."""
+
+    labels = ("for", "against", "observing")
+
+    def __init__(self, answer: tuple[float, float, float]) -> None:
+        self.answer = np.array(answer, dtype=np.float32)
+        self.asked: list[tuple[str, str]] = []
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        self.asked.extend(pairs)
+        return np.tile(self.answer, (len(pairs), 1))
+
+
+MINISTRY = Hop("the interior ministry", "named")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Red Hand Brigade released Sela engineers, ministry says", Hop("ministry", "named")),
+        ("The Red Hand Brigade released the engineers, the Sela mayor told reporters", Hop("the Sela mayor", "named")),
+    ],
+)
+def test_an_attributed_assertion_is_relayed_by_the_report_and_supported_by_its_speaker(text: str, speaker: Hop) -> None:
+    stance = stance_of(claim(text, speaker=speaker), claim(ANCHOR))
+    assert (stance.report, stance.label) == ("reports", "supports")
+    assert stance.reason.startswith(
+        f"asserted by {speaker.text}, unhedged: the speaker's support; report-level: model:"
+    )
+
+
+def test_an_own_voice_assertion_supports_at_both_levels() -> None:
+    stance = stance_of(
+        claim("The two engineers kidnapped in Sela were released by the Red Hand Brigade"), claim(ANCHOR)
+    )
+    assert (stance.report, stance.label) == ("supports", "supports")
+    first = claim(ANCHOR)
+    assert stance_of(first, first) == rule_stance(first, first)
+    assert (rule_stance(first).report, rule_stance(first).label) == ("supports", "supports")
+
+
+@pytest.mark.parametrize(
+    "speaker", [Hop("the Red Hand Brigade", "named"), Hop("a Red Hand Brigade spokesman", "named"), None]
+)
+def test_a_denial_by_the_party_refutes_at_both_levels(speaker: Hop | None) -> None:
+    denial = claim("The Red Hand Brigade denied releasing the two engineers", polarity="denies", speaker=speaker)
+    supporting = constant_model((9.0, 0.0, 0.0))
+    encoder = FakeEncoder((1.0, 0.0, 0.0))
+    stance = stance_of(denial, claim(ANCHOR), vector=unit(1), anchor_vector=unit(2), model=supporting, encoder=encoder)
+    assert (stance.report, stance.label) == ("refutes", "refutes")
+    assert stance.reason.startswith("denial by ")
+    assert encoder.asked == []  # a sure rule: no model is asked
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "label"),
+    [
+        ({"speaker": MINISTRY}, "supports"),  # an identified speaker asserting it: its support
+        ({"speaker": Hop("a security source", "anonymous")}, "supports"),
+        ({"speaker": MINISTRY, "hedges": ("reportedly",)}, "reports"),  # hedged: the speaker does not assert it
+        ({"speaker": MINISTRY, "modality": "possible"}, "reports"),
+        ({"speaker": Hop("an account on social media", "social")}, "reports"),  # unverified online source
+        ({"speaker": Hop("activists online", "named")}, "reports"),
+        ({}, "reports"),  # the report's own voice: nobody else to speak for
+    ],
+)
+def test_only_an_unhedged_identified_speaker_turns_a_relay_into_support(kwargs: dict[str, Any], label: str) -> None:
+    relaying = constant_model((0.0, 0.0, 2.0))  # p(reports) = 0.79: the encoder is not asked
+    c = claim("The Red Hand Brigade freed the two engineers taken in Sela", **kwargs)
+    stance = stance_of(c, claim(ANCHOR), vector=unit(1), anchor_vector=unit(2), model=relaying)
+    assert stance.report == "reports"
+    assert stance.label == label
+    assert (relayed_speaker(c) is not None) == (label == "supports")
+    if label == "supports":
+        # The speaker's support is anything but a refutation: p(supports) + p(reports) of the report's reading.
+        assert stance.score == pytest.approx((1 + np.exp(2)) / (2 + np.exp(2)), abs=1e-3)
+    else:
+        assert stance.score == pytest.approx(np.exp(2) / (2 + np.exp(2)), abs=1e-3)
+
+
+def test_a_non_committal_speaker_reports_at_both_levels() -> None:
+    silent = claim("The Red Hand Brigade declined to comment on the engineers", speaker=MINISTRY)
+    assert relayed_speaker(silent) is None
+    stance = stance_of(silent, claim(ANCHOR), model=constant_model((9.0, 0.0, 0.0)))
+    assert (stance.report, stance.label) == ("reports", "reports")
+
+
+def test_rules_alone_read_an_attributed_assertion_as_relayed() -> None:
+    said = claim("The Red Hand Brigade freed the two engineers, the interior ministry said", speaker=MINISTRY)
+    stance = rule_stance(said, claim(ANCHOR))
+    assert (stance.report, stance.label, stance.score) == ("reports", "supports", 0.8)
+    assert stance.reason == "asserted by the interior ministry"  # one fact gives both readings
+    hedged = rule_stance(claim(said.text, speaker=MINISTRY, hedges=("reportedly",)), claim(ANCHOR))
+    assert (hedged.report, hedged.label) == ("reports", "reports")
+
+
+def test_the_encoder_is_asked_only_when_the_regression_is_unsure() -> None:
+    c, a = claim("The Red Hand Brigade freed the two engineers taken in Sela"), claim(ANCHOR)
+    sure = constant_model((3.0, 0.0, 0.0))  # p = 0.91
+    encoder = FakeEncoder((0.0, 1.0, 0.0))
+    stance = stance_of(c, a, vector=unit(1), anchor_vector=unit(2), model=sure, encoder=encoder)
+    assert encoder.asked == [] and stance.report == "supports"
+    unsure = constant_model((0.5, 0.0, 0.0))  # p = 0.45
+    assert float(unsure.probabilities(np.zeros(len(feature_names(TABLES)))).max()) < ENCODER_ASK_BELOW
+    stance = stance_of(c, a, vector=unit(1), anchor_vector=unit(2), model=unsure, encoder=encoder)
+    assert encoder.asked == [(a.text, c.text)]  # (the proposition, the claim), as the encoder was trained
+    p_lr = np.exp([0.5, 0.0, 0.0]) / np.exp([0.5, 0.0, 0.0]).sum()
+    assert (stance.report, stance.label) == ("refutes", "refutes")
+    assert stance.score == pytest.approx(0.5 * p_lr[1] + 0.5, abs=1e-3)
+    assert stance.reason.startswith(f"model: refutes (p={stance.score:.2f}, with the encoder)")
+    stance_of(c, a, vector=unit(1), anchor_vector=unit(2), model=unsure, encoder=encoder, ask_below=0.0)
+    assert len(encoder.asked) == 1  # ask_below=0: never
+
+
+def test_the_encoder_is_not_asked_about_a_negated_proposition() -> None:
+    # It learned affirmative propositions only, and reads a shared "not" as a refutation.
+    negated = claim("The Red Hand Brigade did not release the two engineers kidnapped in Sela")
+    same = claim("The Red Hand Brigade has not released the two engineers from Sela")
+    encoder = FakeEncoder((0.0, 1.0, 0.0))
+    unsure = constant_model((0.5, 0.0, 0.0))
+    stance = stance_of(same, negated, vector=unit(1), anchor_vector=unit(2), model=unsure, encoder=encoder)
+    assert encoder.asked == [] and stance.report == "supports"
+
+
+def test_without_the_encoder_the_regression_decides_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing() -> None:
+        raise PipelineError("stance encoder file not found: model.onnx")
+
+    monkeypatch.setattr(stance_module, "_ENCODER", [])
+    monkeypatch.setattr(stance_module, "default_stance_encoder", missing)
+    assert default_pair_reader() is None
+    unsure = constant_model((0.5, 0.0, 0.0))
+    stance = stance_of(
+        claim("The engineers are home"), claim(ANCHOR), vector=unit(1), anchor_vector=unit(2), model=unsure
+    )
+    assert stance.reason == f"model: supports (p={stance.score:.2f})"

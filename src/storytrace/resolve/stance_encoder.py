@@ -4,16 +4,19 @@ The shipped model (``storytrace/models/stance-encoder/``, card in its ``README.m
 fine-tuned by ``scripts/train_stance_encoder.py`` on the (claim headline, article headline) pairs of the Emergent
 train split: given a **claim** (the proposition) and a **text** that talks about it, it says whether the text is
 ``for`` it, ``against`` it or ``observing`` (relays it without taking a side). ``TO_STANCE`` maps these to
-``resolve.stance``'s supports / refutes / reports. A model directory trained on FNC-1 (headline, body passage)
-loads the same way; its labels (agree / disagree / discuss / unrelated) are read from its ``config.json``.
+``resolve.stance``'s supports / refutes / reports. ``resolve.stance.stance_of`` asks it about (anchor, claim) when
+its regression is unsure and averages the two: the labels are the **report's** reading (an attributed assertion is
+``observing``), from which ``stance_of`` derives the speaker's. A model directory trained on FNC-1 (headline, body
+passage) loads the same way; its labels (agree / disagree / discuss / unrelated) are read from its ``config.json``.
 
 Both texts are read together as one WordPiece pair, ``[CLS] claim [SEP] text [SEP]`` (uncased), truncated
 longest-first to the model's ``max_length``; the encoder's tokens are mean-pooled and a linear head gives one
 logit per label. ``encode_pairs`` is the one tokenisation used by training, the benchmark and run time.
 
-Known gaps: trained on 2,071 English news headlines (2014-15 rumours), so long sentences from article bodies
+Known gaps: trained on 1,628 English news headline pairs (2014-15 rumours), so long sentences from article bodies
 and other domains are further from what it saw; the probabilities are not calibrated; it reads no attribution
-structure (the claims layer's denials are the sure rules of ``resolve.stance``, to be applied first); Emergent
+structure (the claims layer's denials are the sure rules of ``resolve.stance``, applied first); it saw few negated
+propositions and reads a "not" shared by claim and text as a refutation (``stance_of`` does not ask it then); Emergent
 has no "unrelated" class, so a text about something else still gets one of the three labels; one pair per run by
 default, because dynamic int8 quantises activations per batch and batch-mates would nudge a pair's scores.
 """
