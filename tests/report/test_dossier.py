@@ -47,7 +47,18 @@ def test_the_json_export_follows_its_schema_and_offsets_hold(resolved_db: str, t
 def test_the_jsonl_export_types_every_record(resolved_db: str) -> None:
     result = CliRunner().invoke(cli, ["export", "jsonl", "--db", resolved_db])
     records = [json.loads(line) for line in result.output.splitlines()]
-    assert records[0] == {"type": "header", "schema_version": "1.1", "generator": records[0]["generator"]}
+    assert records[0] == {"type": "header", "schema_version": "1.2", "generator": records[0]["generator"]}
     kinds = {r["type"] for r in records}
     assert {"document", "entity", "mention", "edge"} <= kinds
     assert sum(r["type"] == "document" for r in records) == 16
+
+
+def test_claims_carry_the_speakers_stance_and_the_reports_own(resolved_db: str) -> None:
+    result = CliRunner().invoke(cli, ["export", "jsonl", "--db", resolved_db])
+    claims = [r for r in map(json.loads, result.output.splitlines()) if r["type"] == "claim"]
+    assert claims and all(c["report_stance"] in ("supports", "refutes", "reports") for c in claims)
+    # A named speaker's unhedged assertion, relayed: the speaker supports it, the report only relays it.
+    relayed = [c for c in claims if c["stance"] == "supports" and c["report_stance"] == "reports"]
+    assert relayed and all(c["voice"] == "attributed" and not c["hedges"] for c in relayed)
+    # The report's own voice is never a relay of a speaker.
+    assert all(c["report_stance"] == c["stance"] for c in claims if c["voice"] == "outlet")

@@ -211,10 +211,20 @@ def _print_claim(c: dict[str, Any]) -> None:
     click.echo(f"    speaker   {chain}")
     if c.get("stance_reason"):
         click.echo(f"    stance    {c['stance']}: {c['stance_reason']}")
+    if c.get("report_stance") and c["report_stance"] != c["stance"]:  # "X, the ministry said": X's, not the outlet's
+        click.echo(f"    outlet    {_REPORT_STANCE[c['report_stance']]}")
     click.echo(f"    origin    {c['origin_reason']} [{c['origin']}]")
     click.echo(
         f"    report    {c['doc_id']} {c['sentence_start']}-{c['sentence_end']} {c['url'] or c['original_id'] or ''}"
     )
+
+
+# The report's own stance (``claims.report_stance``), said where it differs from the speaker's.
+_REPORT_STANCE = {
+    "supports": "states it in its own voice",
+    "refutes": "refutes it",
+    "reports": "relays it without endorsing it",
+}
 
 
 @click.command("merge")

@@ -50,6 +50,9 @@ class ClaimRecord:
     stance: str | None = None  # supports, refutes, reports
     stance_score: float | None = None
     stance_reason: str | None = None  # why that stance (the rule, or an analyst's correction)
+    # The report's own stance (resolve/stance.py): supports (endorses it or states it), refutes, reports (relays it,
+    # as "X, the ministry said" does); ``stance`` is the speaker's position, which origins are counted with.
+    report_stance: str | None = None
     origin: str | None = None
     origin_reason: str | None = None
 

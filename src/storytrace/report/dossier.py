@@ -17,7 +17,7 @@ from storytrace.store import Store, now_iso
 
 __all__ = ["SCHEMA_PATH", "SCHEMA_VERSION", "dossier", "iter_dossier_records"]
 
-SCHEMA_VERSION = "1.1"  # 1.1: claims gain stance_reason
+SCHEMA_VERSION = "1.2"  # 1.1: claims gain stance_reason; 1.2: report_stance
 SCHEMA_PATH = Path(__file__).with_name("dossier.schema.json")
 
 
@@ -105,6 +105,7 @@ def _claims(store: Store) -> Iterator[dict[str, Any]]:
             "proposition_id": r["proposition_id"],
             "stance": r["stance"],
             "stance_reason": r["stance_reason"],
+            "report_stance": r["report_stance"],
             "origin": r["origin"],
             "origin_reason": r["origin_reason"],
             "published": r["published_at"],

@@ -303,6 +303,7 @@ class ClaimClusterer:
         stance = stance_of(claim, cluster.anchor, vector=vector, anchor_vector=cluster.anchor_vector)
         claim.proposition_id = cluster.proposition.id
         claim.stance, claim.stance_score, claim.stance_reason = stance.label, stance.score, stance.reason
+        claim.report_stance = stance.report
         return cluster.proposition, round(best_score, 3)
 
     def add_all(

@@ -278,7 +278,7 @@ class StoredEventPile(EventPile):
 _CLAIM_SELECT = (
     "SELECT c.id, c.doc_id, c.start_char, c.end_char, c.sentence_start, c.sentence_end, c.text, c.voice, c.chain, "
     "c.polarity, c.hedges, c.modality, c.published_at, d.outlet, d.source_id, c.context, c.proposition_id, "
-    "c.stance, c.stance_score, c.stance_reason, c.origin, c.origin_reason FROM claims c "
+    "c.stance, c.stance_score, c.stance_reason, c.origin, c.origin_reason, c.report_stance FROM claims c "
     "JOIN documents d ON d.id = c.doc_id"
 )
 # A proposition's claims in the order clustering took them.
@@ -317,12 +317,13 @@ def claim_from_row(row: Sequence[object]) -> ClaimRecord:
         stance_reason=None if row[19] is None else str(row[19]),
         origin=None if row[20] is None else str(row[20]),
         origin_reason=None if row[21] is None else str(row[21]),
+        report_stance=None if row[22] is None else str(row[22]),
     )
 
 
 def stored_claims(db: sqlite3.Connection, claim_ids: Sequence[str]) -> list[ClaimRecord]:
     """The stored claims of these ids (those that exist), in id order."""
-    found = []
+    found: list[ClaimRecord] = []
     for chunk in chunks(sorted(claim_ids)):
         found.extend(claim_from_row(r) for r in db.execute(f"{_CLAIM_SELECT} WHERE c.id IN ({marks(chunk)})", chunk))
     return sorted(found, key=lambda c: c.id)

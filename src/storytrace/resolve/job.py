@@ -749,6 +749,7 @@ _CLAIM_COLUMNS = (
     "origin_reason",
     "published_at",
     "context",
+    "report_stance",
 )
 
 
@@ -803,6 +804,7 @@ def _claim_row(c: ClaimRecord) -> tuple[Any, ...]:
             },
             ensure_ascii=False,
         ),
+        c.report_stance,
     )
 
 

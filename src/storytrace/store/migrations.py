@@ -294,6 +294,12 @@ _STANCE_REASON = """
 ALTER TABLE claims ADD COLUMN stance_reason TEXT;
 """
 
+_REPORT_STANCE = """
+-- The report's own stance toward the proposition (supports, refutes, reports: "X, the ministry said" relays X),
+-- beside ``stance``, the speaker's position that origins are counted with (resolve/stance.py).
+ALTER TABLE claims ADD COLUMN report_stance TEXT;
+"""
+
 _WATCH = """
 -- `storytrace watch`: how to poll each feed politely next time, and how it has been going.
 CREATE TABLE watch_feeds (
@@ -427,5 +433,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "claim_embeddings", _CLAIM_EMBEDDINGS),
     Migration(7, "page_indexes", _PAGE_INDEXES),
     Migration(8, "resolve_state", _RESOLVE_STATE),
+    Migration(9, "report_stance", _REPORT_STANCE),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
