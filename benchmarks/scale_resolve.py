@@ -9,7 +9,9 @@ reports, and the cost of adding one report to a resolved store.
 For each size N, reports 1..N-1 of ``benchmarks/generate_store.py`` (same seed) are written to a store (kept in
 ``--workdir`` and reused), copied, and resolved in a fresh child process (``first``: every claim embedded).
 Then ``again``: the same store resolved again, nothing changed (the claim embeddings come from the store).
-Then report N is added and the store resolved again (``add one``: a join, resolve/incremental.py). Each run is a
+Then report N is added and the store resolved again (``add one``: a join, resolve/incremental.py), and an analyst
+corrects the stance of one claim (the first supporting one by id, as `storytrace stance CLAIM refutes` records it)
+before the store is resolved again (``correct one``: applied in place, no replay). Each run is a
 child process, so its peak resident memory (``ru_maxrss``) and CPU time are its own; wall time includes starting
 Python and loading the model (CPU time is the steadier figure on a shared machine). Stage times come from
 ``ResolveReport.timings``.
@@ -72,6 +74,16 @@ def child_resolve(db: Path, profile: int) -> None:
     print(json.dumps(out))
 
 
+def child_judge(db: Path) -> None:
+    """Record one stance correction, as `storytrace stance` does before it resolves."""
+    from storytrace.store import Store
+    from storytrace.store.dossier import add_judgement
+
+    with Store(db, create=False) as store:
+        claim = store.db.execute("SELECT id FROM claims WHERE stance = 'supports' ORDER BY id LIMIT 1").fetchone()[0]
+        add_judgement(store, "stance", claim, "refutes", note="benchmarks/scale_resolve.py")
+
+
 def _run(args: list[str]) -> dict[str, Any]:
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, check=False)
@@ -120,7 +132,16 @@ def measure(docs: int, seed: int, workdir: Path, profile: int, *, with_again: bo
     generate = [str(HERE / "generate_store.py"), "--docs", str(docs), "--seed", str(seed)]
     added = _run([*generate, "--db", str(work), "--skip", str(docs - 1)])
     one = _run(resolve)
-    return {"docs": docs, "first": first, "again": again, "add_one_write_s": added["process_s"], "add_one": one}
+    _run([str(Path(__file__).resolve()), "--child-judge", str(work)])
+    corrected = _run(resolve)
+    return {
+        "docs": docs,
+        "first": first,
+        "again": again,
+        "add_one_write_s": added["process_s"],
+        "add_one": one,
+        "correct_one": corrected,
+    }
 
 
 def _table(rows: list[dict[str, Any]]) -> str:
@@ -129,7 +150,7 @@ def _table(rows: list[dict[str, Any]]) -> str:
         "|---:|---|---|---:|---:|---:|---:|---|",
     ]
     for row in rows:
-        for name in ("first", "again", "add_one"):
+        for name in ("first", "again", "add_one", "correct_one"):
             r = row[name]
             if r is None:
                 continue
@@ -153,9 +174,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--no-again", action="store_true", help="skip the re-run with nothing changed")
     parser.add_argument("--child-resolve", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-judge", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_resolve:
         child_resolve(args.child_resolve, args.profile)
+        return
+    if args.child_judge:
+        child_judge(args.child_judge)
         return
     rows = [measure(n, args.seed, args.workdir, args.profile, with_again=not args.no_again) for n in args.docs]
     print(json.dumps(rows, indent=2) if args.json else _table(rows))

@@ -595,6 +595,8 @@ def _claim_vectors(
         if wanted.get(claim_id) == text_hash:
             vectors[claim_id] = np.frombuffer(blob, dtype="<f4").astype(np.float32)
     missing = [c for c in claims if c.id not in vectors]
+    if not missing:  # loading the model costs a third of a second: a join with nothing new to embed skips it
+        return vectors, []
     embedder = default_embedder()
     # One text per call: the int8 model quantises activations per batch, so a batched claim's vector depends on
     # its batch mates (cosines move by up to 0.03). Alone, a claim gets the same vector whatever else the store
