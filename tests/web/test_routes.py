@@ -103,6 +103,16 @@ def test_routes_proposition_page_shows_every_report_sentence_with_reader_links(l
     assert page.count('name="stance"') == len(claims)
 
 
+def test_routes_proposition_page_says_when_the_outlet_only_relays_its_speaker(live: RunningServer) -> None:
+    with _db(live) as db:  # the demo's propositions fit on one page of claims
+        prop_id, relayed = db.execute(
+            "SELECT proposition_id, SUM(stance = 'supports' AND report_stance = 'reports') AS n FROM claims "
+            "GROUP BY proposition_id ORDER BY n DESC, proposition_id LIMIT 1"
+        ).fetchone()
+    page = _get(live, f"/propositions/{prop_id}").text
+    assert relayed >= 1 and page.count("relays it without endorsing it") == relayed
+
+
 def test_routes_reader_highlights_layers_and_marks_the_linked_sentence(live: RunningServer) -> None:
     with _db(live) as db:
         doc_id, start, end = db.execute(
