@@ -97,6 +97,25 @@ def test_cluster_documents_separates_two_stories() -> None:
     assert groups["q1"] == groups["q2"] != groups["t1"] == groups["t2"]
 
 
+def test_cluster_documents_attaches_a_lone_report_to_its_closest_story() -> None:
+    quake = Counter("earthquake magnitude coast tremor villages collapsed rescue".split())
+    trial = Counter("court judge verdict jury defendant appeal prison".split())
+    bags = {
+        "q1": quake,
+        "q2": quake + Counter(["tsunami"]),
+        "t1": trial,
+        "t2": trial + Counter(["sentence"]),
+        # a short report sharing one word with the quake story: too little for the average link at 0.2
+        "q3": Counter("aftershock rescue teams hospitals".split()),
+        "x": Counter("football league goal striker".split()),  # shares nothing: stays alone
+    }
+    plain = cluster_documents(bags, threshold=0.2)
+    assert len({plain["q3"], plain["q1"], plain["t1"]}) == 3
+    groups = cluster_documents(bags, threshold=0.2, attach=0.02)
+    assert groups["q3"] == groups["q1"] == groups["q2"] != groups["t1"] == groups["t2"]
+    assert groups["x"] not in {groups["q1"], groups["t1"]}
+
+
 def _in(key: str, doc: str, sentence: str, trigger: str, date: str | None = None) -> CorefMention:
     start = sentence.index(trigger)
     return CorefMention(

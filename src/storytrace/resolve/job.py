@@ -353,7 +353,7 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
         event_mentions.extend(_event_mentions_of(doc, info, entities))
         claims.extend(_claims_of(doc, info, roots[doc.id], entities, own_events))
     clock.lap("read_events_claims")
-    # Rules only: with the learned pair scorer (``vectors=``) the demo's events halve (148 -> 74), generic verbs
+    # Rules only: with the learned pair scorer (``vectors=``) the demo's events halve (148 -> 71), generic verbs
     # ("gave", "declined to comment") merge across reports and the pinned demo exports change (see events.py).
     event_pile = EventPile()
     for mention in sorted(event_mentions, key=lambda m: (m.published or "9999", m.doc_id, m.start_char)):
