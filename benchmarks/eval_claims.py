@@ -43,7 +43,7 @@ DEFAULT_EMERGENT = ROOT.parent / "shared" / "data" / "emergent"
 PIPELINE = (
     "extract.sentences.rules.v1",
     "extract.times.rules.v1",
-    "extract.attributions.rules.v2",
+    "extract.attributions.rules.v3",
     "extract.claims.rules.v2",
 )
 ATTRIBUTES = ("exact_span", "label", "speaker", "polarity", "modality", "hedges")
@@ -211,7 +211,7 @@ def measure_speed(count: int, seed: int = 7) -> dict[str, Any]:
             "extract.times.rules.v1",
             "extract.entities.gazetteer.v1",
             "extract.entities.merge.v1",
-            "extract.attributions.rules.v2",
+            "extract.attributions.rules.v3",
         )
     )
     docs = [

@@ -36,7 +36,7 @@ from storytrace.extract.sentences import split_sentences, tokenize
 from storytrace.model import Span
 
 ROLES = ("source", "cue", "content")
-COMPONENTS = {"rules": "extract.attributions.rules.v2", "crf": "extract.attributions.crf.v3"}
+COMPONENTS = {"rules": "extract.attributions.rules.v3", "crf": "extract.attributions.crf.v3"}
 Extractor = Callable[[str, list[Span]], dict[str, list[Span]]]
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
 

@@ -217,7 +217,7 @@ def test_attributions_cue_inside_a_quotation_is_not_a_new_attribution() -> None:
 def test_attributions_layers_and_component() -> None:
     text = "Sources told the Mirror that the envoy had left."
     doc = Document(id=make_id("doc", text), text=text, locator="t")
-    doc = Pipeline.from_names(["extract.sentences.rules.v1", "extract.attributions.rules.v2"])(doc)
+    doc = Pipeline.from_names(["extract.sentences.rules.v1", "extract.attributions.rules.v3"])(doc)
     assert [doc.span_text(s) for s in doc.spans["cues"]] == ["told"]
     assert [(doc.span_text(s), s.label, dict(s.attrs)["role"]) for s in doc.spans["sources"]] == [
         ("the Mirror", "outlet", "via"),
@@ -225,7 +225,7 @@ def test_attributions_layers_and_component() -> None:
     ]
     assert [doc.span_text(s) for s in doc.spans["contents"]] == ["that the envoy had left"]
     assert len(doc.spans["attributions"]) == 1
-    info = get_component("extract.attributions.rules.v2")
+    info = get_component("extract.attributions.rules.v3")
     assert info.requires == ("spans.sentences",)
     assert "spans.attributions" in info.assigns
 
@@ -440,3 +440,15 @@ def test_hedges_of_a_sentence_go_to_each_of_its_attributions_as_their_own_list()
     assert len(hedges) == 2
     assert hedges[0] == hedges[1] == ["reportedly", "might"]  # not "May", the month
     assert hedges[0] is not hedges[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "antecedent"),
+    [
+        ("The rumour came from Mara Velliot, who said the dam had cracked.", "Mara Velliot"),
+        ("The mayor spoke to farmers, who said the dam had cracked.", "farmers"),
+    ],
+)
+def test_a_relative_who_resolves_to_the_phrase_before_its_comma(text: str, antecedent: str) -> None:
+    a = only(text)
+    assert (a["speaker"], a["resolved_to"]) == ("who", antecedent)

@@ -243,3 +243,12 @@ def test_painted_spans_per_paragraph_give_the_tags_of_all_spans() -> None:
     for paragraph, spans in zip(parts, per_paragraph, strict=True):
         assert rules_tags(paragraph, spans) == rules_tags(paragraph, painted)
         assert len(spans) < len(painted)
+
+
+def test_a_relative_which_resolves_to_the_outlet_before_its_comma() -> None:
+    text = (
+        "The report was carried by the Teluna Wire news agency, which quoted a port official as saying that "
+        "the ferry had sunk."
+    )
+    a = next(a for a in attributions(text) if a["speaker"] == "which")
+    assert a["resolved_to"] == "the Teluna Wire news agency"

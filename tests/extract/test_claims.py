@@ -13,7 +13,7 @@ from storytrace.extract.claims import extract_claims
 from storytrace.model import Document, Span, make_id
 from storytrace.pipeline import Pipeline
 
-BEFORE = Pipeline.from_names(("extract.sentences.rules.v1", "extract.times.rules.v1", "extract.attributions.rules.v2"))
+BEFORE = Pipeline.from_names(("extract.sentences.rules.v1", "extract.times.rules.v1", "extract.attributions.rules.v3"))
 
 
 def annotate(text: str, title: str | None = None, **layers: list[Span]) -> Document:

@@ -259,12 +259,12 @@ def test_events_no_trigger_sentence_gives_nothing_and_offsets_hold_in_later_sent
 
 
 def test_events_component_runs_in_a_pipeline() -> None:
-    pipe = Pipeline.from_names(["extract.sentences.rules.v1", "extract.times.rules.v1", "extract.events.rules.v1"])
+    pipe = Pipeline.from_names(["extract.sentences.rules.v1", "extract.times.rules.v1", "extract.events.rules.v2"])
     doc = pipe(Document(id="d", text="Protesters rallied in Tesra on 3 March 2025.", locator="t"))
     (span,) = doc.spans["events"]
     attrs = dict(span.attrs)
     assert attrs["type"] == "protest" and attrs["time"]["value"] == "2025-03-03"
-    assert doc.layer_sources["events"] == "extract.events.rules.v1"
+    assert doc.layer_sources["events"] == "extract.events.rules.v2"
 
 
 @pytest.mark.parametrize(
@@ -361,3 +361,25 @@ def test_events_sentence_without_a_whole_trigger_phrase_is_skipped(text: str, ha
     lows = [text[t.start_char : t.end_char].lower() for t in tokenize(text)]
     assert _has_trigger_phrase(lows, load_ontology()) is has_phrase
     assert bool(events(text)) is has_phrase
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The northern militia received armed drones from the neighbouring state.", ("arms_transfer", "received")),
+        ("Valdoria supplied the rebels with at least a dozen rockets last month.", ("arms_transfer", "supplied")),
+        ("Drones came across the border in the past month.", ("arms_transfer", "came across the border")),
+        ("The relief agency supplied flour to the camp.", ("aid", "supplied")),
+        ("The governor received the delegation of elders on Monday.", ("meeting", "received")),
+    ],
+)
+def test_a_delivery_near_weapons_is_an_arms_transfer_and_otherwise_what_it_was(
+    text: str, expected: tuple[str, str]
+) -> None:
+    found = only(text)
+    assert (found["type"], found["trigger"]) == expected
+
+
+def test_laying_down_arms_is_no_arms_transfer() -> None:
+    found = events("The fighters laid down their arms and were sent home.")
+    assert "arms_transfer" not in [e["type"] for e in found]

@@ -61,6 +61,27 @@ def test_paraphrases_join_and_other_propositions_stay_apart(embedder: Embedder) 
     assert merged.text == seized.text
 
 
+def test_a_claim_reporting_another_kind_of_happening_scores_lower(embedder: Embedder) -> None:
+    """A story's claims share its setting ("the militia besieging Tamar"); the happening tells them apart."""
+    met = claim("Envoys of the council and the militia besieging Tamar met secretly in the border town", day=1)
+    met.event_types = ("meeting", "siege")
+    clusterer = ClaimClusterer(embedder=embedder)
+    clusterer.add(met)
+    text = "The militia besieging Tamar received armed drones through the border town"
+    vector = embedder.encode([text])[0]
+
+    def score(*event_types: str) -> float:
+        other = claim(text, day=2)
+        other.event_types = event_types
+        return clusterer.score(0, vector, signature_words(text), other)
+
+    setting = score("siege")  # nothing of its own beside the setting: the shared type's bonus, no conflict
+    assert setting == pytest.approx(score() + clusterer.event_bonus)
+    assert score("arms_transfer", "siege") == pytest.approx(setting - clusterer.event_conflict)
+    assert score("statement", "siege") == pytest.approx(setting)  # a statement is said of anything
+    assert score("talks") == pytest.approx(score())  # talks and a meeting are one family
+
+
 def test_denial_by_the_party_refutes(embedder: Embedder) -> None:
     report = claim("The Red Hand Brigade shelled the market in Tamar on Friday", day=1, entities=("ent_rhb",))
     denial = claim(

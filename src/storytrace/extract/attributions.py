@@ -820,6 +820,39 @@ def _resolve(hop: _Hop, named: list[_Hop]) -> _Hop | None:
     return None
 
 
+def _antecedent(text: str, hop: _Hop) -> _Hop | None:
+    """ "the Meridian Wire news agency, which quoted an official": the noun phrase a relative "which" or "who"
+    right after a comma stands for. Read right to left from the comma: common-noun head words ("news agency"),
+    then capitalised words ("Meridian Wire", "Ministry of Defence"), up to a determiner; a lower-case word left
+    of a capitalised one ends it ("came from Dana Kassouf, who": "Dana Kassouf")."""
+    if hop.text.lower() not in ("which", "who"):
+        return None
+    comma = len(text[: hop.start].rstrip()) - 1
+    if comma < 0 or text[comma] != ",":
+        return None
+    toks = _tokens(text, max(0, comma - 200), comma)
+    first, capitals, heads = None, False, 0
+    for i in range(len(toks) - 1, max(-1, len(toks) - 11), -1):
+        tok = toks[i]
+        if not tok.is_word or tok.low in _PRONOUNS:
+            break
+        if tok.low in ("the", "a", "an"):
+            first = i
+            break
+        if tok.text[0].isupper():
+            first, capitals = i, True
+        elif capitals and tok.low in ("of", "al", "el", "for") and i > 0 and toks[i - 1].text[0].isupper():
+            continue  # "Ministry of Defence"
+        elif capitals or heads == 3 or tok.low in _STOP or tok.low in _PREPOSITIONS_INSIDE:
+            break
+        else:
+            first, heads = i, heads + 1
+    if first is None:
+        return None
+    start, end = toks[first].start, toks[-1].end
+    return _Hop(start, end, text[start:end], _classify(toks, first, len(toks)))
+
+
 # "@tesra_nightwatch", not an e-mail address; "the post", "this account": an unnamed reference to one.
 _HANDLE = re.compile(r"(?<![\w.@])@\w{2,}")
 _DEFINITE = frozenset({"the", "this", "that"})
@@ -856,7 +889,7 @@ def extract_attributions(text: str, sentences: list[Span]) -> dict[str, list[Spa
         for f in _find_in_sentence(text, sentence.start_char, sentence.end_char, para_start, quotes):
             chain = [*f.via, f.speaker, *f.after]
             source = chain[0]
-            resolved = _resolve(f.speaker, named) or _resolve_social(text, f.speaker)
+            resolved = _resolve(f.speaker, named) or _resolve_social(text, f.speaker) or _antecedent(text, f.speaker)
             if f.speaker.kind == "named":
                 named.append(f.speaker)
             cs, ce = f.content
@@ -889,7 +922,7 @@ def extract_attributions(text: str, sentences: list[Span]) -> dict[str, list[Spa
 
 
 @register(
-    "extract.attributions.rules.v2",
+    "extract.attributions.rules.v3",
     requires=("spans.sentences",),
     assigns=("spans.attributions", "spans.cues", "spans.sources", "spans.contents"),
     description="Attributions (cue, source, content, chain, hedges, polarity) by rules over tokens.",

@@ -1,6 +1,6 @@
 """Attributions by a CRF tagger stacked on the rules: who (source) says what (content), through which cue.
 
-A drop-in replacement for ``extract.attributions.rules.v2`` (read its docstring): the same four layers
+A drop-in replacement for ``extract.attributions.rules.v3`` (read its docstring): the same four layers
 (``attributions``, ``cues``, ``sources``, ``contents``) with the same labels and attrs. How it works:
 
 * each paragraph (a run of ``spans.sentences`` with no blank line between them; contents cross sentences) is
@@ -47,6 +47,7 @@ from storytrace.extract.attributions import (
     _CHAIN_MARKERS,
     _DENY_VERBS,
     REPORTING_VERBS,
+    _antecedent,
     _classify,
     _content_label,
     _hedges,
@@ -329,7 +330,7 @@ def load_tagger(path: Path) -> Any:
     """The attribution tagger of the model file ``path``, opened once per process."""
     hint = (
         f"rebuild it with `{REBUILD_COMMAND}`, pass model_path to extract.attributions.crf.v3, "
-        "or use extract.attributions.rules.v2"
+        "or use extract.attributions.rules.v3"
     )
     return open_crfsuite(path, "attribution", hint, REBUILD_COMMAND)
 
@@ -560,7 +561,7 @@ def extract_attributions_crf(tagger: Any, text: str, sentences: Sequence[Span]) 
         found.append((cue, speaker, chain, [(int(p), int(q)) for p, q in a["content"]["pieces"]], sentence))
     for cue, speaker, chain, pieces, sentence in sorted(found, key=lambda f: f[0]):
         source = chain[0]
-        resolved = _resolve(speaker, named) or _resolve_social(text, speaker)
+        resolved = _resolve(speaker, named) or _resolve_social(text, speaker) or _antecedent(text, speaker)
         if speaker.kind == "named":
             named.append(speaker)
         cs, ce = pieces[0][0], pieces[-1][1]

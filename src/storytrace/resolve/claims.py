@@ -9,7 +9,11 @@ Claims are taken oldest first. **Blocking**: a claim is compared only with the p
 or a content word with it (posting lists longer than ``max_postings`` are skipped, as stop words are), at most
 ``max_candidates`` of them, those sharing the most keys; never with all propositions. **Score** against a
 candidate: the cosine between the claim's embedding and the proposition's centroid, plus small bonuses for the
-Dice overlap of content words, each shared entity (up to 3), a shared event type and a shared resolved event.
+Dice overlap of content words, each shared entity (up to 3), a shared event type and a shared resolved event,
+minus ``event_conflict`` when each side reports a kind of happening the other does not (``_happenings``: the
+families of their event types, speech acts aside; the proposition's are those a third of its claims report): the
+claims of one story share its setting ("the militia besieging Ain Bashura"), and a delivery of drones is not the
+talks it is told beside.
 The claim joins the best proposition when the score reaches ``threshold``, else it starts a new one. Adding a
 report later joins existing propositions without recomputing the others, and gives the same result as adding
 all at once in the same order, provided each claim's vector is the same: the int8 model moves a vector by up to
@@ -43,6 +47,7 @@ from storytrace.errors import PipelineError
 from storytrace.model import make_id
 from storytrace.model.dossier import ClaimRecord, PropositionRecord
 from storytrace.packs.names import name_key
+from storytrace.resolve.events import family_of
 from storytrace.resolve.stance import Stance, is_negated, stance_of
 
 __all__ = ["ClaimClusterer", "Embedder", "default_embedder", "representative", "signature_words", "stance_of"]
@@ -158,6 +163,15 @@ class _Cluster:
     core_size: int = -1
 
 
+# Event types said of anything (a statement, a denial, an accusation): they name no happening to tell apart.
+_SPEECH = frozenset("statement denial accusation threat demand appeal support cooperation concession coercion".split())
+
+
+def _happenings(event_types: Iterable[str]) -> frozenset[str]:
+    """The families of the happenings among ``event_types`` (an attack and a killing are one family)."""
+    return frozenset(family_of(t) for t in event_types if t not in _SPEECH)
+
+
 def _firm(claim: ClaimRecord) -> bool:
     return claim.polarity == "asserts" and not claim.hedges and claim.modality == "asserted"
 
@@ -172,6 +186,7 @@ class ClaimClusterer:
     entity_bonus: float = 0.03
     event_bonus: float = 0.03
     event_id_bonus: float = 0.05
+    event_conflict: float = 0.1  # each side reports a kind of event the other does not (a meeting, a delivery)
     max_candidates: int = 64
     max_postings: int = 5000
     embedder: Embedder | None = None
@@ -220,12 +235,16 @@ class ClaimClusterer:
         entities = sum(1 for e in set(claim.entities) if cluster.entities[e] >= floor)
         events = any(cluster.events[e] for e in claim.event_types)
         event_ids = any(cluster.event_ids[e] for e in claim.event_ids)
+        mine = _happenings(claim.event_types)
+        theirs = _happenings(e for e, n in cluster.events.items() if n >= floor)
+        conflict = bool(mine - theirs) and bool(theirs - mine)
         return (
             cosine
             + self.word_bonus * dice
             + self.entity_bonus * min(entities, 3)
             + self.event_bonus * events
             + self.event_id_bonus * event_ids
+            - self.event_conflict * conflict
         )
 
     def state_of(self, index: int) -> tuple[bytes, str]:

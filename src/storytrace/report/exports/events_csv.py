@@ -66,6 +66,7 @@ ACLED_TYPES: dict[str, tuple[str, str]] = {
     "siege": (STRATEGIC, "Other"),
     "displacement": (STRATEGIC, "Other"),
     "coercion": (STRATEGIC, "Other"),
+    "arms_transfer": (STRATEGIC, "Other"),  # a delivery of weapons to an armed party: a strategic development
 }
 # Verbal and cooperative types: ACLED codes political violence, demonstrations and strategic developments only.
 UNCODED = frozenset(
