@@ -94,3 +94,14 @@ def test_sentence_component_adds_the_layer() -> None:
     doc = Document(id=make_id("doc", text), text=text, locator="t")
     doc = Pipeline.from_names(["extract.sentences.rules.v1"])(doc)
     assert [doc.span_text(s) for s in doc.spans["sentences"]] == ["First sentence here.", "Second one there."]
+
+
+def test_a_headline_is_a_line_of_its_own_without_a_stop() -> None:
+    from storytrace.extract.sentences import is_headline
+
+    text = "Rebels seize the Varn bridge\n\nVARN — Rebels seized the bridge. Traffic stopped\nMore later."
+    assert is_headline(text, 0, len("Rebels seize the Varn bridge"))
+    body = text.index("Rebels seized")
+    assert not is_headline(text, body, body + len("Rebels seized the bridge."))  # ends with a stop, mid-line
+    stopped = text.index("Traffic")
+    assert not is_headline(text, stopped, stopped + len("Traffic stopped"))  # its line does not start with it

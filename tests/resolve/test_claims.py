@@ -198,3 +198,40 @@ def test_signature_words_fold_spelling_variants() -> None:
 def test_missing_model_is_a_pipeline_error(tmp_path: Path) -> None:
     with pytest.raises(PipelineError, match="sentence-embedding model is missing"):
         Embedder(tmp_path)
+
+
+def test_a_lede_scores_higher_against_its_own_headlines_proposition(embedder: Embedder) -> None:
+    headline = claim("Council and rebels held secret talks in Varn", doc="doc_courier")
+    headline.lead = "headline"
+    clusterer = ClaimClusterer(embedder=embedder)
+    clusterer.add(headline)
+    text = "Envoys of the council and the rebel militia met secretly last Sunday in the border city of Varn"
+    vector = embedder.encode([text])[0]
+
+    def score(doc: str, lead: str | None) -> float:
+        lede = claim(text, doc=doc)
+        lede.lead = lead
+        return clusterer.score(0, vector, signature_words(text), lede)
+
+    assert score("doc_courier", "lede") == pytest.approx(score("doc_courier", None) + clusterer.lede_bonus)
+    assert score("doc_other", "lede") == pytest.approx(score("doc_courier", None))  # another report's lede
+
+
+def test_a_reports_headline_and_lede_are_marked() -> None:
+    from storytrace.resolve.job import _mark_lead
+
+    text = "Rebels seize the Varn bridge\n\nVARN — Rebels seized the bridge on Monday. They said it would stay shut."
+    records = []
+    for sentence in ("Rebels seize the Varn bridge", "Rebels seized the bridge on Monday.", "They said it"):
+        start = text.index(sentence)
+        record = claim(sentence, doc="doc_varn")
+        record.sentence_start, record.sentence_end = start, start + len(sentence)
+        records.append(record)
+    _mark_lead(text, records)
+    assert [r.lead for r in records] == ["headline", "lede", None]
+    plain = "Rebels seized the bridge on Monday. They said it would stay shut."  # no headline: no lede either
+    unmarked = [claim("Rebels seized the bridge on Monday.", doc="doc_plain"), claim("They said it", doc="doc_plain")]
+    unmarked[1].sentence_start = plain.index("They")
+    unmarked[0].sentence_end = plain.index(".") + 1
+    _mark_lead(plain, unmarked)
+    assert [r.lead for r in unmarked] == [None, None]

@@ -62,7 +62,7 @@ from storytrace.extract.attributions import (
     extract_attributions,
 )
 from storytrace.extract.ner import open_crfsuite
-from storytrace.extract.sentences import TOKEN_PATTERN
+from storytrace.extract.sentences import TOKEN_PATTERN, is_headline
 from storytrace.model import Document, Span
 from storytrace.pipeline import ComponentFn, register
 
@@ -433,15 +433,6 @@ def _clause_initial_according(
 _READ_CUE = re.compile(r"reads?\b.*:$", re.IGNORECASE)
 
 
-def _is_headline(text: str, sentence: tuple[int, int]) -> bool:
-    """A paragraph of one sentence that ends without a stop: a title or a headline."""
-    start, end = sentence
-    body = text[start:end].rstrip()
-    if not body or body[-1] in ".!?:;…\"”’'»)":
-        return False
-    return (start == 0 or text[start - 1] == "\n") and (end >= len(text.rstrip()) or text[end] == "\n")
-
-
 def _without_time_tail(text: str, start: int, end: int) -> int:
     """The end of a source span without a trailing time adjunct (the whole span when nothing else is left)."""
     match = _TIME_TAIL.search(text, start, end)
@@ -555,7 +546,7 @@ def extract_attributions_crf(tagger: Any, text: str, sentences: Sequence[Span]) 
         if k in used_rules or any(_overlaps(content, f[3][0]) for f in found):
             continue
         sentence = next(((s.start_char, s.end_char) for s in sentences if s.start_char <= cue[0] < s.end_char), cue)
-        if not _READ_CUE.match(a["cue"]["text"]) and not _is_headline(text, sentence):
+        if not _READ_CUE.match(a["cue"]["text"]) and not is_headline(text, *sentence):
             continue
         speaker, chain = rule_hops[k]
         found.append((cue, speaker, chain, [(int(p), int(q)) for p, q in a["content"]["pieces"]], sentence))

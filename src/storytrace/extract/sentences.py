@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from storytrace.model import Document, Span
 from storytrace.pipeline import ComponentFn, register
 
-__all__ = ["ABBREVIATIONS", "split_sentences", "tokenize"]
+__all__ = ["ABBREVIATIONS", "is_headline", "split_sentences", "tokenize"]
 
 # Words that end in a full stop without ending a sentence (lower-cased, without the stop).
 ABBREVIATIONS = frozenset(
@@ -50,6 +50,14 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Tokens of ``text[start:end]`` as spans with offsets into ``text``."""
     end = len(text) if end is None else end
     return [Span(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def is_headline(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a headline or title: a line of its own that ends without a stop."""
+    body = text[start:end].rstrip()
+    if not body or body[-1] in ".!?:;…\"”’'»)":
+        return False
+    return (start == 0 or text[start - 1] == "\n") and (end >= len(text.rstrip()) or text[end] == "\n")
 
 
 def _is_abbreviation(before: str) -> bool:

@@ -46,6 +46,9 @@ class ClaimRecord:
     event_types: tuple[str, ...] = ()
     event_ids: tuple[str, ...] = ()  # the resolved events its reported events belong to
     figures: tuple[dict[str, Any], ...] = ()
+    # "headline" for the claim of a report's headline, "lede" for its first claim after it (news state the
+    # headline's proposition first), else None: claim clustering reads them together (resolve/claims.py)
+    lead: str | None = None
     proposition_id: str | None = None
     stance: str | None = None  # supports, refutes, reports
     stance_score: float | None = None

@@ -8,12 +8,16 @@ spellings, a crude 7-letter stem), the entities it names, its event types and re
 Claims are taken oldest first. **Blocking**: a claim is compared only with the propositions that share an entity
 or a content word with it (posting lists longer than ``max_postings`` are skipped, as stop words are), at most
 ``max_candidates`` of them, those sharing the most keys; never with all propositions. **Score** against a
-candidate: the cosine between the claim's embedding and the proposition's centroid, plus small bonuses for the
+candidate: the cosine between the claim's embedding and the proposition's centroid (half) and its anchor claim (half:
+its first firm claim, see below; its first claim until there is one), plus small bonuses for the
 Dice overlap of content words, each shared entity (up to 3), a shared event type and a shared resolved event,
 minus ``event_conflict`` when each side reports a kind of happening the other does not (``_happenings``: the
 families of their event types, speech acts aside; the proposition's are those a third of its claims report): the
 claims of one story share its setting ("the militia besieging Ain Bashura"), and a delivery of drones is not the
-talks it is told beside.
+talks it is told beside; plus ``lede_bonus`` for a report's lede against the proposition holding the same report's
+headline (``ClaimRecord.lead``: news state the headline's proposition first, in more words; "Government and
+militia held secret talks" and "Envoys of the ministry and the militia met secretly last Sunday in …" are one
+proposition the sentence embeddings put at 0.57).
 The claim joins the best proposition when the score reaches ``threshold``, else it starts a new one. Adding a
 report later joins existing propositions without recomputing the others, and gives the same result as adding
 all at once in the same order, provided each claim's vector is the same: the int8 model moves a vector by up to
@@ -160,6 +164,7 @@ class _Cluster:
     size: int = 0
     anchor_vector: FloatArray | None = None  # the anchor's embedding, for the stance model
     core: frozenset[str] = frozenset()  # the words a third of its claims share, as of ``core_size`` claims
+    headlines: set[str] = field(default_factory=set)  # the reports whose headline claim it holds
     core_size: int = -1
 
 
@@ -181,12 +186,13 @@ class ClaimClusterer:
     """Incremental clustering of claims into propositions (see the module docstring)."""
 
     threshold: float = 0.66  # Emergent train: cosine alone peaks near 0.6; the bonuses add ~0.05-0.1 on news
-    seed_weight: float = 0.5  # share of the cosine taken against the proposition's first claim: limits drift
+    seed_weight: float = 0.5  # share of the cosine taken against the proposition's anchor claim: limits drift
     word_bonus: float = 0.15
     entity_bonus: float = 0.03
     event_bonus: float = 0.03
     event_id_bonus: float = 0.05
     event_conflict: float = 0.1  # each side reports a kind of event the other does not (a meeting, a delivery)
+    lede_bonus: float = 0.06  # a report's lede, against the proposition of its own headline
     max_candidates: int = 64
     max_postings: int = 5000
     embedder: Embedder | None = None
@@ -226,7 +232,10 @@ class ClaimClusterer:
         """How well a claim fits proposition ``index``: centroid cosine plus the overlap bonuses."""
         cluster = self._cluster(index)
         cosine = (1 - self.seed_weight) * float(cluster.centroid @ vector)
-        cosine += self.seed_weight * float(cluster.seed @ vector)
+        # Against the anchor, its first firm claim, rather than its first claim: a hedged headline ("talks held,
+        # sources say") says less of the proposition than the lede that asserts it.
+        anchor = cluster.anchor_vector if cluster.anchor_vector is not None else cluster.seed
+        cosine += self.seed_weight * float(anchor @ vector)
         floor = max(1, cluster.size // 3)  # the words at least a third of its claims share
         if cluster.core_size != cluster.size:  # computed once per claim added, not once per candidate scored
             cluster.core, cluster.core_size = frozenset(w for w, n in cluster.words.items() if n >= floor), cluster.size
@@ -245,6 +254,7 @@ class ClaimClusterer:
             + self.event_bonus * events
             + self.event_id_bonus * event_ids
             - self.event_conflict * conflict
+            + self.lede_bonus * (claim.lead == "lede" and claim.doc_id in cluster.headlines)
         )
 
     def state_of(self, index: int) -> tuple[bytes, str]:
@@ -259,6 +269,7 @@ class ClaimClusterer:
             "entities": dict(cluster.entities),
             "events": dict(cluster.events),
             "event_ids": dict(cluster.event_ids),
+            "headlines": sorted(cluster.headlines),
         }
         return cluster.total.astype("<f4").tobytes(), json.dumps(state, ensure_ascii=False)
 
@@ -279,6 +290,7 @@ class ClaimClusterer:
         cluster.size = int(data["size"])
         cluster.words, cluster.entities = Counter(data["words"]), Counter(data["entities"])
         cluster.events, cluster.event_ids = Counter(data["events"]), Counter(data["event_ids"])
+        cluster.headlines = set(data.get("headlines", ()))
         cluster.keys = {f"w:{w}" for w in cluster.words} | {f"e:{e}" for e in cluster.entities}
         return cluster
 
@@ -294,6 +306,8 @@ class ClaimClusterer:
         cluster.entities.update(set(claim.entities))
         cluster.events.update(set(claim.event_types))
         cluster.event_ids.update(set(claim.event_ids))
+        if claim.lead == "headline":
+            cluster.headlines.add(claim.doc_id)
         cluster.size += 1
 
     def add(self, claim: ClaimRecord, vector: FloatArray | None = None) -> tuple[PropositionRecord, float]:

@@ -311,6 +311,7 @@ def claim_from_row(row: Sequence[object]) -> ClaimRecord:
         event_types=tuple(context.get("event_types", ())),
         event_ids=tuple(context.get("event_ids", ())),
         figures=tuple(context.get("figures", ())),
+        lead=context.get("lead"),
         proposition_id=None if row[16] is None else str(row[16]),
         stance=None if row[17] is None else str(row[17]),
         stance_score=None if score is None else float(str(score)),

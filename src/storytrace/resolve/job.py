@@ -39,6 +39,7 @@ import numpy as np
 
 from storytrace.assess.status import assess, parties_of
 from storytrace.extract.entity_merge import entity_spans
+from storytrace.extract.sentences import is_headline
 from storytrace.model import Document, Span, make_id
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
 from storytrace.resolve.claims import ClaimClusterer, FloatArray, default_embedder
@@ -297,7 +298,20 @@ def _claims_of(
                 figures=tuple(a.get("figures") or ()),
             )
         )
+    _mark_lead(doc.text, records)
     return records
+
+
+def _mark_lead(text: str, records: list[ClaimRecord]) -> None:
+    """The report's headline claim (its first, on a headline line) and its lede (the first claim after it)."""
+    ordered = sorted(records, key=lambda c: (c.sentence_start, c.start_char))
+    if not ordered or not is_headline(text, ordered[0].sentence_start, ordered[0].sentence_end):
+        return
+    ordered[0].lead = "headline"
+    headline_end = ordered[0].sentence_end
+    lede = next((c for c in ordered[1:] if c.sentence_start >= headline_end), None)
+    if lede is not None and not is_headline(text, lede.sentence_start, lede.sentence_end):
+        lede.lead = "lede"
 
 
 def resolve_store(
@@ -803,6 +817,7 @@ def _claim_row(c: ClaimRecord) -> tuple[Any, ...]:
                 "event_ids": list(c.event_ids),
                 "figures": list(c.figures),
                 "copy_root": c.copy_root,
+                "lead": c.lead,
             },
             ensure_ascii=False,
         ),
