@@ -1,10 +1,13 @@
 """Named entities: the shipped NER models on CoNLL-2003 and UNER, the CRF (default) or MiniLM (``--model minilm``).
 
 ``--model crf`` is ``extract.entities.crf.v1`` (model ``ner-crf-conll03``); ``--model minilm`` is
-``extract.entities.minilm.v1`` (model ``ner-minilm-conll03``, ONNX int8, with document context).
+``extract.entities.minilm.v1`` (model ``ner-minilm-conll03``, ONNX int8, with document context), or with
+``--version 2|3`` the same model run as ``extract.entities.minilm.v2`` / ``v3`` (their ``TaggerSettings``:
+context, decoding, script filter, cropping, dropped chunks), entities taken exactly as the component takes them
+(``MiniLMTagger.chunks``).
 Reads the data from ``../shared/data`` (research-only CoNLL-2003, CC BY-SA UNER English-EWT; never copied into
 the repo) and tags each split's sentences on its own tokens, as given (no re-tokenisation), with the same
-code the component uses (CRF: features + tagger; MiniLM: ``MiniLMTagger.tag`` on whole documents, split at
+code the component uses (CRF: features + tagger; MiniLM: ``MiniLMTagger.chunks`` on whole documents, split at
 ``-DOCSTART-`` in CoNLL and ``# newdoc`` in UNER, so it sees the same document context as on an article).
 Scores follow conlleval: a chunk counts when both boundaries and the type match; micro-averaged precision,
 recall and F1 over all chunks (``storytrace.extract.ner.score_chunks``). UNER annotates PER, ORG and LOC only,
@@ -17,6 +20,8 @@ so MISC predictions are mapped to O there.
     python benchmarks/eval_ner.py --speed                # articles/s: CoNLL test text cut into 1,000-word articles
     python benchmarks/eval_ner.py --model minilm --data conll03-test   # the same for the MiniLM model
     python benchmarks/eval_ner.py --model minilm --speed
+    python benchmarks/eval_ner.py --model minilm --version 3 --data conll03-dev   # extract.entities.minilm.v3
+    python benchmarks/eval_ner.py --model minilm --version 3 --crop none --data conll03-dev   # v3 without cropping
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from storytrace.extract import ner, ner_minilm
@@ -87,22 +93,44 @@ def read_split(path: Path) -> list[Sentence]:
     return [sentence for document in read_documents(path) for sentence in document]
 
 
-def evaluate(split: str, model: str, path: Path, context: int | None = None) -> dict[str, object]:
+VERSIONS = {1: ner_minilm.V1_SETTINGS, 2: ner_minilm.V2_SETTINGS, 3: ner_minilm.V3_SETTINGS}
+
+
+def chunk_tags(length: int, chunks: list[tuple[str, int, int, float]]) -> list[str]:
+    """BIO tags of a sentence of ``length`` words from its entity chunks."""
+    tags = ["O"] * length
+    for kind, first, end, _ in chunks:
+        tags[first:end] = [f"B-{kind}", *[f"I-{kind}"] * (end - first - 1)]
+    return tags
+
+
+def evaluate(
+    split: str, model: str, path: Path, context: int | None = None, settings: ner_minilm.TaggerSettings | None = None
+) -> dict[str, object]:
     documents = read_documents(SPLITS[split])
     sentences = [sentence for document in documents for sentence in document]
     started = time.perf_counter()
+    cpu_started = time.process_time()
     if model == "minilm":
-        minilm = ner_minilm.load_tagger(path, context=context)
+        minilm = ner_minilm.load_tagger(path, context=context, settings=settings or ner_minilm.V1_SETTINGS)
         # One document per call, as the component tags an article (dynamic int8 makes batch-mates matter a little).
         predicted = [
-            [tag for tag, _ in sentence]
+            chunk_tags(len(words), chunks)
             for document in documents
-            for sentence in minilm.tag([[words for words, _ in document]])[0]
+            for (words, _), chunks in zip(document, minilm.chunks([[words for words, _ in document]])[0], strict=True)
         ]
     else:
         tagger = ner.load_tagger(path)
         predicted = [list(tagger.tag(sentence_features(words))) for words, _ in sentences]
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
+    wordpieces = None
+    if model == "minilm":  # what the encoder ran on (with [CLS], [SEP] and context), outside the clock
+        wordpieces = sum(
+            len(window.input_ids)
+            for document in documents
+            for _, window in minilm.windows([[words for words, _ in document]])
+        )
     if split.startswith("uner"):  # UNER has no MISC: a MISC prediction is an O there
         predicted = [["O" if tag.endswith("-MISC") else tag for tag in tags] for tags in predicted]
     scores = score_chunks([tags for _, tags in sentences], predicted)
@@ -114,7 +142,9 @@ def evaluate(split: str, model: str, path: Path, context: int | None = None) -> 
         "sentences": len(sentences),
         "tokens": sum(len(w) for w, _ in sentences),
         "tag_seconds": round(seconds, 2),
+        "tag_cpu_seconds": round(cpu_seconds, 2),
         "sentences_per_second": round(len(sentences) / seconds, 1),
+        "encoded_wordpieces": wordpieces,
         "scores": {
             kind: {
                 "precision": round(s.precision, 2),
@@ -135,6 +165,8 @@ def print_table(result: dict[str, object]) -> None:
     scores = result["scores"]
     assert isinstance(scores, dict)
     print(f"{result['split']}: {result['sentences']} sentences, {result['tokens']} tokens, model {result['model']}")
+    if result.get("settings"):
+        print(f"run as: {result['settings']}")
     if result["misc_mapped_to_o"]:
         print("(UNER has PER/ORG/LOC only: MISC predictions are mapped to O)")
     print()
@@ -150,14 +182,17 @@ def print_table(result: dict[str, object]) -> None:
     assert isinstance(anchors, list)
     for anchor in anchors:
         print(f"| anchor: {anchor['system']} | | | | | | {anchor['f1']:.2f} |")
+    how = "features + Viterbi, one core" if result["model"] == ner.MODEL_NAME else "ONNX int8, 2 threads"
+    if result["encoded_wordpieces"]:
+        how += f", {result['encoded_wordpieces']} wordpieces encoded"
     print(
-        f"\ntagging took {result['tag_seconds']} s ({result['sentences_per_second']} sentences/s; "
-        f"{'features + Viterbi, one core' if result['model'] == ner.MODEL_NAME else 'ONNX int8, 2 threads'})",
+        f"\ntagging took {result['tag_seconds']} s, {result['tag_cpu_seconds']} CPU s "
+        f"({result['sentences_per_second']} sentences/s; {how})",
         file=sys.stderr,
     )
 
 
-def speed(model: str, path: Path, words: int = 1000) -> dict[str, object]:
+def speed(model: str, path: Path, words: int = 1000, version: int = 1) -> dict[str, object]:
     """Sentences + NER over the CoNLL-2003 test text cut into ~1,000-word articles (tokens joined by spaces).
 
     The first pass starts with an empty word cache (CRF features or MiniLM wordpieces: a fresh process); the
@@ -176,24 +211,27 @@ def speed(model: str, path: Path, words: int = 1000) -> dict[str, object]:
             texts.append("\n\n".join(lines))
             lines, count = [], 0
     if model == "minilm":
-        component, config = "extract.entities.minilm.v1", {"model_dir": str(path)}
+        component, config = f"extract.entities.minilm.v{version}", {"model_dir": str(path)}
     else:
         component, config = "extract.entities.crf.v1", {"model_path": str(path)}
     pipeline = Pipeline.from_names(["extract.sentences.rules.v1", component], {component: config})
     pipeline(Document(id="warm", text="Model loading.", locator="speed"))
     if model == "minilm":
-        ner_minilm.load_tagger(path).piecer._cache.clear()
+        ner_minilm.load_tagger(path, settings=VERSIONS[version]).piecer._cache.clear()
     else:
         ner._word_features.cache_clear()
     passes = []
+    cpu_passes = []
     sentence_count = 0
     for _ in range(2):
         started = time.perf_counter()
+        cpu_started = time.process_time()
         sentence_count = 0
         for i, text in enumerate(texts):
             doc = pipeline(Document(id=f"a{i}", text=text, locator="speed"))
             sentence_count += len(doc.spans.get("sentences", []))
         passes.append(time.perf_counter() - started)
+        cpu_passes.append(time.process_time() - cpu_started)
     return {
         "model": MODELS[model][0],
         "articles": len(texts),
@@ -204,6 +242,7 @@ def speed(model: str, path: Path, words: int = 1000) -> dict[str, object]:
         "cold_ms_per_article": round(1000 * passes[0] / len(texts), 2),
         "warm_articles_per_second": round(len(texts) / passes[1], 1),
         "warm_ms_per_article": round(1000 * passes[1] / len(texts), 2),
+        "warm_cpu_ms_per_article": round(1000 * cpu_passes[1] / len(texts), 2),  # all threads: steadier when shared
     }
 
 
@@ -221,15 +260,33 @@ def main() -> int:
         help="minilm: wordpieces of document context per side (default: the model's 24; "
         "extract.entities.minilm.v2 uses 4)",
     )
+    parser.add_argument(
+        "--version",
+        type=int,
+        choices=sorted(VERSIONS),
+        default=1,
+        help="minilm: run the model as extract.entities.minilm.vN (default 1)",
+    )
+    parser.add_argument(
+        "--crop",
+        help="minilm: words encoded around each capitalised word ('none': every word), over the version's setting",
+    )
+    parser.add_argument("--decoding", choices=["argmax", "viterbi"], help="minilm: over the version's decoding")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     args = parser.parse_args()
     path = args.model_path.expanduser().resolve() if args.model_path else MODELS[args.model][1]
     if args.speed:
-        print(json.dumps(speed(args.model, path)))
+        print(json.dumps(speed(args.model, path, version=args.version)))
         return 0
     if args.data is None:
         parser.error("give --data or --speed")
-    result = evaluate(args.data, args.model, path, args.context)
+    settings = VERSIONS[args.version]
+    if args.crop is not None:
+        settings = replace(settings, crop=None if args.crop == "none" else int(args.crop))
+    if args.decoding is not None:
+        settings = replace(settings, decoding=args.decoding)
+    result = evaluate(args.data, args.model, path, args.context, settings)
+    result["settings"] = asdict(settings) if args.model == "minilm" else None
     if args.json:
         print(json.dumps(result, indent=2))
     else:

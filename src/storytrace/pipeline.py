@@ -67,7 +67,7 @@ PIPELINES: dict[str, tuple[str, ...]] = {
         "extract.sentences.rules.v1",
         "extract.times.rules.v2",
         "extract.entities.gazetteer.v1",
-        "extract.entities.minilm.v1",
+        "extract.entities.minilm.v3",
         "extract.entities.merge.v1",
         "extract.events.rules.v2",
         "extract.attributions.crf.v3",

@@ -6,17 +6,25 @@ import random
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from storytrace.errors import PipelineError
 from storytrace.extract.ner_minilm import (
     CASE_CLASSES,
     DEFAULT_MODEL_DIR,
+    LABELS,
     MODEL_NAME,
+    V1_SETTINGS,
+    V3_CROP,
+    V3_MIN_SINGLE_CONFIDENCE,
+    V3_SETTINGS,
     Window,
     WindowConfig,
     build_windows,
     case_class,
+    encoded_segments,
+    is_foreign,
     load_tagger,
 )
 from storytrace.model import Document
@@ -172,3 +180,140 @@ def test_v2_tags_with_less_context_and_finds_the_same_names() -> None:
 
     assert max(context_pieces(w) for w in short_windows) == 2 * V2_CONTEXT  # a middle block, both sides full
     assert max(context_pieces(w) for w in long_windows) == 2 * 24
+
+
+# extract.entities.minilm.v3: Latin script only, cropped encoding, Viterbi decoding, filtered chunks.
+
+
+def _run_v3(text: str) -> Document:
+    pipeline = Pipeline.from_names(["extract.sentences.rules.v1", "extract.entities.minilm.v3"])
+    return pipeline(Document(id="d3", text=text, locator="test"))
+
+
+@pytest.mark.parametrize(
+    ("word", "foreign"),
+    [
+        ("Haddad", False),
+        ("al-Qutrubi", False),
+        ("Ḥaddād", False),  # Latin letters with diacritics
+        ("Zürich", False),
+        ("1996", False),
+        ("مروان", True),
+        ("أُصيب", True),  # a combining mark is not a letter, the rest is Arabic
+        ("Москва", True),
+        ("שלום", True),
+    ],
+)
+def test_is_foreign(word: str, foreign: bool) -> None:
+    assert is_foreign(word) is foreign
+
+
+def test_v3_gives_no_entity_on_arabic_script_and_keeps_the_latin_names_around_it() -> None:
+    text = (
+        "The post by Samir Haddad read in Arabic: «قصف جوي قرب أم سدرة في الليل» (an air strike near Umm Sidra "
+        "at night).\n\n"
+        "قالت وزارة الداخلية إن الطريق مغلق حتى إشعار آخر.\n\n"
+        "Lina Darwish of the Tesra Council said the road to Qasra was closed."
+    )
+    doc = _run_v3(text)
+    found = {(doc.span_text(s), s.label) for s in doc.spans["entities_minilm"]}
+    assert not [s for s, _ in found if is_foreign(s)]
+    assert {("Samir Haddad", "PER"), ("Lina Darwish", "PER")} <= found
+    tagger = load_tagger(DEFAULT_MODEL_DIR, settings=V3_SETTINGS)
+    arabic_only = [["قالت", "وزارة", "الداخلية", "إن", "الطريق", "مغلق", "."]]
+    assert tagger.windows([arabic_only]) == []  # not encoded at all
+    assert tagger.chunks([arabic_only]) == [[[]]]
+
+
+def test_encoded_segments_keep_the_words_near_capitals_and_skip_other_scripts() -> None:
+    sentences = [
+        "the convoy left at dawn and the drivers said that the road was quiet until noon".split(),
+        "aid reached the town , Samir Haddad said on the radio in the evening after a long day".split(),
+        "الطريق مغلق".split(),
+        [],
+        "Qasra".split(),
+    ]
+    assert encoded_segments(sentences, latin_only=False, crop=None) == [(0, 0, 16), (1, 0, 18), (2, 0, 2), (4, 0, 1)]
+    assert encoded_segments(sentences, latin_only=True, crop=None) == [(0, 0, 16), (1, 0, 18), (4, 0, 1)]
+    # Words 5 and 6 of sentence 1 are capitalised: two words either side of them.
+    assert encoded_segments(sentences, latin_only=True, crop=2) == [(1, 3, 9), (4, 0, 1)]
+    cropped = encoded_segments(sentences, latin_only=True, crop=0)
+    assert cropped == [(1, 5, 7), (4, 0, 1)]
+
+
+def test_v3_windows_hold_only_the_cropped_words_and_the_rest_is_o() -> None:
+    tagger = load_tagger(DEFAULT_MODEL_DIR, settings=V3_SETTINGS)
+    filler = "and the water was shared out slowly among the families who had waited for many hours".split()
+    sentence = [*filler, "until", "Samir", "Haddad", "arrived", "from", "Qasra", *filler, "."]
+    windows = [w for _, w in tagger.windows([[sentence]])]
+    labelled = [w for window in windows for _, w in window.words]
+    name = sentence.index("Samir")
+    assert labelled == list(range(name - V3_CROP, sentence.index("Qasra") + V3_CROP + 1))
+    probabilities = tagger.probabilities([[sentence]])[0][0]
+    assert probabilities[0].tolist() == [1.0] + [0.0] * (len(LABELS) - 1)  # never encoded: O
+    assert {(kind, first, end) for kind, first, end, _ in tagger.chunks([[sentence]])[0][0]} == {
+        ("PER", name, name + 2),
+        ("LOC", sentence.index("Qasra"), sentence.index("Qasra") + 1),
+    }
+
+
+def test_cropped_and_packed_tagging_finds_the_same_names_as_one_sentence_at_a_time() -> None:
+    # Each sentence alone (no packing, no context) against the whole document in packed windows: the labels of
+    # every window must land on the right words.
+    document = [
+        "Samir Haddad visited Qasra on Monday .".split(),
+        "the talks went on for many hours and the delegates ate late in the evening .".split(),
+        "Maria Lopez of the United Nations said aid had reached Geneva .".split(),
+        "Lina Darwish met officials in Ibdara after the talks had ended in the morning .".split(),
+    ]
+    for settings in (V1_SETTINGS, V3_SETTINGS):
+        tagger = load_tagger(DEFAULT_MODEL_DIR, settings=settings)
+        packed = tagger.chunks([document])[0]
+        alone = [tagger.chunks([[sentence]])[0][0] for sentence in document]
+        assert [[c[:3] for c in s] for s in packed] == [[c[:3] for c in s] for s in alone]
+        assert len(tagger.windows([document])) == 1  # the four sentences share one window
+        names = {" ".join(document[s][a:b]) for s, chunks in enumerate(packed) for _, a, b, _ in chunks}
+        assert {"Samir Haddad", "Qasra", "Maria Lopez", "United Nations", "Geneva", "Lina Darwish"} <= names
+
+
+def test_viterbi_decoding_joins_a_name_argmax_splits_into_two_types() -> None:
+    tagger = load_tagger(DEFAULT_MODEL_DIR, settings=V3_SETTINGS)
+    index = {label: i for i, label in enumerate(LABELS)}
+    probs = np.full((3, len(LABELS)), 0.01, dtype=np.float32)
+    probs[0, index["B-PER"]], probs[0, index["B-ORG"]] = 0.55, 0.40  # "Ain": rather a person
+    probs[1, index["I-ORG"]], probs[1, index["I-PER"]] = 0.60, 0.30  # "Bashura": rather inside an organisation
+    probs[2, index["O"]] = 0.95
+    assert [t for t, _ in tagger.decode(probs, "argmax")] == ["B-PER", "I-ORG", "O"]  # two chunks of one word each
+    assert [t for t, _ in tagger.decode(probs, "viterbi")] == ["B-ORG", "I-ORG", "O"]
+    probs[1, index["I-PER"]] = 0.9  # now argmax is valid BIO, hence the best path: kept as it is
+    assert [t for t, _ in tagger.decode(probs, "viterbi")] == ["B-PER", "I-PER", "O"]
+    probs[0, index["I-LOC"]] = 0.99  # a sentence cannot open inside a chunk
+    assert tagger.decode(probs, "argmax")[0][0] == "I-LOC"
+    assert tagger.decode(probs, "viterbi")[0][0] != "I-LOC"
+    assert tagger.decode(probs[:0], "viterbi") == []
+    assert tagger.decoding == "viterbi" and load_tagger(DEFAULT_MODEL_DIR).decoding == "argmax"
+
+
+def test_v3_chunks_drop_hesitant_single_words_and_entities_without_letters(monkeypatch: pytest.MonkeyPatch) -> None:
+    tagger = load_tagger(DEFAULT_MODEL_DIR, settings=V3_SETTINGS)
+    words = ["Interior", "Minister", "Adnan", "Bayyoud", "took", "Route", "9", "to", "Harbal"]
+    tags = [("B-ORG", 0.5), ("O", 0.9), ("B-PER", 0.55), ("I-PER", 0.6), ("O", 1.0)]
+    tags += [("O", 0.6), ("B-MISC", 0.9), ("O", 1.0), ("B-LOC", 0.61)]
+    monkeypatch.setattr(tagger, "tag", lambda documents: [[tags]])
+    kept = [(kind, first, end) for kind, first, end, _ in tagger.chunks([[words]])[0][0]]
+    # "Interior" (0.5 < V3_MIN_SINGLE_CONFIDENCE) and "9" (no letter) go; two words at 0.575 and "Harbal" stay.
+    assert V3_MIN_SINGLE_CONFIDENCE == 0.6
+    assert kept == [("PER", 2, 4), ("LOC", 8, 9)]
+
+
+def test_v3_is_registered_and_finds_the_names() -> None:
+    text = (
+        "Maria Lopez, a spokeswoman for the United Nations, said on Tuesday that aid had reached Geneva.\n\n"
+        "The Tesra Council met in Ibdara on Monday, its chairman Samir Haddad told reporters."
+    )
+    doc = _run_v3(text)
+    found = {(doc.span_text(s), s.label) for s in doc.spans["entities_minilm"]}
+    assert {("Maria Lopez", "PER"), ("United Nations", "ORG"), ("Geneva", "LOC"), ("Samir Haddad", "PER")} <= found
+    info = get_component("extract.entities.minilm.v3")
+    assert info.requires == ("spans.sentences",) and info.assigns == ("spans.entities_minilm",)
+    assert V3_SETTINGS.context == 4 and V3_SETTINGS.crop == V3_CROP and V3_SETTINGS.latin_only
