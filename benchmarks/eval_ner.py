@@ -1,10 +1,10 @@
 """Named entities: the shipped NER models on CoNLL-2003 and UNER, the CRF (default) or MiniLM (``--model minilm``).
 
 ``--model crf`` is ``extract.entities.crf.v1`` (model ``ner-crf-conll03``); ``--model minilm`` is
-``extract.entities.minilm.v1`` (model ``ner-minilm-conll03``, ONNX int8, with document context), or with
-``--version 2|3`` the same model run as ``extract.entities.minilm.v2`` / ``v3`` (their ``TaggerSettings``:
-context, decoding, script filter, cropping, dropped chunks), entities taken exactly as the component takes them
-(``MiniLMTagger.chunks``).
+``extract.entities.minilm.v3``, the `default` pipeline's (model ``ner-minilm-conll03``, ONNX int8, with document
+context), or with ``--version 1|2`` the same model run as ``extract.entities.minilm.v1`` / ``v2`` (their
+``TaggerSettings``: context, decoding, script filter, cropping, dropped chunks), entities taken exactly as the
+component takes them (``MiniLMTagger.chunks``).
 Reads the data from ``../shared/data`` (research-only CoNLL-2003, CC BY-SA UNER English-EWT; never copied into
 the repo) and tags each split's sentences on its own tokens, as given (no re-tokenisation), with the same
 code the component uses (CRF: features + tagger; MiniLM: ``MiniLMTagger.chunks`` on whole documents, split at
@@ -264,8 +264,8 @@ def main() -> int:
         "--version",
         type=int,
         choices=sorted(VERSIONS),
-        default=1,
-        help="minilm: run the model as extract.entities.minilm.vN (default 1)",
+        default=3,
+        help="minilm: run the model as extract.entities.minilm.vN (default 3, the one the default pipeline runs)",
     )
     parser.add_argument(
         "--crop",
