@@ -17,6 +17,8 @@
     python benchmarks/eval_stance.py emergent-encoder --split test [--rules]   # the shipped cross-encoder
     python scripts/train_stance_encoder.py fnc --dev --out /tmp/stance-encoder-fnc-dev && \
     python benchmarks/eval_stance.py fnc-encoder --dev --model /tmp/stance-encoder-fnc-dev
+    python benchmarks/eval_stance.py fnc-blend --dev --model DIR     # GBDT unrelated, encoder the rest: a weight grid
+    python benchmarks/eval_stance.py fnc-blend --model benchmarks/models/stance-encoder-fnc --blend W   # TEST once
 
 **Features** (one row per headline/text pair; the embeddings are the shipped ONNX MiniLM of
 ``storytrace.resolve.claims.Embedder``, cached in ``--cache``): cosine of the headline with the body's
@@ -47,6 +49,10 @@ CPU time per pair counts each encoder call once, as a run over the settings memo
 (``resolve.stance_encoder.StanceEncoder``, ``scripts/train_stance_encoder.py``), one pair per ONNX run; for FNC
 the pair is the headline and the 4 body sentences most like it (``fnc_passages``), its dev split 20% of the train
 headlines (``fnc_dev_headlines``); ``--rules`` lets ``stance_of``'s sure rules decide first (Emergent).
+**Blend** (``fnc-blend``): the GBDT of ``fnc`` says unrelated or related; a cross-encoder trained on the related
+pairs only (``--unrelated-share 0``) picks agree / disagree / discuss for the pairs called related, mixed with the
+GBDT's related-class probabilities (``--blend``: the GBDT's weight, chosen on dev). Its dev split (held-out train
+headlines) is optimistic: 98% of its related pairs have a body the encoder saw in training with another headline.
 **Clustering**: article headlines of Emergent (each belongs to one claim, whatever its stance) are clustered
 with ``ClaimClusterer``; B-cubed precision/recall/F1 against the claim ids, and claims per second.
 """
@@ -90,7 +96,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 FNC_LABELS = ("agree", "disagree", "discuss", "unrelated")
 EM_LABELS = ("for", "against", "observing")
-CLAIMS_PIPELINE = ("extract.sentences.rules.v1", "extract.attributions.rules.v2", "extract.claims.rules.v2")
+CLAIMS_PIPELINE = ("extract.sentences.rules.v1", "extract.attributions.rules.v3", "extract.claims.rules.v2")
 _SENT = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[A-Z\"“‘'(])|\n+")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
@@ -646,6 +652,93 @@ def run_fnc_encoder(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+FNC_BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def run_fnc_blend(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``fnc`` GBDT decides unrelated vs related; a related-only cross-encoder (``train_stance_encoder.py fnc
+    --unrelated-share 0``) picks agree / disagree / discuss for the pairs it calls related, its probabilities mixed
+    with the GBDT's (both renormalised over the three related labels; ``--blend`` is the GBDT's weight).
+
+    ``--dev``: the GBDT is trained without the encoder's dev headlines (``fnc_dev_headlines``) and both score them,
+    for each weight of ``FNC_BLEND_WEIGHTS`` (``by_weight``); else the competition test, once, with ``--blend``. The
+    GBDT's features are those the ``fnc`` mode stores in ``--cache`` (their TF-IDF saw all train texts, no labels).
+    """
+    from storytrace.resolve.stance_encoder import StanceEncoder
+
+    if args.model is None:
+        raise SystemExit("fnc-blend needs --model: a directory of train_stance_encoder.py fnc --unrelated-share 0")
+    stored = args.cache / f"fnc-features-test-{int(args.claims)}.npz"
+    if not stored.exists():
+        raise SystemExit(f"{stored} not found: `python benchmarks/eval_stance.py fnc` computes and stores it")
+    arrays = np.load(stored)
+    data = args.data / "fnc-1"
+    train = read_csv(data / "train_stances.csv")
+    if args.dev:
+        held = fnc_dev_headlines(train)
+        fit = np.array([r["Headline"] not in held for r in train])
+        x_fit, x_eval = arrays["train"][fit], arrays["train"][~fit]
+        rows = [r for r in train if r["Headline"] in held]
+        bodies = {r["Body ID"]: r["articleBody"] for r in read_csv(data / "train_bodies.csv")}
+        passages = fnc_passages(train, bodies)  # as in training: IDF over the same bodies
+        fit_rows = [r for r in train if r["Headline"] not in held]
+    else:
+        x_fit, x_eval, fit_rows = arrays["train"], arrays["test"], train
+        rows = read_csv(data / "competition_test_stances.csv")
+        bodies = {r["Body ID"]: r["articleBody"] for r in read_csv(data / "competition_test_bodies.csv")}
+        passages = fnc_passages(rows, bodies)
+    y_fit = np.array([FNC_LABELS.index(r["Stance"]) for r in fit_rows])
+    model = classifier(args.seed, args.iterations, args.weights).fit(x_fit, y_fit)
+    p_gbdt = model.predict_proba(x_eval)
+    unrelated = FNC_LABELS.index("unrelated")
+    related = [i for i in range(len(rows)) if int(p_gbdt[i].argmax()) != unrelated]
+    encoder = StanceEncoder(args.model, threads=2, batch_size=args.batch_size)
+    if encoder.labels[:3] != FNC_LABELS[:3]:
+        raise SystemExit(f"{args.model}: labels {encoder.labels}, expected {FNC_LABELS}")
+    started = time.perf_counter()
+    p_enc = encoder.probabilities(
+        [(rows[i]["Headline"], passages[(rows[i]["Headline"], rows[i]["Body ID"])]) for i in related]
+    )
+    seconds = time.perf_counter() - started
+    p_enc = p_enc[:, :3] / p_enc[:, :3].sum(1, keepdims=True)
+    p_rel = p_gbdt[related, :3] / np.maximum(p_gbdt[related, :3].sum(1, keepdims=True), 1e-9)
+    gold = [r["Stance"] for r in rows]
+
+    def predict(weight: float) -> list[str]:
+        pred = ["unrelated"] * len(rows)
+        for i, k in zip(related, ((1 - weight) * p_enc + weight * p_rel).argmax(1), strict=True):
+            pred[i] = FNC_LABELS[int(k)]
+        return pred
+
+    common = {
+        "pairs": len(rows),
+        "asked": len(related),
+        "ms_per_pair": 1000 * seconds / max(1, len(related)),
+    }
+    if args.dev:
+        by_weight = {w: fnc_score(gold, predict(w)) for w in FNC_BLEND_WEIGHTS}
+        return {"split": f"dev (20% of train headlines), encoder {args.model.name}", "by_weight": by_weight, **common}
+    result = fnc_score(gold, predict(args.blend))
+    result.update(split=f"competition test, GBDT + encoder {args.model.name}, GBDT weight {args.blend}", **common)
+    return result
+
+
+def print_fnc_blend(r: dict[str, Any]) -> None:
+    print(
+        f"FNC-1 {r['split']} ({r['pairs']} pairs; {r['asked']} called related by the GBDT,"
+        f" {r['ms_per_pair']:.2f} ms per pair in the encoder):"
+    )
+    for weight, s in r.get("by_weight", {None: r}).items():
+        head = "  " if weight is None else f"  GBDT weight {weight:.1f}: "
+        print(
+            f"{head}weighted score {s['weighted']:.2f}%  macro-F1 {s['macro_f1']:.3f}  accuracy"
+            f" {100 * s['accuracy']:.2f}%; F1 " + ", ".join(f"{k} {v:.3f}" for k, v in s["f1"].items())
+        )
+    if "confusion" in r:
+        print("  confusion (gold->pred): " + ", ".join(f"{k} {v}" for k, v in r["confusion"].items() if v))
+    print("  anchors (competition test): SOLAT 82.02%, Athene 81.97%, UCL 81.72% (F1m ~0.58); target >= 85%")
+
+
 def class_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, float]:
     """F1 of each label (precision and recall of that label against the rest)."""
     confusion = Counter(zip(gold, pred, strict=True))
@@ -733,7 +826,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "task",
-        choices=("fnc", "fnc-encoder", "emergent", "emergent-rules", "emergent-product", "emergent-encoder", "cluster"),
+        choices=(
+            "fnc",
+            "fnc-encoder",
+            "fnc-blend",
+            "emergent",
+            "emergent-rules",
+            "emergent-product",
+            "emergent-encoder",
+            "cluster",
+        ),
     )
     parser.add_argument("--dev", action="store_true", help="score a dev split carved from train")
     parser.add_argument("--data", type=Path, default=DATA)
@@ -769,6 +871,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=1, help="*-encoder: pairs per ONNX run (1 as in resolve)")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.66])
     args = parser.parse_args(argv)
+    if args.task == "fnc-blend":
+        print_fnc_blend(run_fnc_blend(args))
+        return 0
     if args.task in ("fnc", "fnc-encoder"):
         r = run_fnc(args) if args.task == "fnc" else run_fnc_encoder(args)
         print(

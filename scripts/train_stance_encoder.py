@@ -114,6 +114,8 @@ def fnc_data(dev: bool, unrelated_share: float, seed: int) -> tuple[list[Pair], 
     rng = random.Random(seed)
     # A fixed sample of the unrelated pairs: they are 73 % of train and the easiest class.
     train_rows = [r for r in train_rows if r["Stance"] != "unrelated" or rng.random() < unrelated_share]
+    if unrelated_share == 0:  # a related-only model (another classifier decides unrelated): dev on related pairs
+        dev_rows = [r for r in dev_rows if r["Stance"] != "unrelated"]
     passages = fnc_passages(rows, bodies)
 
     def part(chosen: list[dict[str, str]]) -> tuple[list[Pair], list[int]]:
