@@ -3,6 +3,7 @@
     python benchmarks/ingest_throughput.py                    # all scenarios, the published table
     python benchmarks/ingest_throughput.py --repeat 50 --pages 200   # a quick run
     python benchmarks/ingest_throughput.py --json
+    python benchmarks/ingest_throughput.py --workers 2       # `storytrace ingest --workers 2`
 
 Scenarios (each a fresh store, the command run as a child process; wall time and the child's peak RSS):
 
@@ -117,12 +118,13 @@ def write_demo_repeats(folder: Path, repeat: int, *, rewrite: bool, seed: int) -
     return written
 
 
-def run_ingest(folder: Path, db: Path) -> dict[str, Any]:
-    """Run the CLI as a child; wall time and the child's peak resident memory (Linux reports KiB)."""
+def run_ingest(folder: Path, db: Path, workers: int = 1) -> dict[str, Any]:
+    """Run the CLI as a child; wall time and the peak resident memory of its largest process (Linux: KiB)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
+    cmd = [sys.executable, "-m", "storytrace", "ingest", str(folder), "--db", str(db), "--jsonl"]
     proc = subprocess.run(
-        [sys.executable, "-m", "storytrace", "ingest", str(folder), "--db", str(db), "--jsonl"],
+        [*cmd, "--workers", str(workers)],
         capture_output=True,
         text=True,
         check=False,
@@ -138,13 +140,15 @@ def run_ingest(folder: Path, db: Path) -> dict[str, Any]:
         statuses[row["status"]] = statuses.get(row["status"], 0) + 1
         near += row["near_duplicate_of"] is not None
     return {
+        "workers": workers,
         "inputs": sum(statuses.values()),
         "statuses": statuses,
         "near": near,
         "wall_s": round(wall, 2),
         "inputs_per_s": round(sum(statuses.values()) / wall, 1),
-        # ru_maxrss of children is the largest child so far; each scenario runs in a fresh interpreter
-        # below, so `peak` is this scenario's unless an earlier child was larger (then it is an upper bound).
+        # ru_maxrss of children is the largest child so far (with --workers, the largest of the processes, not
+        # their sum); each scenario runs in a fresh interpreter below, so `peak` is this scenario's unless an
+        # earlier child was larger (then it is an upper bound).
         "peak_rss_mb": round(max(peak, before) / 1024, 1),
     }
 
@@ -162,9 +166,9 @@ def scenario(name: str, args: argparse.Namespace) -> dict[str, Any]:
             generated = write_demo_repeats(folder, args.repeat, rewrite=True, seed=args.seed)
         else:
             generated = write_html_pages(folder, args.pages, args.seed)
-        result = run_ingest(folder, db)
+        result = run_ingest(folder, db, args.workers)
         if name == "html-pages":
-            again = run_ingest(folder, db)
+            again = run_ingest(folder, db, args.workers)
             result["reingest"] = again
         result.update(scenario=name, generated=generated, store_mb=round(db.stat().st_size / 2**20, 1))
         return result
@@ -178,6 +182,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000, help="generated HTML pages (default 1000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--only", choices=["demo-verbatim", "demo-rewritten", "html-pages"])
+    parser.add_argument("--workers", type=int, default=1, help="storytrace ingest --workers N (default 1)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     names = [args.only] if args.only else ["demo-verbatim", "demo-rewritten", "html-pages"]
@@ -185,7 +190,7 @@ def main() -> None:
     for name in names:
         # A fresh interpreter per scenario, so each child's peak memory is measured on its own.
         cmd = [sys.executable, __file__, "--only", name, "--json", "--repeat", str(args.repeat)]
-        cmd += ["--pages", str(args.pages), "--seed", str(args.seed)]
+        cmd += ["--pages", str(args.pages), "--seed", str(args.seed), "--workers", str(args.workers)]
         if args.only:
             results.append(scenario(name, args))
         else:
@@ -194,8 +199,11 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=2))
         return
-    print("| scenario | inputs | added | exact dup | near-dup linked | failed | wall s | inputs/s | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| scenario | workers | inputs | added | exact dup | near-dup linked | failed | wall s | inputs/s | "
+        "peak RSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         rows = [(r["scenario"], r)]
         if "reingest" in r:
@@ -203,7 +211,7 @@ def main() -> None:
         for label, x in rows:
             s = x["statuses"]
             print(
-                f"| {label} | {x['inputs']} | {s.get('added', 0)} | {s.get('duplicate', 0)} | "
+                f"| {label} | {x['workers']} | {x['inputs']} | {s.get('added', 0)} | {s.get('duplicate', 0)} | "
                 f"{x.get('near', '')} | {s.get('failed', 0)} | {x['wall_s']} | {x['inputs_per_s']} | "
                 f"{x['peak_rss_mb']} |"
             )

@@ -225,3 +225,28 @@ def test_cli_new_reports_join_the_dossier_and_full_replays_it(pile: Path, tmp_pa
     assert (
         sqlite3.connect(db).execute("SELECT COUNT(*), COUNT(DISTINCT proposition_id) FROM claims").fetchone() == joined
     )
+
+
+def test_cli_ingest_and_process_with_workers(pile: Path, tmp_path: Path) -> None:
+    def spans(db: str) -> list[tuple[str, ...]]:
+        return sorted(sqlite3.connect(db).execute("SELECT id, attrs, produced_by FROM spans").fetchall())
+
+    one, two = str(tmp_path / "one.db"), str(tmp_path / "two.db")
+    outputs = []
+    for db, workers in ((one, "1"), (two, "2")):
+        code, out, _ = run("ingest", str(pile), "--db", db, "--pipeline", "fast", "--no-resolve", "--workers", workers)
+        assert code == 0
+        outputs.append(out.replace(db, "DB"))
+    assert outputs[0] == outputs[1]
+    assert "4 inputs: 4 added (1 near-duplicates linked)" in outputs[1]
+    assert spans(one) == spans(two)
+    code, out, _ = run("process", "--db", two, "--pipeline", "crf", "--workers", "2")
+    assert code == 0 and out.startswith("4 documents processed with")
+    assert {row[2] for row in spans(two)} >= {"extract.entities.crf.v1"}
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many"])
+def test_cli_workers_must_be_a_count_or_auto(pile: Path, tmp_path: Path, value: str) -> None:
+    result = CliRunner().invoke(cli, ["ingest", str(pile), "--db", str(tmp_path / "s.db"), "--workers", value])
+    assert result.exit_code == 2
+    assert f"'{value}' is not a number of workers; give a whole number, 1 or more, or auto" in result.stderr

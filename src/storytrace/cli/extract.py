@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from storytrace.batch import IngestOptions, extract_inputs, process_documents
+from storytrace.cli.ingest import workers_option
 from storytrace.cli.output import db_option
 from storytrace.cli.pipeline import pack_config, pipeline_names, pipeline_options
 from storytrace.model import Document, Failure
@@ -84,11 +85,18 @@ def extract_command(
 @click.command("process")
 @db_option
 @pipeline_options
+@workers_option
 @click.option("--outlet", help="Only documents whose outlet or domain contains this.")
 @click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
 def process_command(
-    db_path: str, pipeline: str, outlet: str | None, since: str | None, until: str | None, packs: tuple[str, ...]
+    db_path: str,
+    pipeline: str,
+    outlet: str | None,
+    since: str | None,
+    until: str | None,
+    packs: tuple[str, ...],
+    workers: int,
 ) -> None:
     """Run a pipeline again over stored documents, replacing the annotation layers it makes.
 
@@ -97,5 +105,5 @@ def process_command(
     names = pipeline_names(pipeline)
     flt = DocumentFilter(outlet=outlet, since=since, until=until, limit=None)
     with Store(db_path, create=False) as store:
-        count = process_documents(store, names, flt, config=pack_config(packs))
+        count = process_documents(store, names, flt, config=pack_config(packs), workers=workers)
     click.echo(f"{count} documents processed with {', '.join(names) or 'nothing'}.")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -19,7 +22,9 @@ from storytrace.ingest.web import FetchOptions
 from storytrace.resolve.job import resolve_store
 from storytrace.store import Store
 
-__all__ = ["ingest_command"]
+__all__ = ["ingest_command", "workers_option"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # Exit codes: 0 all inputs read, 1 an error stopped the command, 3 some inputs failed (see `storytrace failures`).
 EXIT_SOME_FAILED = 3
@@ -104,6 +109,32 @@ def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     return parsed[0]
 
 
+def _check_workers(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    if value == "auto":  # the cores this process may run on, which a container may limit below the machine's
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise click.BadParameter(f"{value!r} is not a number of workers; give a whole number, 1 or more, or auto")
+    return count
+
+
+def workers_option(func: F) -> F:
+    """``--workers N|auto``, shared by ingest and process."""
+    return click.option(
+        "--workers",
+        default="1",
+        show_default=True,
+        metavar="N|auto",
+        callback=_check_workers,
+        help="Processes that annotate reports side by side (auto: one per core). Each loads its own copy of the "
+        "pipeline, so memory grows with N; reading and the store stay in one process, and the results are the "
+        "same as with 1.",
+    )(func)
+
+
 @click.command("ingest")
 @click.argument("inputs", nargs=-1, required=True)
 @db_option
@@ -128,6 +159,7 @@ def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--refetch", is_flag=True, help="Fetch feed items again even when their URL is already in the store.")
 @click.option("--no-near-duplicates", is_flag=True, help="Skip near-duplicate detection (faster for huge piles).")
 @pipeline_options
+@workers_option
 @click.option(
     "--resolve/--no-resolve",
     "do_resolve",
@@ -152,6 +184,7 @@ def ingest_command(
     no_near_duplicates: bool,
     pipeline: str,
     packs: tuple[str, ...],
+    workers: int,
     do_resolve: bool,
     as_jsonl: bool,
     quiet: bool,
@@ -169,6 +202,7 @@ def ingest_command(
       storytrace ingest examples/demo --pack examples/packs/ain-bashura
       storytrace ingest https://example.org/feed.xml --db story.db
       cat reports.jsonl | storytrace ingest -
+      storytrace ingest reports/ --pipeline fast --workers auto
     """
     options = IngestOptions(
         read=ReadOptions(max_bytes=max_bytes, encoding=encoding),
@@ -180,6 +214,7 @@ def ingest_command(
         refetch=refetch,
         pipeline=pipeline_names(pipeline),
         config=pack_config(packs),
+        workers=workers,
     )
     progress = _Progress(quiet=quiet, jsonl=as_jsonl, total=_estimate_total(inputs))
     with Store(db_path) as store:
