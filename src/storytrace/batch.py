@@ -47,7 +47,7 @@ from storytrace.ingest.files import ReadOptions, decode_bytes, iter_records, rea
 from storytrace.ingest.web import Fetcher, FetchOptions, sniff_kind
 from storytrace.model import DateVia, Document, Edge, Failure, RawItem, Span, make_id
 from storytrace.pipeline import DEFAULT_INGEST_PIPELINE, Pipeline, get_component
-from storytrace.store import DocumentFilter, Sighting, Store
+from storytrace.store import DocumentFilter, Sighting, Store, span_rows
 
 __all__ = [
     "IngestOptions",
@@ -373,6 +373,7 @@ def _save_document(
     doc: Document,
     linker: NearDuplicateLinker | None,
     keys: LinkKeys | None = None,
+    rows: Sequence[tuple[Any, ...]] | None = None,
 ) -> ItemOutcome:
     sighting = Sighting(
         locator=raw.locator,
@@ -383,7 +384,7 @@ def _save_document(
         title=doc.title,
         published_at=doc.published.value if doc.published else None,
     )
-    outcome = store.save_document(doc, sighting)
+    outcome = store.save_document(doc, sighting, rows=rows)
     original = None
     if outcome.status == "added" and linker is not None:
         original = linker.link(doc, keys)
@@ -479,8 +480,10 @@ class NearDuplicateLinker:
 # A task for a worker: ("raw", RawItem) cleans and annotates an input; ("stored", doc_id) re-annotates a stored
 # document the worker reads itself; ("doc", Document) re-annotates a document sent whole (a store in memory).
 _Task = tuple[str, Any]
-# What comes back: ("doc", packed document), ("failure", Failure), ("error", StorytraceError) for a stored
-# document, or ("crash", what happened) when the worker died or a component raised an unexpected error.
+# What comes back: ("rows", (document without spans, its ``span_rows``, link keys)) for a new input, the parent
+# writing the rows as they are; ("doc", packed document) for an exact copy or a re-annotated stored document;
+# ("failure", Failure), ("error", StorytraceError) for a stored document, or ("crash", what happened) when the
+# worker died or a component raised an unexpected error.
 _Result = tuple[str, Any]
 _SpanRow = tuple[int, int, str, tuple[tuple[str, Any], ...]]
 _Packed = tuple[Document, list[tuple[str, list[_SpanRow]]], LinkKeys | None]
@@ -561,7 +564,9 @@ def _run_task(task: _Task, pipeline: Pipeline, store: Store | None, with_keys: b
             if store is not None and store.has_document(doc.id):  # an exact copy of a stored report: no annotation
                 return "doc", _pack(doc)
             doc = pipeline(doc)
-            return "doc", _pack(doc, link_keys(doc.text) if with_keys else None)  # the parent's linker needs them
+            rows = span_rows(doc)
+            doc.spans = {}
+            return "rows", (doc, rows, link_keys(doc.text) if with_keys else None)
         stored = store.get_document(payload) if kind == "stored" and store is not None else payload
         return "doc", _pack(pipeline(stored))
     except StorytraceError as exc:
@@ -905,4 +910,7 @@ class _ParallelIngest:
             return _record_failure(self.store, payload)
         if kind == "crash":
             return _record_failure(self.store, _crash_failure(slot.locator, payload))
+        if kind == "rows":
+            doc, rows, keys = payload
+            return _save_document(self.store, slot.raw, slot.raw_hash, doc, self.linker, keys, rows)
         return _save_document(self.store, slot.raw, slot.raw_hash, _unpack(payload), self.linker, payload[2])

@@ -27,7 +27,7 @@ from storytrace.model import (
 )
 from storytrace.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["DocumentFilter", "SaveOutcome", "Sighting", "Store", "now_iso", "source_id_for"]
+__all__ = ["DocumentFilter", "SaveOutcome", "Sighting", "Store", "now_iso", "source_id_for", "span_rows"]
 
 
 def now_iso() -> str:
@@ -182,8 +182,14 @@ class Store:
         ).fetchone()
         return str(row[0]) if row else None
 
-    def save_document(self, doc: Document, sighting: Sighting) -> SaveOutcome:
-        """Insert a document (or a sighting of one we have), atomically. Re-saving the same input is a no-op."""
+    def save_document(
+        self, doc: Document, sighting: Sighting, *, rows: Sequence[tuple[Any, ...]] | None = None
+    ) -> SaveOutcome:
+        """Insert a document (or a sighting of one we have), atomically. Re-saving the same input is a no-op.
+
+        ``rows``, when given, are the document's ``span_rows`` made elsewhere (a worker process) and stand in for
+        ``doc.spans``.
+        """
         now = now_iso()
         with self.transaction() as db:
             exists = db.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone() is not None
@@ -200,7 +206,7 @@ class Store:
                     "INSERT INTO trims (doc_id, seq, position, rule, text) VALUES (?, ?, ?, ?, ?)",
                     [(doc.id, i, t.position, t.rule, t.text) for i, t in enumerate(doc.trims)],
                 )
-                self._write_spans(doc)
+                self._write_spans(doc, rows=rows)
             if seen is None:
                 db.execute(
                     "INSERT INTO sightings (doc_id, locator, url, original_id, outlet, title, published_at, "
@@ -239,18 +245,13 @@ class Store:
         )
         return source_id
 
-    def _write_spans(self, doc: Document, layers: Iterable[str] | None = None) -> None:
-        rows = []
-        for layer in doc.spans if layers is None else layers:
-            produced_by = doc.layer_sources.get(layer, "unknown")
-            for span in doc.spans.get(layer, []):
-                span_id = make_id("spn", doc.id, layer, span.start_char, span.end_char, span.label)
-                attrs = json.dumps(dict(span.attrs), ensure_ascii=False, sort_keys=True, default=str)
-                rows.append((span_id, doc.id, layer, span.start_char, span.end_char, span.label, attrs, produced_by))
+    def _write_spans(
+        self, doc: Document, layers: Iterable[str] | None = None, rows: Sequence[tuple[Any, ...]] | None = None
+    ) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO spans (id, doc_id, layer, start_char, end_char, label, attrs, produced_by) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+            span_rows(doc, layers) if rows is None else rows,
         )
 
     def replace_layers(self, doc: Document, layers: Iterable[str]) -> None:
@@ -565,6 +566,18 @@ class Store:
             "sources": int(one("SELECT COUNT(*) FROM sources").fetchone()[0]),
             "failures": int(one("SELECT COUNT(*) FROM failures WHERE resolved_at IS NULL").fetchone()[0]),
         }
+
+
+def span_rows(doc: Document, layers: Iterable[str] | None = None) -> list[tuple[Any, ...]]:
+    """The ``spans`` table rows of a document's layers (all by default): pure, so a worker process can make them."""
+    rows = []
+    for layer in doc.spans if layers is None else layers:
+        produced_by = doc.layer_sources.get(layer, "unknown")
+        for span in doc.spans.get(layer, []):
+            span_id = make_id("spn", doc.id, layer, span.start_char, span.end_char, span.label)
+            attrs = json.dumps(dict(span.attrs), ensure_ascii=False, sort_keys=True, default=str)
+            rows.append((span_id, doc.id, layer, span.start_char, span.end_char, span.label, attrs, produced_by))
+    return rows
 
 
 def _split_sql(script: str) -> list[str]:
