@@ -60,3 +60,14 @@ def test_entity_spans_prefers_the_stored_layer_and_orders_model_layers() -> None
     assert [s.label for s in entity_spans(doc)] == ["ORG", "PER"]  # minilm before crf
     doc.spans["entities"] = [Span(0, 8, "MISC")]
     assert entity_spans(doc) == [Span(0, 8, "MISC")]
+
+
+def test_v2_drops_a_model_name_inside_a_date_and_trims_a_possessive() -> None:
+    text = "On Mar. 9 Parliament's committee met in Varn."
+    month = Span(text.index("Mar"), text.index("Mar") + 3, "LOC", (("confidence", 0.7),))
+    house = Span(text.index("Parliament"), text.index(" committee"), "ORG", (("confidence", 0.9),))
+    date = Span(text.index("Mar"), text.index(" Parliament"), "DATE", (("value", "XXXX-03-09"),))
+    merged = merge_entities(text, [], [[month, house]], times=[date], possessives=True)
+    assert [(text[s.start_char : s.end_char], s.label) for s in merged] == [("Parliament", "ORG")]
+    kept = merge_entities(text, [], [[month, house]])  # v1: both, as the model gave them
+    assert [text[s.start_char : s.end_char] for s in kept] == ["Mar", "Parliament's"]

@@ -12,6 +12,9 @@ model often types a repeated name differently from one sentence to the next.
 Attrs: ``entity_id`` (the pack id, or ``None``), ``name`` (canonical name, or the surface), ``via``
 (``gazetteer`` or the model's name) and, for model entities, ``confidence``.
 
+``extract.entities.merge.v2`` (the pipelines' since 2026-11-22) also drops a model's entity that lies inside a
+time expression ("Mar" of "Mar. 9", which the MiniLM tags LOC) and trims a possessive "'s" ("Parliament's").
+
 Known gaps: a model's span that only partly overlaps a pack mention is dropped rather than trimmed; types are
 not reconciled across reports here (that is entity resolution, a later stage).
 """
@@ -39,6 +42,16 @@ _FACILITY = re.compile(
 )
 
 
+def _within(span: Span, spans: Sequence[Span]) -> bool:
+    return any(other.start_char <= span.start_char and span.end_char <= other.end_char for other in spans)
+
+
+def _without_possessive(text: str, span: Span) -> Span:
+    if span.end_char - span.start_char > 3 and text[span.end_char - 2 : span.end_char] in ("'s", "’s"):
+        return Span(span.start_char, span.end_char - 2, span.label, span.attrs)
+    return span
+
+
 def _overlaps(span: Span, taken: Sequence[Span]) -> bool:
     return any(span.start_char < other.end_char and other.start_char < span.end_char for other in taken)
 
@@ -49,15 +62,28 @@ def _model_layers(doc: Document) -> list[str]:
     return plugged + [name for name in MODEL_PREFERENCE if name in present]
 
 
-def merge_entities(text: str, mentions: Sequence[Span], model_layers: Sequence[Sequence[Span]]) -> list[Span]:
-    """Pack mentions first, then each model's entities (best model first) where nothing overlaps them."""
+def merge_entities(
+    text: str,
+    mentions: Sequence[Span],
+    model_layers: Sequence[Sequence[Span]],
+    *,
+    times: Sequence[Span] = (),
+    possessives: bool = False,
+) -> list[Span]:
+    """Pack mentions first, then each model's entities (best model first) where nothing overlaps them.
+
+    ``times``: a model's entity inside one of these time expressions is dropped ("Mar" of "Mar. 9": a date is
+    never a name). ``possessives``: a model's entity ending in "'s" loses it ("Parliament's" -> "Parliament").
+    """
     chosen: list[Span] = [
         Span(m.start_char, m.end_char, m.label, _pack_attrs(m)) for m in sorted(mentions, key=lambda s: s.start_char)
     ]
     type_of_surface: dict[str, str] = {}
     for layer in model_layers:
         for span in sorted(layer, key=lambda s: s.start_char):
-            if _overlaps(span, chosen):
+            if possessives:
+                span = _without_possessive(text, span)
+            if _overlaps(span, chosen) or _within(span, times):
                 continue
             surface = text[span.start_char : span.end_char]
             attrs = dict(span.attrs)
@@ -109,6 +135,27 @@ def make_entity_merger() -> ComponentFn:
     def run(doc: Document) -> Document:
         doc.spans.pop("entities", None)
         doc.spans["entities"] = entity_spans(doc)
+        return doc
+
+    return run
+
+
+@register(
+    "extract.entities.merge.v2",
+    requires=("spans.mentions", "spans.times"),
+    assigns=("spans.entities",),
+    description="Entities: pack mentions with their canonical ids, plus the names the NER model found; v2 drops "
+    "a model's name inside a time expression and trims a possessive 's.",
+)
+def make_entity_merger_v2() -> ComponentFn:
+    """v1's merge, without a model's entity inside a ``times`` span and with a possessive "'s" trimmed."""
+
+    def run(doc: Document) -> Document:
+        doc.spans.pop("entities", None)
+        layers = [doc.spans[n] for n in _model_layers(doc)]
+        doc.spans["entities"] = merge_entities(
+            doc.text, doc.spans.get("mentions", []), layers, times=doc.spans.get("times", []), possessives=True
+        )
         return doc
 
     return run
