@@ -9,6 +9,7 @@ import click
 
 from storytrace.cli.output import db_option, emit, output_options, shorten
 from storytrace.resolve.job import ResolveReport, resolve_store
+from storytrace.resolve.stance import STANCE_WORDS
 from storytrace.store import Store
 from storytrace.store.dossier import (
     add_judgement,
@@ -212,19 +213,11 @@ def _print_claim(c: dict[str, Any]) -> None:
     if c.get("stance_reason"):
         click.echo(f"    stance    {c['stance']}: {c['stance_reason']}")
     if c.get("report_stance") and c["report_stance"] != c["stance"]:  # "X, the ministry said": X's, not the outlet's
-        click.echo(f"    outlet    {_REPORT_STANCE[c['report_stance']]}")
+        click.echo(f"    outlet    {STANCE_WORDS[c['report_stance']]}")
     click.echo(f"    origin    {c['origin_reason']} [{c['origin']}]")
     click.echo(
         f"    report    {c['doc_id']} {c['sentence_start']}-{c['sentence_end']} {c['url'] or c['original_id'] or ''}"
     )
-
-
-# The report's own stance (``claims.report_stance``), said where it differs from the speaker's.
-_REPORT_STANCE = {
-    "supports": "states it in its own voice",
-    "refutes": "refutes it",
-    "reports": "relays it without endorsing it",
-}
 
 
 @click.command("merge")

@@ -43,6 +43,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from storytrace.errors import StoreError, StorytraceError
+from storytrace.resolve.stance import STANCE_WORDS
 from storytrace.store import DocumentFilter, Store, now_iso
 from storytrace.store.dossier import (
     entity_detail,
@@ -79,7 +80,6 @@ _STATUS_LABEL = {
     "single_source": "Single source",
     "reported": "Reported",
 }
-_STANCE = {"supports": "supports it", "refutes": "refutes it", "reports": "relays it without endorsing it"}
 _ACTOR_KINDS = {"PER": "person", "ORG": "organisation", "NORP": "group"}
 _RELATION_PHRASE = {
     "leads": "leads",
@@ -553,7 +553,7 @@ def _proposition(reader: _Reader, row: dict[str, Any]) -> PropositionItem:
             Statement(
                 f"{c['outlet'] or 'An unnamed outlet'}, {(c['published_at'] or '')[:10] or 'undated'}, "
                 f"{'citing ' if c['chain'] else ''}{_speaker(c)}, "
-                f"{_STANCE.get(c['stance'] or '', 'reports it')}{hedges}{why_stance}:",
+                f"{STANCE_WORDS.get(c['stance'] or '', 'reports it')}{hedges}{why_stance}:",
                 (_claim_cite(reader, c),),
                 _claim_cite(reader, c).text,
                 f"Origin: {c['origin_reason']}." if c["origin_reason"] else "",

@@ -91,6 +91,7 @@ __all__ = [
     "HEDGE_WORDS",
     "MODEL_PATH",
     "NONCOMMITTAL",
+    "STANCE_WORDS",
     "PairReader",
     "Stance",
     "default_pair_reader",
@@ -136,6 +137,11 @@ DENIAL_WORDS = frozenset(
     doubt doubts nonsense myth incorrect wrong misleading""".split()
 )
 _SOCIAL = re.compile(r"\b(?:social media|an? (?:anonymous )?account|online|unverified|unconfirmed)\b", re.IGNORECASE)
+
+
+# How a stance reads in a sentence, of a speaker ("the ministry supports it") or of a report ("the outlet relays it
+# without endorsing it"): the briefing, `storytrace claim` and the web workspace say it in these words.
+STANCE_WORDS = {"supports": "supports it", "refutes": "refutes it", "reports": "relays it without endorsing it"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from storytrace.errors import StorytraceError
+from storytrace.resolve.stance import STANCE_WORDS
 
 __all__ = ["App", "HTTPError", "Request", "Response", "http_url", "page_link", "snippet_markup", "url_id"]
 
@@ -172,7 +173,7 @@ class App:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.templates.globals.update(url_id=url_id, page_link=page_link)
+        self.templates.globals.update(url_id=url_id, page_link=page_link, stance_words=STANCE_WORDS)
         self.templates.filters.update(http_url=http_url, snippet=snippet_markup)
         self.context: dict[str, Any] = {}  # extra template globals per request (set by the views)
 
