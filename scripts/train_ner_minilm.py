@@ -30,7 +30,6 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import torch
+from onnx_int8 import export_int8, save_tokenizer  # scripts/, beside this file
 from tokenizers import Tokenizer
 from torch import nn
 
@@ -182,36 +182,19 @@ def evaluate(model: CasedTokenTagger, documents: list[Doc], piecer: WordPiecer, 
 def export(
     model: CasedTokenTagger, out_dir: Path, tokenizer_path: Path, config: WindowConfig, meta: dict[str, Any]
 ) -> None:
-    """ONNX fp32 (opset 17, legacy exporter) → dynamic int8 per channel; writes model.onnx, tokenizer, config."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
+    """ONNX int8 (``onnx_int8.export_int8``); writes model.onnx, the tokenizer and config.json."""
     model.eval()
     if hasattr(model.encoder, "set_attn_implementation"):
         model.encoder.set_attn_implementation("eager")  # the legacy tracer follows plain matmul attention
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        fp32 = Path(tmp) / "model-fp32.onnx"
-        dummy = (
-            torch.randint(1000, 2000, (2, 24), dtype=torch.long),
-            torch.ones((2, 24), dtype=torch.long),
-            torch.ones((2, 24), dtype=torch.long),
-        )
-        torch.onnx.export(
-            model,
-            dummy,
-            str(fp32),
-            input_names=["input_ids", "attention_mask", "case_ids"],
-            output_names=["logits"],
-            dynamic_axes={name: {0: "batch", 1: "sequence"} for name in ("input_ids", "attention_mask", "case_ids")}
-            | {"logits": {0: "batch", 1: "sequence"}},
-            opset_version=17,
-            dynamo=False,
-        )
-        quantize_dynamic(str(fp32), str(out_dir / "model.onnx"), per_channel=True, weight_type=QuantType.QInt8)
-    tokenizer = Tokenizer.from_file(str(tokenizer_path))
-    tokenizer.no_truncation()
-    tokenizer.no_padding()
-    tokenizer.save(str(out_dir / "tokenizer.json"))
+    dummy = (
+        torch.randint(1000, 2000, (2, 24), dtype=torch.long),
+        torch.ones((2, 24), dtype=torch.long),
+        torch.ones((2, 24), dtype=torch.long),
+    )
+    inputs = ("input_ids", "attention_mask", "case_ids")
+    axes = {name: {0: "batch", 1: "sequence"} for name in (*inputs, "logits")}
+    export_int8(model, dummy, out_dir / "model.onnx", inputs=inputs, outputs=["logits"], dynamic_axes=axes)
+    save_tokenizer(tokenizer_path, out_dir)
     (out_dir / "config.json").write_text(
         json.dumps(
             {

@@ -34,7 +34,6 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -45,6 +44,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import numpy as np
 import torch
+from onnx_int8 import export_int8, save_tokenizer  # scripts/, beside this file
 from tokenizers import Tokenizer
 from torch import nn
 
@@ -180,35 +180,18 @@ def scores(gold: list[int], pred: list[int], labels: tuple[str, ...]) -> dict[st
 
 
 def export(model: PairClassifier, out_dir: Path, tokenizer_path: Path) -> None:
-    """ONNX fp32 (opset 17, legacy exporter) -> dynamic int8 per channel, with the tokenizer beside it."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
+    """ONNX int8 (``onnx_int8.export_int8``), with the tokenizer beside it."""
     model.eval()
     if hasattr(model.encoder, "set_attn_implementation"):
         model.encoder.set_attn_implementation("eager")  # the legacy tracer follows plain matmul attention
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        fp32 = Path(tmp) / "model-fp32.onnx"
-        dummy = (
-            torch.randint(1000, 2000, (2, 24), dtype=torch.long),
-            torch.ones((2, 24), dtype=torch.long),
-            torch.cat([torch.zeros((2, 12), dtype=torch.long), torch.ones((2, 12), dtype=torch.long)], dim=1),
-        )
-        torch.onnx.export(
-            model,
-            dummy,
-            str(fp32),
-            input_names=list(INPUTS),
-            output_names=["logits"],
-            dynamic_axes={name: {0: "batch", 1: "sequence"} for name in INPUTS} | {"logits": {0: "batch"}},
-            opset_version=17,
-            dynamo=False,
-        )
-        quantize_dynamic(str(fp32), str(out_dir / "model.onnx"), per_channel=True, weight_type=QuantType.QInt8)
-    tokenizer = Tokenizer.from_file(str(tokenizer_path))
-    tokenizer.no_truncation()
-    tokenizer.no_padding()
-    tokenizer.save(str(out_dir / "tokenizer.json"))
+    dummy = (
+        torch.randint(1000, 2000, (2, 24), dtype=torch.long),
+        torch.ones((2, 24), dtype=torch.long),
+        torch.cat([torch.zeros((2, 12), dtype=torch.long), torch.ones((2, 12), dtype=torch.long)], dim=1),
+    )
+    axes = {name: {0: "batch", 1: "sequence"} for name in INPUTS} | {"logits": {0: "batch"}}
+    export_int8(model, dummy, out_dir / "model.onnx", inputs=INPUTS, outputs=["logits"], dynamic_axes=axes)
+    save_tokenizer(tokenizer_path, out_dir)
 
 
 def main() -> int:
