@@ -123,6 +123,19 @@ def entity_spans(doc: Document) -> list[Span]:
     return merge_entities(doc.text, doc.spans.get("mentions", []), [doc.spans[n] for n in _model_layers(doc)])
 
 
+def _merger(*, v2: bool) -> ComponentFn:
+    def run(doc: Document) -> Document:
+        doc.spans.pop("entities", None)
+        layers = [doc.spans[n] for n in _model_layers(doc)]
+        times = doc.spans.get("times", []) if v2 else ()
+        doc.spans["entities"] = merge_entities(
+            doc.text, doc.spans.get("mentions", []), layers, times=times, possessives=v2
+        )
+        return doc
+
+    return run
+
+
 @register(
     "extract.entities.merge.v1",
     requires=("spans.mentions",),
@@ -131,13 +144,7 @@ def entity_spans(doc: Document) -> list[Span]:
 )
 def make_entity_merger() -> ComponentFn:
     """Merge ``mentions`` with every ``entities_*`` model layer present on the document."""
-
-    def run(doc: Document) -> Document:
-        doc.spans.pop("entities", None)
-        doc.spans["entities"] = entity_spans(doc)
-        return doc
-
-    return run
+    return _merger(v2=False)
 
 
 @register(
@@ -149,13 +156,4 @@ def make_entity_merger() -> ComponentFn:
 )
 def make_entity_merger_v2() -> ComponentFn:
     """v1's merge, without a model's entity inside a ``times`` span and with a possessive "'s" trimmed."""
-
-    def run(doc: Document) -> Document:
-        doc.spans.pop("entities", None)
-        layers = [doc.spans[n] for n in _model_layers(doc)]
-        doc.spans["entities"] = merge_entities(
-            doc.text, doc.spans.get("mentions", []), layers, times=doc.spans.get("times", []), possessives=True
-        )
-        return doc
-
-    return run
+    return _merger(v2=True)

@@ -164,6 +164,7 @@ class _Cluster:
     size: int = 0
     anchor_vector: FloatArray | None = None  # the anchor's embedding, for the stance model
     core: frozenset[str] = frozenset()  # the words a third of its claims share, as of ``core_size`` claims
+    happenings: frozenset[str] = frozenset()  # the event families a third of its claims report, likewise
     headlines: set[str] = field(default_factory=set)  # the reports whose headline claim it holds
     core_size: int = -1
 
@@ -239,13 +240,13 @@ class ClaimClusterer:
         floor = max(1, cluster.size // 3)  # the words at least a third of its claims share
         if cluster.core_size != cluster.size:  # computed once per claim added, not once per candidate scored
             cluster.core, cluster.core_size = frozenset(w for w, n in cluster.words.items() if n >= floor), cluster.size
+            cluster.happenings = _happenings(e for e, n in cluster.events.items() if n >= floor)
         core = cluster.core
         dice = 2 * len(words & core) / (len(words) + len(core)) if words and core else 0.0
         entities = sum(1 for e in set(claim.entities) if cluster.entities[e] >= floor)
         events = any(cluster.events[e] for e in claim.event_types)
         event_ids = any(cluster.event_ids[e] for e in claim.event_ids)
-        mine = _happenings(claim.event_types)
-        theirs = _happenings(e for e, n in cluster.events.items() if n >= floor)
+        mine, theirs = _happenings(claim.event_types), cluster.happenings
         conflict = bool(mine - theirs) and bool(theirs - mine)
         return (
             cosine
