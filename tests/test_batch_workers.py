@@ -1,4 +1,4 @@
-"""Tests for `ingest` and `process_documents` with worker processes: the store ends up as one process leaves it."""
+"""Tests for `ingest`, `process_documents` and `extract_inputs` with worker processes: the same as one process."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pytest
 
 import storytrace.batch as batch
 from storytrace import pipeline as pipeline_module
-from storytrace.batch import IngestOptions, ingest, process_documents
+from storytrace.batch import IngestOptions, extract_inputs, ingest, process_documents
+from storytrace.cli.extract import annotated_record
 from storytrace.ingest.web import FetchOptions
-from storytrace.model import Document
+from storytrace.model import Document, Failure
 from storytrace.packs.loader import PackError
 from storytrace.pipeline import PIPELINES, ComponentInfo, pack_config
 from storytrace.store import DocumentFilter, Store
@@ -237,3 +238,32 @@ def test_workers_on_a_store_in_memory(tmp_path: Path) -> None:
         assert _contents(store.db) == _contents(tmp_path / "one.db")
         assert process_documents(store, FAST, DocumentFilter(limit=None), workers=2) == 5
         assert _contents(store.db)["spans"] == _contents(tmp_path / "one.db")["spans"]
+
+
+def _extracted(inputs: list[str], names: tuple[str, ...], workers: int) -> list[Any]:
+    """What `storytrace extract` prints for each input: a document's record, or a failure's line."""
+    items = extract_inputs(inputs, names, IngestOptions(workers=workers))
+    return [item.line() if isinstance(item, Failure) else annotated_record(item) for item in items]
+
+
+def test_extract_workers_give_what_one_process_gives(tmp_path: Path) -> None:
+    pile = str(_pile(tmp_path / "pile"))
+    one = _extracted([pile], FAST, workers=1)
+    assert _extracted([pile], FAST, workers=2) == one
+    assert len(one) == 8 and sum(isinstance(item, str) for item in one) == 2  # the binary file and the stub
+    assert any(item["layers"]["claims"]["spans"] for item in one if isinstance(item, dict))
+
+
+@needs_fork
+def test_extract_workers_name_the_input_a_crash_cost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fragile(doc: Document) -> Document:
+        if "Qarnassa hospital" in doc.text:
+            os._exit(9)
+        return doc
+
+    pile = _pile(tmp_path / "pile")
+    out = _extracted([str(pile)], _register(monkeypatch, "test.fragile.v1", fragile), workers=2)
+    assert len(out) == 8
+    assert out[7].startswith(f"{pile / '08-hospital.txt'}: the worker process annotating it stopped (exit code 9)")
+    assert out[7].endswith("[ST420]")
+    assert out[0]["title"] == SCOOP.splitlines()[0]  # the inputs around it went on

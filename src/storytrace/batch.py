@@ -168,11 +168,19 @@ def extract_inputs(
     config: dict[str, dict[str, Any]] | None = None,
     stdin: IO[bytes] | None = None,
 ) -> Iterator[Document | Failure]:
-    """Read, clean and annotate inputs without a store: each yields a Document, or a Failure for a bad input."""
+    """Read, clean and annotate inputs without a store: each yields a Document, or a Failure for a bad input.
+
+    With ``options.workers`` > 1, cleaning and annotating run in that many worker processes, in input order.
+    """
     options = options or IngestOptions()
-    pipeline = Pipeline.from_names(pipeline_names, config)
-    with Fetcher(options.fetch) as fetcher:
-        for raw in _iter_raw(list(inputs), options, fetcher, None, stdin):
+    pool = _WorkerPool(options.workers, tuple(pipeline_names), config or {}, None)
+    with pool, Fetcher(options.fetch) as fetcher:
+        raws = _iter_raw(list(inputs), options, fetcher, None, stdin)
+        if pool.size:
+            yield from _extract_in_workers(pool, raws, options)
+            return
+        pipeline = Pipeline.from_names(pipeline_names, config)
+        for raw in raws:
             if isinstance(raw, StorytraceError):
                 yield _failure(raw)
                 continue
@@ -181,6 +189,32 @@ def extract_inputs(
                 yield pipeline(clean_item(raw))
             except StorytraceError as exc:
                 yield _failure(exc, raw.locator)
+
+
+def _extract_in_workers(
+    pool: _WorkerPool, raws: Iterable[RawItem | StorytraceError], options: IngestOptions
+) -> Iterator[Document | Failure]:
+    """``extract_inputs`` with cleaning and annotating in the pool's workers; outcomes in input order."""
+
+    locators: deque[str] = deque()  # of the tasks in flight, oldest first, as the results come back
+
+    def tasks() -> Iterator[_Task]:
+        for raw in raws:
+            locators.append(raw.locator or "?")
+            if isinstance(raw, StorytraceError):  # goes through a worker too, to keep its place in the order
+                yield "failed", raw
+            else:
+                _apply_user_overrides(raw, options)
+                yield "extract", raw
+
+    for kind, payload in pool.map_in_order(tasks()):
+        locator = locators.popleft()
+        if kind == "doc":
+            yield _unpack(payload)
+        elif kind == "crash":
+            yield _crash_failure(locator, payload)
+        else:
+            yield payload
 
 
 def process_documents(
@@ -478,7 +512,9 @@ class NearDuplicateLinker:
 # -- worker processes ------------------------------------------------------------------------------------------
 
 # A task for a worker: ("raw", RawItem) cleans and annotates an input; ("stored", doc_id) re-annotates a stored
-# document the worker reads itself; ("doc", Document) re-annotates a document sent whole (a store in memory).
+# document the worker reads itself; ("doc", Document) re-annotates a document sent whole (a store in memory);
+# ("extract", RawItem) cleans and annotates an input for `storytrace extract` (no store: the document comes back
+# whole); ("failed", StorytraceError) only turns an input that could not be read into its Failure, in order.
 _Task = tuple[str, Any]
 # What comes back: ("rows", (document without spans, its ``span_rows``, link keys)) for a new input, the parent
 # writing the rows as they are; ("doc", packed document) for an exact copy or a re-annotated stored document;
@@ -558,7 +594,11 @@ def _read_tasks(tasks: Connection, inbox: queue.SimpleQueue[tuple[int, _Task] | 
 
 def _run_task(task: _Task, pipeline: Pipeline, store: Store | None, with_keys: bool) -> _Result:
     kind, payload = task
+    if kind == "failed":
+        return "failure", _failure(payload)
     try:
+        if kind == "extract":
+            return "doc", _pack(pipeline(clean_item(payload)))
         if kind == "raw":
             doc = clean_item(payload)
             if store is not None and store.has_document(doc.id):  # an exact copy of a stored report: no annotation
@@ -570,7 +610,7 @@ def _run_task(task: _Task, pipeline: Pipeline, store: Store | None, with_keys: b
         stored = store.get_document(payload) if kind == "stored" and store is not None else payload
         return "doc", _pack(pipeline(stored))
     except StorytraceError as exc:
-        return ("failure", _failure(exc, payload.locator)) if kind == "raw" else ("error", exc)
+        return ("failure", _failure(exc, payload.locator)) if kind in {"raw", "extract"} else ("error", exc)
     except Exception as exc:  # a bug in a component costs its input, not the batch
         return "crash", f"a component raised {type(exc).__name__}: {exc}"
 

@@ -54,9 +54,15 @@ def annotated_record(doc: Document) -> dict[str, Any]:
 @click.argument("inputs", nargs=-1)
 @pipeline_options
 @click.option("--published", help="Publication date for inputs that carry none (YYYY-MM-DD).")
+@workers_option
 @click.pass_context
 def extract_command(
-    ctx: click.Context, inputs: tuple[str, ...], pipeline: str, published: str | None, packs: tuple[str, ...]
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    pipeline: str,
+    published: str | None,
+    packs: tuple[str, ...],
+    workers: int,
 ) -> None:
     """Annotate INPUTS (files, URLs, feeds; default - for stdin: text, HTML or JSONL) without storing them.
 
@@ -69,7 +75,7 @@ def extract_command(
         | storytrace extract -
     """
     failed = 0
-    options = IngestOptions(published=published)
+    options = IngestOptions(published=published, workers=workers)
     names = pipeline_names(pipeline)
     items = extract_inputs(inputs or ("-",), names, options, config=pack_config(packs), stdin=sys.stdin.buffer)
     for item in items:

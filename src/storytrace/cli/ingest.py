@@ -122,7 +122,7 @@ def _check_workers(ctx: click.Context, param: click.Parameter, value: str) -> in
 
 
 def workers_option(func: F) -> F:
-    """``--workers N|auto``, shared by ingest and process."""
+    """``--workers N|auto``, shared by ingest, extract and process."""
     return click.option(
         "--workers",
         default="1",
