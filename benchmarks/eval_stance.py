@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import math
 import random
 import re
@@ -172,6 +173,13 @@ class ClaimsReader:
                 sum(a.get("label") == "attributed" or bool(a.get("speaker")) for a in attrs) / n,
             ]
         return self.memo[text]
+
+
+def fnc_features_file(cache: Path, split: str, claims: bool) -> Path:
+    """Where the ``fnc`` mode stores its features; named after the components that read claims into them, so
+    that a new component version computes them afresh."""
+    versions = hashlib.blake2b(" ".join(CLAIMS_PIPELINE).encode(), digest_size=4).hexdigest() if claims else "none"
+    return cache / f"fnc-features-{split}-claims-{versions}.npz"
 
 
 class Idf:
@@ -318,7 +326,7 @@ def run_fnc(args: argparse.Namespace) -> dict[str, Any]:
     idf = Idf(list({r["Headline"] for r in train}) + [train_bodies[b] for b in {r["Body ID"] for r in train}])
     reader = ClaimsReader() if args.claims else None
     started = time.perf_counter()
-    stored = args.cache / f"fnc-features-{'dev' if args.dev else 'test'}-{int(args.claims)}.npz"
+    stored = fnc_features_file(args.cache, "dev" if args.dev else "test", args.claims)
     if stored.exists():
         arrays = np.load(stored)
         x_train, x_test = arrays["train"], arrays["test"]
@@ -668,7 +676,7 @@ def run_fnc_blend(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.model is None:
         raise SystemExit("fnc-blend needs --model: a directory of train_stance_encoder.py fnc --unrelated-share 0")
-    stored = args.cache / f"fnc-features-test-{int(args.claims)}.npz"
+    stored = fnc_features_file(args.cache, "test", args.claims)
     if not stored.exists():
         raise SystemExit(f"{stored} not found: `python benchmarks/eval_stance.py fnc` computes and stores it")
     arrays = np.load(stored)
