@@ -357,3 +357,30 @@ def test_the_resolve_job_reads_aliases_and_context_from_a_report() -> None:
     result = resolve_entities(mentions.values())
     assert result.entity_of("doc_t", *alias) == result.entity_of("doc_t", *name)
     assert result.links[("doc_t", *alias)][2] == "alias"
+
+
+def test_a_group_short_form_joins_the_only_group_it_shortens_across_reports() -> None:
+    courier = m("d1", 0, "The Tesra Courier", "ORG", published="2025-03-01")
+    short = m("d2", 0, "Courier", "ORG", published="2025-03-02")  # "according to the Courier", in another report
+    kh = m("d3", 0, "Kataib Hezbollah", "ORG", published="2025-03-03")
+    hezbollah = m("d4", 0, "Hezbollah", "ORG", published="2025-03-04")  # leaves out the distinctive "Kataib"
+    result = resolve_entities([courier, short, kh, hezbollah])
+    assert entity(result, short) == entity(result, courier)
+    _, score, method, why = link(result, short)
+    assert (method, score) == ("short_form_pile", 0.6)
+    assert why.startswith("'Courier' is a short form of 'The Tesra Courier', the only such group in the pile")
+    assert entity(result, hezbollah) != entity(result, kh)
+
+
+def test_a_group_known_by_one_word_takes_its_fuller_name_when_only_one_fits() -> None:
+    short = m("d1", 0, "Lantern", "ORG", published="2025-03-01")
+    full = m("d2", 0, "Lantern Monitor", "ORG", published="2025-03-02")
+    other = m("d3", 0, "Lantern Foundation", "ORG", published="2025-03-03")  # the entity now has a fuller name
+    result = resolve_entities([short, full, other])
+    assert entity(result, full) == entity(result, short)
+    assert result.names[entity(result, short) or ""] == "Lantern Monitor"
+    assert entity(result, other) != entity(result, short)
+    # Two groups that "Herald" could shorten: it stays apart from both.
+    herald = [m("d1", 0, "Harbal Herald", "ORG"), m("d2", 0, "Tesra Herald", "ORG"), m("d3", 0, "Herald", "ORG")]
+    ambiguous = resolve_entities(herald)
+    assert len({entity(ambiguous, x) for x in herald}) == 3

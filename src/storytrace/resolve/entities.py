@@ -31,8 +31,11 @@ spelling, stated aliases and acronyms, and spellings that joined with a score of
 variant or a short form never becomes one, so links do not chain (A~B, B~C does not put C in A). A model's
 mention whose name is a pack entity's spelling joins the pack entity (method ``pack_name``). When no name
 matches: a person's name that differs from one person's name only by a middle name ("Marwan al-Qutrubi" /
-"Marwan Fayez al-Qutrubi"), a one-word person name that is the surname of only one person, a bare acronym
-that spells the initials of only one group's name (``short_form_pile``, ``acronym_pile``). An entity founded
+"Marwan Fayez al-Qutrubi"), a one-word person name that is the surname of only one person, a group's short form
+that shortens only one group's name ("the Courier" in a report that does not name "The Tesra Courier"; the same
+guard against a missing distinctive word as in a report), a group known so far by one word only that takes the
+first fuller name holding it ("Lantern", then "Lantern Monitor"; reports come in date order, so a join does the
+same), a bare acronym that spells the initials of only one group's name (``short_form_pile``, ``acronym_pile``). An entity founded
 by a bare kunya ("Abu Ruwayd") joins the person a later report states it names (``alias_pile``).
 
 Generic descriptions ("the interior ministry", written in lower case) are not names: they join only within a
@@ -802,7 +805,8 @@ class EntityPile:
             del self.entities[other_id]
 
     def _join_short(self, local: _Local) -> bool:
-        """A one-word person name: the only person whose surname it is; a bare acronym: the only such group."""
+        """A one-word person name: the only person whose surname it is; a group's short form ("the Courier"): the
+        only group whose name it shortens; a bare acronym: the only such group."""
         if local.one_word_person:
             key = normalise(local.primary)
             fits: dict[str, tuple[Match, str]] = {}
@@ -842,6 +846,30 @@ class EntityPile:
                 entity = self.entities[entity_id]
                 why = f"{local.primary!r} and {ref!r} differ only by a middle name: {match.explanation}"
                 self._attach(local, entity, ("short_form_pile", 0.7, why))
+                return True
+        if local.fam == "group" and not local.acronym:
+            key = normalise(local.primary)
+            fits_g: dict[str, tuple[Match, str]] = {}
+            for entity in self._blocked(blocking_keys(key)):
+                if entity.fam != "group" or entity.generic is not None:
+                    continue
+                refs = [(ref, normalise(ref)) for ref in entity.references]
+                # An entity known only by one word ("Lantern") takes the first fuller name that holds it.
+                shortened = all(len(ref_key.tokens) == 1 for _, ref_key in refs)
+                for ref, ref_key in refs:
+                    match = _short_form(key, ref_key, "group") or (
+                        _short_form(ref_key, key, "group") if shortened else None
+                    )
+                    if match is not None:
+                        fits_g.setdefault(entity.id, (match, ref))
+            if len(fits_g) == 1:
+                entity_id, (match, ref) = next(iter(fits_g.items()))
+                entity = self.entities[entity_id]
+                short, full = (
+                    (local.primary, ref) if len(key.tokens) < len(normalise(ref).tokens) else (ref, local.primary)
+                )
+                why = f"{short!r} is a short form of {full!r}, the only such group in the pile: {match.explanation}"
+                self._attach(local, entity, ("short_form_pile", 0.6, why))
                 return True
         if local.acronym:
             acronym = _acronym(local.primary) or ""
