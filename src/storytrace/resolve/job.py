@@ -38,12 +38,20 @@ from typing import Any
 import numpy as np
 
 from storytrace.assess.status import assess, parties_of
+from storytrace.extract.attributions import _INSTITUTIONS, _OUTLET_NAME_WORDS, _OUTLET_NOUNS
 from storytrace.extract.entity_merge import entity_spans
 from storytrace.extract.sentences import is_headline
 from storytrace.model import Document, Span, make_id
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
 from storytrace.resolve.claims import ClaimClusterer, FloatArray, default_embedder
-from storytrace.resolve.entities import EntityPile, EntityResolution, MentionIn, resolve_entities, vote_counts
+from storytrace.resolve.entities import (
+    EntityPile,
+    EntityResolution,
+    MentionIn,
+    family,
+    resolve_entities,
+    vote_counts,
+)
 from storytrace.resolve.events import EventMention, EventPile, ResolvedEvent
 from storytrace.resolve.incremental import (
     NeedsFullRun,
@@ -191,6 +199,38 @@ def _entity_at(entities: EntityResolution, doc: Document, start: int, end: int) 
     return best[1] if best else None
 
 
+# "The group said", "the militia says": a description that stands for the armed group named before it.
+_GROUP_HEADS = frozenset("group militia faction movement organisation organization brigade brigades".split())
+# Names that are not such a group: institutions and outlets ("the Interior Ministry", "The Tesra Courier").
+_NOT_A_GROUP = (_INSTITUTIONS - _GROUP_HEADS) | _OUTLET_NAME_WORDS | _OUTLET_NOUNS
+_ANTECEDENT_REACH = 1500  # characters back from the speaker
+
+
+def _group_antecedent(
+    doc: Document, entities: EntityResolution, start: int, description: str
+) -> tuple[str, str] | None:
+    """(name as written, entity id) of the group a speaker such as "the group" stands for: the nearest group
+    named before it in the report (within ``_ANTECEDENT_REACH`` characters), not an institution nor an outlet;
+    None for any other speaker."""
+    words = description.casefold().split()
+    if len(words) != 2 or words[0] not in ("the", "this") or words[1] not in _GROUP_HEADS:
+        return None
+    best: tuple[int, str, str] | None = None
+    for span in entity_spans(doc):
+        if (
+            not (start - _ANTECEDENT_REACH <= span.start_char and span.end_char <= start)
+            or family(span.label) != "group"
+        ):
+            continue
+        name = doc.text[span.start_char : span.end_char]
+        if {w.strip(".,'’").casefold() for w in name.split()} & _NOT_A_GROUP:
+            continue
+        entity = entities.entity_of(doc.id, span.start_char, span.end_char)
+        if entity and (best is None or span.end_char > best[0]):
+            best = (span.end_char, name, entity)
+    return (best[1], best[2]) if best else None
+
+
 _RELATIVE_RULES = ("weekday", "relative", "yesterday", "today", "tomorrow", "last", "next", "ago")
 
 
@@ -260,7 +300,10 @@ def _claims_of(
             entity = _entity_at(entities, doc, int(speaker["start_char"]), int(speaker["end_char"]))
             last = chain[-1]
             kind = "named" if entity and last.kind == "pronoun" else last.kind
-            chain[-1] = Hop(last.text if last.kind != "pronoun" else str(speaker.get("text")), kind, entity)
+            text = last.text if last.kind != "pronoun" else str(speaker.get("text"))
+            if entity is None and last.kind == "named":
+                text, entity = _group_antecedent(doc, entities, int(speaker["start_char"]), last.text) or (text, None)
+            chain[-1] = Hop(text, kind, entity)
         mentioned = sorted(
             {
                 e

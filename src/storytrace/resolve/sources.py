@@ -4,7 +4,9 @@ Ten outlets repeating one newspaper's scoop are one origin, not ten. A claim's *
 attribution chain (nearest hop first) and from the copy links of its report:
 
 * a **named speaker** (a minister, a spokesman, a group's statement) is its own origin, whoever carries it:
-  two wires quoting the same ministry statement give one origin (``speaker:<entity id or name>``);
+  two wires quoting the same ministry statement give one origin (``speaker:<entity id or name>``); "the group
+  said" counts as the armed group the report named last before it (the resolve job reads it so), not as a
+  speaker of its own;
 * an **outlet** in the chain ("according to the Courier", "sources told the Mirror") is the origin of the
   anonymous or documentary material it carried (``outlet:<source id>``), and so is the reporting outlet for
   its own reporting and its own anonymous sources; a near-duplicate counts as the outlet it copied;
