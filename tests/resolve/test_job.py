@@ -35,11 +35,13 @@ def _speakers(tmp_path: Path) -> dict[str, tuple[dict[str, object], str]]:
     return {text: (json.loads(chain)[-1], origin) for text, chain, origin in rows if json.loads(chain)}
 
 
-def test_the_group_as_a_speaker_is_the_group_named_before_it(tmp_path: Path) -> None:
+def test_the_group_as_a_speaker_is_the_group_named_before_it_or_after_a_headline(tmp_path: Path) -> None:
     speakers = _speakers(tmp_path)
     hop, origin = speakers["the pause would last until the end of the month"]
     assert hop == {"text": "Kataib Hezbollah", "kind": "named", "entity_id": "mideast:org/kataib-hezbollah"}
     assert origin == "speaker:mideast:org/kataib-hezbollah"  # one origin with the group's own announcement
+    # A headline names the group after it: "Militia announces pause" is the group the lede names.
+    assert speakers["pause in attacks"][0]["entity_id"] == "mideast:org/kataib-hezbollah"
     # A ministry named before it is not "the group": the speaker stays unresolved.
     hop, origin = speakers["the checkpoints had been removed overnight"]
     assert (hop["text"], hop["entity_id"], origin) == ("The group", None, "speaker:group")

@@ -207,28 +207,41 @@ _ANTECEDENT_REACH = 1500  # characters back from the speaker
 
 
 def _group_antecedent(
-    doc: Document, entities: EntityResolution, start: int, description: str
+    doc: Document, entities: EntityResolution, start: int, end: int, description: str
 ) -> tuple[str, str] | None:
     """(name as written, entity id) of the group a speaker such as "the group" stands for: the nearest group
     named before it in the report (within ``_ANTECEDENT_REACH`` characters), not an institution nor an outlet;
-    None for any other speaker."""
+    in a headline ("Militia announces pause"), the first one named after it. None for any other speaker."""
     words = description.casefold().split()
-    if len(words) != 2 or words[0] not in ("the", "this") or words[1] not in _GROUP_HEADS:
+    if words[:1] in (["the"], ["this"]):
+        words = words[1:]
+    if len(words) != 1 or words[0] not in _GROUP_HEADS:
         return None
-    best: tuple[int, str, str] | None = None
+    headline = is_headline(doc.text, *_line_of(doc.text, start))
+    before: tuple[int, str, str] | None = None
+    after: tuple[int, str, str] | None = None
     for span in entity_spans(doc):
-        if (
-            not (start - _ANTECEDENT_REACH <= span.start_char and span.end_char <= start)
-            or family(span.label) != "group"
-        ):
+        if family(span.label) != "group" or not start - _ANTECEDENT_REACH <= span.start_char <= end + _ANTECEDENT_REACH:
             continue
         name = doc.text[span.start_char : span.end_char]
         if {w.strip(".,'’").casefold() for w in name.split()} & _NOT_A_GROUP:
             continue
         entity = entities.entity_of(doc.id, span.start_char, span.end_char)
-        if entity and (best is None or span.end_char > best[0]):
-            best = (span.end_char, name, entity)
-    return (best[1], best[2]) if best else None
+        if entity is None:
+            continue
+        if span.end_char <= start and (before is None or span.end_char > before[0]):
+            before = (span.end_char, name, entity)
+        elif headline and span.start_char >= end and (after is None or span.start_char < after[0]):
+            after = (span.start_char, name, entity)
+    found = before or after
+    return (found[1], found[2]) if found else None
+
+
+def _line_of(text: str, position: int) -> tuple[int, int]:
+    """The line holding ``position``: (start, end) offsets."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return start, len(text) if end < 0 else end
 
 
 _RELATIVE_RULES = ("weekday", "relative", "yesterday", "today", "tomorrow", "last", "next", "ago")
@@ -302,7 +315,8 @@ def _claims_of(
             kind = "named" if entity and last.kind == "pronoun" else last.kind
             text = last.text if last.kind != "pronoun" else str(speaker.get("text"))
             if entity is None and last.kind == "named":
-                text, entity = _group_antecedent(doc, entities, int(speaker["start_char"]), last.text) or (text, None)
+                where = int(speaker["start_char"]), int(speaker["end_char"])
+                text, entity = _group_antecedent(doc, entities, *where, last.text) or (text, None)
             chain[-1] = Hop(text, kind, entity)
         mentioned = sorted(
             {
