@@ -7,7 +7,8 @@ creation time (the TIMEX3 with ``functionInDocument="CREATION_TIME"``) becomes `
 development set, ``--split meantime``, reads the TIMEX3 of MEANTIME's 120 English Wikinews articles
 (``../shared/data/meantime-en``, CAT XML): their tokens are joined back into text (no space before
 punctuation); the creation-time timex (the article's date line) and the text after sentence 5 (MEANTIME marks
-timexes in the title and first sentences only) are left out of gold and system alike.
+timexes in the title and first sentences only) are left out of gold and system alike. Two files mark no creation
+time: their date line's timex is taken as it; one writes it day first ("03-02-2009"), read as ISO.
 Scores follow the official TempEval-3 definitions, micro-averaged over all timexes:
 
 * strict span P/R/F1: exact character match (the official scorer matches tokens; on these files the same);
@@ -20,7 +21,7 @@ Scores follow the official TempEval-3 definitions, micro-averaged over all timex
     python benchmarks/eval_tempeval3.py --split train --errors 40   # print value/span errors to stderr
     python benchmarks/eval_tempeval3.py --split train --groups 30   # the errors counted by pattern, on stderr
     python benchmarks/eval_tempeval3.py --split test --json
-    python benchmarks/eval_tempeval3.py --split train --component extract.times.rules.v1   # an older version
+    python benchmarks/eval_tempeval3.py --split train --component extract.times.rules.v2   # an older version
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "tempeval3"
 MEANTIME = Path(__file__).resolve().parents[2] / "shared" / "data" / "meantime-en" / "intra_cross-doc_annotation"
 SPLITS = {"train": ("TBAQ-cleaned",), "test": ("te3-platinum",), "meantime": ()}
 LABELS = {"train": "TBAQ-cleaned (train, DEV)", "test": "te3-platinum (test)", "meantime": "MEANTIME-en (DEV 2)"}
-COMPONENTS = ("extract.times.rules.v1", "extract.times.rules.v2")
+COMPONENTS = ("extract.times.rules.v1", "extract.times.rules.v2", "extract.times.rules.v3")
 # Anchors, TE3 platinum Task A (UzZaman et al. 2013), as recorded in shared/data/tempeval3/SOURCE.md.
 ANCHOR = {"system": "HeidelTime", "strict_f1": 81.34, "relaxed_f1": 90.30, "value_f1": 77.61, "type_f1": None}
 
@@ -113,6 +114,7 @@ def read_cat(path: Path) -> GoldDoc:
     """One MEANTIME CAT XML file: the text rebuilt from its tokens, the TIMEX3 spans mapped onto it."""
     raw = path.read_text(encoding="utf-8")
     offsets: dict[str, tuple[int, int]] = {}
+    sentences: dict[str, str] = {}
     parts: list[str] = []
     length, last_sentence, previous = 0, "", ""
     annotated_end: int | None = None
@@ -127,26 +129,38 @@ def read_cat(path: Path) -> GoldDoc:
         if int(sentence) > _CAT_TIMEX_SENTENCES and annotated_end is None:
             annotated_end = length
         offsets[t_id] = (length, length + len(token))
+        sentences[t_id] = sentence
         parts.append(token)
         length += len(token)
         last_sentence, previous = sentence, token
     dct = None
     timexes: list[Timex] = []
     ignored: list[tuple[int, int]] = []
+    has_creation_time = 'functionInDocument="CREATION_TIME"' in raw
     for attrs_text, empty, body in _CAT_TIMEX.findall(raw):
         attrs = dict(_ATTR.findall(attrs_text))
-        anchored = [offsets[t] for t in re.findall(r'<token_anchor t_id="(\d+)"', body) if t in offsets]
+        token_ids = [t for t in re.findall(r'<token_anchor t_id="(\d+)"', body) if t in offsets]
+        anchored = [offsets[t] for t in token_ids]
         if empty or not anchored:
             continue  # an implicit timex (a range's other end) with no tokens
         start, end = min(a for a, _ in anchored), max(b for _, b in anchored)
-        if attrs.get("functionInDocument") == "CREATION_TIME":
-            dct = attrs.get("value")
+        # Two files mark no creation time: their date line's timex (sentence 1) is the document's date.
+        on_date_line = not has_creation_time and dct is None and all(sentences[t] == "1" for t in token_ids)
+        if attrs.get("functionInDocument") == "CREATION_TIME" or on_date_line:
+            dct = _iso_date(attrs.get("value"))
             ignored.append((start, end))  # the date line under the title: the document's date, not its text's
             continue
         timexes.append(Timex(start, end, attrs.get("type", ""), attrs.get("value", "")))
     if annotated_end is not None:
         ignored.append((annotated_end, length))
     return GoldDoc(path.stem, "".join(parts), dct, sorted(timexes, key=lambda t: t.start), tuple(ignored))
+
+
+def _iso_date(value: str | None) -> str | None:
+    """A creation time as ISO: one MEANTIME file writes it day first ("03-02-2009")."""
+    if value and (day_first := re.fullmatch(r"(\d\d)-(\d\d)-(\d{4})", value)):
+        return f"{day_first[3]}-{day_first[2]}-{day_first[1]}"
+    return value
 
 
 def load_split(split: str) -> list[GoldDoc]:

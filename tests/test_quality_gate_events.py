@@ -21,7 +21,7 @@ from storytrace.pipeline import Pipeline
 FIXTURE = Path(__file__).parent / "fixtures" / "events_dev.jsonl"
 PIPELINE = (
     "extract.sentences.rules.v1",
-    "extract.times.rules.v2",
+    "extract.times.rules.v3",
     "extract.entities.gazetteer.v1",
     "extract.entities.merge.v1",
     "extract.events.rules.v2",

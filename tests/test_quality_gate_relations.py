@@ -29,7 +29,7 @@ TITLES_P_FLOOR = 0.97
 TITLES_R_FLOOR = 0.97
 NAMES = (
     "extract.sentences.rules.v1",
-    "extract.times.rules.v2",
+    "extract.times.rules.v3",
     "extract.entities.gazetteer.v1",
     "extract.entities.merge.v1",
     "extract.relations.rules.v1",

@@ -51,7 +51,7 @@ _LIGHT = ("clean.language.py3langid.v1",)
 _FAST = (
     *_LIGHT,
     "extract.sentences.rules.v1",
-    "extract.times.rules.v2",
+    "extract.times.rules.v3",
     "extract.entities.gazetteer.v1",
     "extract.entities.merge.v2",
     "extract.events.rules.v2",
@@ -65,7 +65,7 @@ PIPELINES: dict[str, tuple[str, ...]] = {
     "default": (
         *_LIGHT,
         "extract.sentences.rules.v1",
-        "extract.times.rules.v2",
+        "extract.times.rules.v3",
         "extract.entities.gazetteer.v1",
         "extract.entities.minilm.v3",
         "extract.entities.merge.v2",
@@ -79,7 +79,12 @@ PIPELINES: dict[str, tuple[str, ...]] = {
 DEFAULT_INGEST_PIPELINE = PIPELINES["default"]
 
 # The components that read domain packs (actors and their spellings, anchor events).
-PACK_READERS = ("extract.entities.gazetteer.v1", "extract.times.rules.v1", "extract.times.rules.v2")
+PACK_READERS = (
+    "extract.entities.gazetteer.v1",
+    "extract.times.rules.v1",
+    "extract.times.rules.v2",
+    "extract.times.rules.v3",
+)
 
 
 def pack_config(packs: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -258,6 +258,10 @@ _SOUNDNESS = [
     "Nothing here at all, just words.",
     "In nineteen ninety-six, at noon Monday, 18:00 UTC and 5 p.m. EST Mar. 20: July last year, 5 1/2 hours.",
     "The summer of 1994, within weeks, over the years, the year two thousand, in the past, now holds.",
+    "Two days before the vote, six straight days, at least 72 hours; it ended the day lower, later that year.",
+    "In mid-1996, the 20th century, a decades-long and single-day feud, for years, for the time being.",
+    "The year before, the last half of 2025, the full year, the year-ago third quarter, the 1988 quarter.",
+    "The first quarter of last year, in the near term, $2 million a year, a five year low, that same day.",
 ]
 
 
@@ -283,7 +287,9 @@ _TOKENS = st.sampled_from(
     "the a on in at of for last next this past 3 14 2025 1990s '80s March Mar. May monday Monday day days "
     "week-long 48-hour hours ago later earlier year quarter third fiscal midday noon 9 a.m. pm 14:30 , . - "
     "every daily spring fall tonight yesterday its ninth siege Gaza war Christmas \u017f \u212a \u201c "
-    "nineteen ninety-six thousand UTC 18:00 1/2 old soon within years now noon".split()
+    "nineteen ninety-six thousand UTC 18:00 1/2 old soon within years now noon "
+    "before after straight more that following mid-1996 20th century decades-long single-day term near being "
+    "full half end ended million".split()
 )
 
 
@@ -395,8 +401,8 @@ def test_find_times_v1_values_kept_for_changed_forms() -> None:
 
 
 def test_find_times_unknown_version_message() -> None:
-    with pytest.raises(PipelineError, match="no version 3 of the time rules"):
-        find_times("Talks on Monday.", split_sentences("Talks on Monday."), WEDNESDAY, [], 3)
+    with pytest.raises(PipelineError, match="no version 4 of the time rules"):
+        find_times("Talks on Monday.", split_sentences("Talks on Monday."), WEDNESDAY, [], 4)
 
 
 def test_extractor_v2_is_registered_and_runs_in_a_pipeline() -> None:

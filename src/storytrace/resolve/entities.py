@@ -35,8 +35,9 @@ matches: a person's name that differs from one person's name only by a middle na
 that shortens only one group's name ("the Courier" in a report that does not name "The Tesra Courier"; the same
 guard against a missing distinctive word as in a report), a group known so far by one word only that takes the
 first fuller name holding it ("Lantern", then "Lantern Monitor"; reports come in date order, so a join does the
-same), a bare acronym that spells the initials of only one group's name (``short_form_pile``, ``acronym_pile``). An entity founded
-by a bare kunya ("Abu Ruwayd") joins the person a later report states it names (``alias_pile``).
+same), a bare acronym that spells the initials of only one group's name (``short_form_pile``,
+``acronym_pile``). An entity founded by a bare kunya ("Abu Ruwayd") joins the person a later report states it
+names (``alias_pile``).
 
 Generic descriptions ("the interior ministry", written in lower case) are not names: they join only within a
 report, or across reports when their *context* (``MentionIn.context``: the resolve job gives the place written
