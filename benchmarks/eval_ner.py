@@ -1,10 +1,10 @@
 """Named entities: the shipped NER models on CoNLL-2003 and UNER, the CRF (default) or MiniLM (``--model minilm``).
 
-``--model crf`` is ``extract.entities.crf.v1`` (model ``ner-crf-conll03``); ``--model minilm`` is
-``extract.entities.minilm.v3``, the `default` pipeline's (model ``ner-minilm-conll03``, ONNX int8, with document
-context), or with ``--version 1|2`` the same model run as ``extract.entities.minilm.v1`` / ``v2`` (their
-``TaggerSettings``: context, decoding, script filter, cropping, dropped chunks), entities taken exactly as the
-component takes them (``MiniLMTagger.chunks``).
+``--model crf`` is ``extract.entities.crf.v1`` (model ``ner-crf-conll03``); ``--model minilm`` is the
+``extract.entities.minilm.vN`` of the `default` pipeline (model ``ner-minilm-conll03``, ONNX int8, with document
+context), or with ``--version 1|2|3|4`` the same model run as that version (its ``TaggerSettings``: context,
+decoding, script filter, cropping, dropped chunks, v4's function words and document-level consistency),
+entities taken exactly as the component takes them (``MiniLMTagger.chunks``).
 Reads the data from ``../shared/data`` (research-only CoNLL-2003, CC BY-SA UNER English-EWT; never copied into
 the repo) and tags each split's sentences on its own tokens, as given (no re-tokenisation), with the same
 code the component uses (CRF: features + tagger; MiniLM: ``MiniLMTagger.chunks`` on whole documents, split at
@@ -22,6 +22,7 @@ so MISC predictions are mapped to O there.
     python benchmarks/eval_ner.py --model minilm --speed
     python benchmarks/eval_ner.py --model minilm --version 3 --data conll03-dev   # extract.entities.minilm.v3
     python benchmarks/eval_ner.py --model minilm --version 3 --crop none --data conll03-dev   # v3 without cropping
+    python benchmarks/eval_ner.py --model minilm --version 4 --no-consistency --data conll03-dev   # v4 = v3 + this
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from pathlib import Path
 
 from storytrace.extract import ner, ner_minilm
 from storytrace.extract.ner import score_chunks, sentence_features
+from storytrace.pipeline import PIPELINES
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SPLITS = {
@@ -93,7 +95,18 @@ def read_split(path: Path) -> list[Sentence]:
     return [sentence for document in read_documents(path) for sentence in document]
 
 
-VERSIONS = {1: ner_minilm.V1_SETTINGS, 2: ner_minilm.V2_SETTINGS, 3: ner_minilm.V3_SETTINGS}
+VERSIONS = {
+    1: ner_minilm.V1_SETTINGS,
+    2: ner_minilm.V2_SETTINGS,
+    3: ner_minilm.V3_SETTINGS,
+    4: ner_minilm.V4_SETTINGS,
+}
+
+
+# The MiniLM version the `default` pipeline runs (the --version default).
+DEFAULT_VERSION = next(
+    int(name.rsplit(".v", 1)[1]) for name in PIPELINES["default"] if name.startswith("extract.entities.minilm.v")
+)
 
 
 def chunk_tags(length: int, chunks: list[tuple[str, int, int, float]]) -> list[str]:
@@ -264,14 +277,17 @@ def main() -> int:
         "--version",
         type=int,
         choices=sorted(VERSIONS),
-        default=3,
-        help="minilm: run the model as extract.entities.minilm.vN (default 3, the one the default pipeline runs)",
+        default=DEFAULT_VERSION,
+        help=f"minilm: run the model as extract.entities.minilm.vN (default {DEFAULT_VERSION}, the default pipeline's)",
     )
     parser.add_argument(
         "--crop",
         help="minilm: words encoded around each capitalised word ('none': every word), over the version's setting",
     )
     parser.add_argument("--decoding", choices=["argmax", "viterbi"], help="minilm: over the version's decoding")
+    parser.add_argument(
+        "--no-consistency", action="store_true", help="minilm: without the document-level label consistency (v4)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     args = parser.parse_args()
     path = args.model_path.expanduser().resolve() if args.model_path else MODELS[args.model][1]
@@ -285,6 +301,8 @@ def main() -> int:
         settings = replace(settings, crop=None if args.crop == "none" else int(args.crop))
     if args.decoding is not None:
         settings = replace(settings, decoding=args.decoding)
+    if args.no_consistency:
+        settings = replace(settings, consistency=None)
     result = evaluate(args.data, args.model, path, args.context, settings)
     result["settings"] = asdict(settings) if args.model == "minilm" else None
     if args.json:

@@ -67,7 +67,7 @@ PIPELINES: dict[str, tuple[str, ...]] = {
         "extract.sentences.rules.v1",
         "extract.times.rules.v3",
         "extract.entities.gazetteer.v1",
-        "extract.entities.minilm.v3",
+        "extract.entities.minilm.v4",
         "extract.entities.merge.v2",
         "extract.events.rules.v2",
         "extract.attributions.crf.v3",
