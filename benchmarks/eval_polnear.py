@@ -3,6 +3,7 @@
     python benchmarks/eval_polnear.py --split dev            # DEV: what the rules were tuned on (with train)
     python benchmarks/eval_polnear.py --split test           # TEST: reported once, never tuned on
     python benchmarks/eval_polnear.py --split dev --component crf   # the CRF tagger (extract.attributions.crf.v3)
+    python benchmarks/eval_polnear.py --split dev --component minilm   # extract.attributions.minilm.v1
     python benchmarks/eval_polnear.py --split dev --json     # machine-readable
     python benchmarks/eval_polnear.py --data ../shared/data/polnear --split train
 
@@ -36,7 +37,11 @@ from storytrace.extract.sentences import split_sentences, tokenize
 from storytrace.model import Span
 
 ROLES = ("source", "cue", "content")
-COMPONENTS = {"rules": "extract.attributions.rules.v3", "crf": "extract.attributions.crf.v3"}
+COMPONENTS = {
+    "rules": "extract.attributions.rules.v3",
+    "crf": "extract.attributions.crf.v3",
+    "minilm": "extract.attributions.minilm.v1",
+}
 Extractor = Callable[[str, list[Span]], dict[str, list[Span]]]
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
 
@@ -165,10 +170,22 @@ def match(gold: list[frozenset[int]], pred: list[frozenset[int]]) -> tuple[int, 
     return exact, len(used_g)
 
 
-def make_extractor(component: str, model: Path | None = None) -> Extractor:
-    """The function behind ``--component``: the rules, or the CRF with its shipped model (or ``model``)."""
+def make_extractor(component: str, model: Path | None = None, context: int | None = None) -> Extractor:
+    """The function behind ``--component``: the rules, or a tagger with its shipped model (or ``model``)."""
     if component == "rules":
         return extract_attributions
+    if component == "minilm":
+        from storytrace.extract.attributions_minilm import (
+            DEFAULT_MODEL_DIR,
+            V1_CONTEXT,
+            extract_attributions_minilm,
+            load_attribution_tagger,
+        )
+
+        # One intra-op thread: the speed column is CPU per article, and a second thread adds CPU (ner_minilm).
+        context = V1_CONTEXT if context is None else context
+        minilm = load_attribution_tagger(model or DEFAULT_MODEL_DIR, threads=1, context=context)
+        return lambda text, sentences: extract_attributions_minilm(minilm, text, sentences)
     from storytrace.extract.attributions_crf import DEFAULT_MODEL_PATH, extract_attributions_crf, load_tagger
 
     tagger = load_tagger(model or DEFAULT_MODEL_PATH)
@@ -212,12 +229,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a Markdown table")
     parser.add_argument("--component", choices=tuple(COMPONENTS), default="rules", help="what to score")
-    parser.add_argument("--model", type=Path, help="with --component crf: a model file instead of the shipped one")
+    parser.add_argument(
+        "--model", type=Path, help="with --component crf (a model file) or minilm (a folder): not the shipped one"
+    )
+    parser.add_argument("--context", type=int, help="with --component minilm: context wordpieces per side (v1: 4)")
     args = parser.parse_args(argv)
     if not (args.data / "metadata.tsv").exists():
         print(f"Error: no PolNeAR metadata.tsv under {args.data}; pass --data", file=sys.stderr)
         return 2
-    extractor = make_extractor(args.component, args.model)
+    extractor = make_extractor(args.component, args.model, args.context)
     lexicon = REPORTING_VERBS | {"according", ":"}
     results = {
         "all": evaluate(args.data, args.split, extractor=extractor),

@@ -37,7 +37,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -71,6 +71,8 @@ __all__ = [
     "MODEL_NAME",
     "ROLES",
     "Paragraph",
+    "TagParagraphs",
+    "attributions_from_tags",
     "decode",
     "extract_attributions_crf",
     "load_tagger",
@@ -471,8 +473,35 @@ class _Intervals:
         return out
 
 
+# What a tagger does for ``attributions_from_tags``: given the text, its paragraphs, the rules' tags of each
+# paragraph's tokens and the quotation regions, one B/I-SOURCE|CUE|CONTENT or O tag per token of each paragraph.
+TagParagraphs = Callable[[str, Sequence[Paragraph], Sequence[Sequence[str]], _Quotes], list[list[str]]]
+
+
 def extract_attributions_crf(tagger: Any, text: str, sentences: Sequence[Span]) -> dict[str, list[Span]]:
     """The four layers of the rules (``attributions``, ``cues``, ``sources``, ``contents``) from the CRF."""
+
+    def tag_paragraphs(
+        text: str, parts: Sequence[Paragraph], rule_tags: Sequence[Sequence[str]], quotes: _Quotes
+    ) -> list[list[str]]:
+        out = []
+        for paragraph, tags in zip(parts, rule_tags, strict=True):
+            tagger.set(paragraph_features(text, paragraph, quotes, tags))
+            out.append(list(tagger.tag()))
+        return out
+
+    return attributions_from_tags(text, sentences, tag_paragraphs)
+
+
+def attributions_from_tags(
+    text: str, sentences: Sequence[Span], tag_paragraphs: TagParagraphs, *, rules_headlines: bool = False
+) -> dict[str, list[Span]]:
+    """The four attribution layers from a tagger's paragraph tags (the CRF's, or another tagger's: a drop-in).
+
+    The rules run first: their tags go to the tagger, and their attributions fill the attrs and the overrides.
+    With ``rules_headlines``, a headline the rules read an attribution in is theirs even when the tagger found one
+    there too (the CRF leaves most headlines out, so for it the override below is enough).
+    """
     rules = extract_attributions(text, list(sentences))
     quotes = _quote_regions(text)
     rule_attrs = [dict(span.attrs) for span in rules["attributions"]]
@@ -488,14 +517,19 @@ def extract_attributions_crf(tagger: Any, text: str, sentences: Sequence[Span]) 
         [(min(h.start for h in hops), max(h.end for h in hops)) for _, hops in rule_hops if len(hops) > 1]
     )
     parts = paragraphs(text, sentences)
-    for paragraph, painted in zip(parts, _painted_per_paragraph(parts, rule_spans(rules)), strict=True):
-        tagger.set(paragraph_features(text, paragraph, quotes, rules_tags(paragraph, painted)))
-        groups, orphans = _group(text, paragraph, decode(tagger.tag()))
+    rule_tags = [
+        rules_tags(paragraph, painted)
+        for paragraph, painted in zip(parts, _painted_per_paragraph(parts, rule_spans(rules)), strict=True)
+    ]
+    for paragraph, tags in zip(parts, tag_paragraphs(text, parts, rule_tags, quotes), strict=True):
+        groups, orphans = _group(text, paragraph, decode(tags))
         for group in groups:
             if text[group.cue[0] : group.cue[1]].lower() in _CHAIN_MARKERS and chains.overlapping(
                 group.cue[0], group.cue[0]
             ):
                 continue  # "X, citing Y, said": a hop of the rules' chain, not an attribution of its own
+            if rules_headlines and is_headline(text, *group.sentence) and rule_cues.overlapping(*group.sentence):
+                continue  # the headline override below takes the rules' attribution
             # The nearest content is the cue's; the others (a missed cue's) go to the rules like orphans.
             pieces = sorted(min(group.contents)[1]) if group.contents else []
             orphans.extend(c for _, c in sorted(group.contents)[1:])
