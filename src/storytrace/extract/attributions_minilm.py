@@ -52,7 +52,6 @@ from storytrace.extract.ner_minilm import (
     FloatArray,
     MiniLMTagger,
     TaggerSettings,
-    _softmax,
     build_windows,
     case_class,
 )
@@ -144,20 +143,14 @@ class AttributionTagger(MiniLMTagger):
         """(words × labels) probabilities of each unit's words, the units being one document's sentences in order."""
         pieces = [self.piecer.pieces(u.words) for u in units]
         out = [np.zeros((len(u.words), len(self.labels)), dtype=np.float32) for u in units]
-        for window in build_windows(
+        windows = build_windows(
             pieces,
             [u.features for u in units],
             self.window_config,
             cls_id=self.piecer.cls_id,
             sep_id=self.piecer.sep_id,
-        ):
-            n = len(window.input_ids)
-            feeds = {
-                "input_ids": np.asarray([window.input_ids], dtype=np.int64),
-                "attention_mask": np.ones((1, n), dtype=np.int64),
-                "case_ids": np.asarray([window.case_ids], dtype=np.int64),
-            }
-            probs = _softmax(np.asarray(self.session.run(["logits"], feeds)[0], dtype=np.float32))[0]
+        )
+        for window, probs in zip(windows, self.window_probabilities(windows), strict=True):
             for (s, w), position in zip(window.words, window.positions, strict=True):
                 out[s][w] = probs[position]
         return out

@@ -541,23 +541,9 @@ class MiniLMTagger:
             for sentence in doc_out:
                 sentence[:, 0] = 1.0  # a word no window labels (outside the encoded segments) stays O
         windows = self.windows(documents)
-        windows.sort(key=lambda item: len(item[1].input_ids))  # length-sorted batches waste little padding
-        for b in range(0, len(windows), self.batch_size):
-            batch = windows[b : b + self.batch_size]
-            width = max(len(w.input_ids) for _, w in batch)
-            ids = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            case_ids = np.zeros((len(batch), width), dtype=np.int64)
-            for row, (_, window) in enumerate(batch):
-                n = len(window.input_ids)
-                ids[row, :n] = window.input_ids
-                mask[row, :n] = 1
-                case_ids[row, :n] = window.case_ids
-            logits = self.session.run(["logits"], {"input_ids": ids, "attention_mask": mask, "case_ids": case_ids})[0]
-            probs = _softmax(np.asarray(logits, dtype=np.float32))
-            for row, (d, window) in enumerate(batch):
-                for (s, w), position in zip(window.words, window.positions, strict=True):
-                    out[d][s][w] = probs[row, position]
+        for (d, window), probs in zip(windows, self.window_probabilities([w for _, w in windows]), strict=True):
+            for (s, w), position in zip(window.words, window.positions, strict=True):
+                out[d][s][w] = probs[position]
         if self.settings.latin_only:  # the model never saw these scripts: CoNLL-2003 is English in Latin letters
             for doc, doc_out in zip(documents, out, strict=True):
                 for words, sentence in zip(doc, doc_out, strict=True):
@@ -565,6 +551,28 @@ class MiniLMTagger:
                         if is_foreign(word):
                             sentence[w] = 0.0
                             sentence[w, 0] = 1.0
+        return out
+
+    def window_probabilities(self, windows: Sequence[Window]) -> list[FloatArray]:
+        """The (wordpieces × labels) label probabilities of each window, in ``windows``' order; run in batches of
+        ``batch_size`` windows of similar length (length-sorted batches waste little padding)."""
+        out: list[FloatArray] = [np.zeros((0, len(self.labels)), dtype=np.float32)] * len(windows)
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
+        for b in range(0, len(order), self.batch_size):
+            batch = order[b : b + self.batch_size]
+            width = max(len(windows[i].input_ids) for i in batch)
+            ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            case_ids = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                n = len(windows[i].input_ids)
+                ids[row, :n] = windows[i].input_ids
+                mask[row, :n] = 1
+                case_ids[row, :n] = windows[i].case_ids
+            logits = self.session.run(["logits"], {"input_ids": ids, "attention_mask": mask, "case_ids": case_ids})[0]
+            probs = _softmax(np.asarray(logits, dtype=np.float32))
+            for row, i in enumerate(batch):
+                out[i] = probs[row, : len(windows[i].input_ids)]
         return out
 
     def tag(self, documents: Sequence[Sequence[Sequence[str]]]) -> list[list[list[tuple[str, float]]]]:

@@ -207,17 +207,16 @@ _ANTECEDENT_REACH = 1500  # characters back from the speaker
 
 
 def _group_antecedent(
-    doc: Document, entities: EntityResolution, start: int, end: int, description: str
+    doc: Document, entities: EntityResolution, start: int, end: int, description: str, *, headline: bool
 ) -> tuple[str, str] | None:
     """(name as written, entity id) of the group a speaker such as "the group" stands for: the nearest group
     named before it in the report (within ``_ANTECEDENT_REACH`` characters), not an institution nor an outlet;
-    in a headline ("Militia announces pause"), the first one named after it. None for any other speaker."""
+    in a ``headline`` ("Militia announces pause"), the first one named after it. None for any other speaker."""
     words = description.casefold().split()
     if words[:1] in (["the"], ["this"]):
         words = words[1:]
     if len(words) != 1 or words[0] not in _GROUP_HEADS:
         return None
-    headline = is_headline(doc.text, *_line_of(doc.text, start))
     before: tuple[int, str, str] | None = None
     after: tuple[int, str, str] | None = None
     for span in entity_spans(doc):
@@ -235,13 +234,6 @@ def _group_antecedent(
             after = (span.start_char, name, entity)
     found = before or after
     return (found[1], found[2]) if found else None
-
-
-def _line_of(text: str, position: int) -> tuple[int, int]:
-    """The line holding ``position``: (start, end) offsets."""
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return start, len(text) if end < 0 else end
 
 
 _RELATIVE_RULES = ("weekday", "relative", "yesterday", "today", "tomorrow", "last", "next", "ago")
@@ -308,6 +300,7 @@ def _claims_of(
         attribution = dict(attributions[index].attrs) if isinstance(index, int) and index < len(attributions) else {}
         for hop in a.get("chain") or []:
             chain.append(Hop(str(hop.get("text", "")), str(hop.get("kind", "")), None))
+        sentence = a.get("sentence") or [span.start_char, span.end_char]
         speaker = attribution.get("resolved_to") or attribution.get("speaker")
         if chain and isinstance(speaker, dict) and "start_char" in speaker:
             entity = _entity_at(entities, doc, int(speaker["start_char"]), int(speaker["end_char"]))
@@ -316,7 +309,8 @@ def _claims_of(
             text = last.text if last.kind != "pronoun" else str(speaker.get("text"))
             if entity is None and last.kind == "named":
                 where = int(speaker["start_char"]), int(speaker["end_char"])
-                text, entity = _group_antecedent(doc, entities, *where, last.text) or (text, None)
+                headline = is_headline(doc.text, int(sentence[0]), int(sentence[1]))
+                text, entity = _group_antecedent(doc, entities, *where, last.text, headline=headline) or (text, None)
             chain[-1] = Hop(text, kind, entity)
         mentioned = sorted(
             {
@@ -331,7 +325,6 @@ def _claims_of(
         event_types = tuple(sorted({e.label for e in own}))
         claim_id = make_id("clm", doc.id, span.start_char, span.end_char)
         own_events[claim_id] = [(doc.id, e.start_char, e.end_char) for e in own]
-        sentence = a.get("sentence") or [span.start_char, span.end_char]
         records.append(
             ClaimRecord(
                 id=claim_id,
