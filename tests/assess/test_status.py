@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storytrace.assess.status import assess, parties_of, party_key
+from storytrace.assess.status import CORRECTED, assess, is_sure_refutation, parties_of, party_key
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
 
 
@@ -18,6 +18,7 @@ def claim(doc: str, stance: str, origin: str, speaker: Hop | None = None, root: 
         voice="attributed" if speaker else "outlet",
         chain=(speaker,) if speaker else (),
         stance=stance,
+        polarity="denies" if stance == "refutes" else "asserts",  # a denial the claims layer read: a sure refutation
         origin=origin,
         copy_root=root or doc,
         published_at=f"2025-03-{10 + len(doc):02d}",
@@ -147,3 +148,17 @@ def test_an_anonymous_official_refuting_is_not_a_party_denial() -> None:
     members = [claim("a", "supports", "outlet:courier"), refutation("b", Hop("an official", "anonymous"))]
     p = status(*members, parties=tuple(parties_of(PropositionRecord(id="p", text="t"), members)))
     assert p.status == "contested"
+
+
+def test_a_refutation_read_only_by_the_stance_models_is_listed_but_not_counted() -> None:
+    support, other = claim("a", "supports", "outlet:courier"), claim("b", "supports", "speaker:mp")
+    negated = claim("c", "refutes", "outlet:herald")
+    negated.polarity, negated.stance_reason = "asserts", "model: refutes (p=0.51); negated where the proposition is not"
+    p = status(support, other, negated)
+    assert not is_sure_refutation(negated)
+    assert p.status == "corroborated" and p.refutes == 1
+    assert any(r.startswith("possibly refuted by outlet:herald") and "not counted" in r for r in p.reasons)
+    # The same reading confirmed by an analyst counts: the proposition is contested.
+    negated.stance_reason = f"{CORRECTED} (the rules said refutes: model: refutes (p=0.51))"
+    assert is_sure_refutation(negated)
+    assert status(support, other, negated).status == "contested"

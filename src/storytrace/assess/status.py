@@ -10,6 +10,13 @@
   two or more independent origins support it;
 * **reported**: claims relay it without endorsing it and no origin asserts it (rare: all hedged).
 
+**Only a sure refutation counts** for contested and denied (``is_sure_refutation``): one the claims layer read as a
+denial or a refutation ("denied", "baseless", "invented": ``polarity``), or an analyst's correction. A claim read
+as refuting by the stance readers alone (a negation where the proposition has none, the learned models) is named
+in the reasons as a possible refutation, not counted: on the demo corpus every such reading was wrong ("though not at
+ministerial level" against "there were contacts"; "has not appeared in public" against "its leader is …"), as the
+readers were trained on headlines, not on the sentences of article bodies.
+
 Counting is by origin (resolve/sources.py), never by report; copies of one report are one report. Unnamed
 social-media chatter ("claims on social media", ``social:unnamed``) is counted with the one account the
 proposition's claims name, when they name exactly one: posts nobody can tell apart are never independent of
@@ -33,13 +40,21 @@ from collections.abc import Iterable, Sequence
 
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
 
-__all__ = ["STATUSES", "assess", "origin_label", "parties_of", "party_key"]
+__all__ = ["CORRECTED", "STATUSES", "assess", "is_sure_refutation", "origin_label", "parties_of", "party_key"]
 
 STATUSES = ("corroborated", "contested", "denied", "circular", "single_source", "reported")
 
 # Someone who speaks for a side: a spokesman, a ministry, a government, an official or an office.
 _PARTY_WORDS = re.compile(r"\b(?:spokes(?:man|woman|person)|minist(?:er|ry)|government|official|office)\b", re.I)
 _UNNAMED_SOCIAL = "social:unnamed"
+CORRECTED = "corrected by an analyst"  # how an analyst's stance correction begins its reason (resolve/job.py)
+
+
+def is_sure_refutation(claim: ClaimRecord) -> bool:
+    """A refutation the status may count: read by the claims layer as a denial or refutation, or set by an analyst."""
+    return claim.stance == "refutes" and (
+        claim.polarity in ("denies", "refutes") or (claim.stance_reason or "").startswith(CORRECTED)
+    )
 
 
 def party_key(speaker: Hop) -> str:
@@ -106,7 +121,8 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
     """Set ``status``, ``reasons`` and the counts of ``proposition`` from its claims (stance and origin set)."""
     party_ids = set(parties)
     supporting = [c for c in claims if c.stance == "supports"]
-    refuting = [c for c in claims if c.stance == "refutes"]
+    refuting = [c for c in claims if is_sure_refutation(c)]
+    unsure = [c for c in claims if c.stance == "refutes" and not is_sure_refutation(c)]
     relaying = [c for c in claims if c.stance == "reports"]
     folded = _folded_social(claims)
 
@@ -120,7 +136,7 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
     independent_refuters = sorted({o for c in refuting if (o := origin_of(c)) and c not in by_party} - set(origins))
     proposition.origins = len(origins)
     proposition.supports = len({c.doc_id for c in supporting})
-    proposition.refutes = len({c.doc_id for c in refuting})
+    proposition.refutes = len({c.doc_id for c in refuting + unsure})
     proposition.reports = len(reports)
     dates = sorted(c.published_at for c in claims if c.published_at)
     proposition.first_seen = dates[0] if dates else None
@@ -140,6 +156,12 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
     if independent_refuters:
         reasons.append(
             f"refuted by {_plural(len(independent_refuters), 'independent origin')}: {named(independent_refuters)}"
+        )
+    if unsure:
+        maybe = sorted({origin_label(o, claims) for c in unsure if (o := origin_of(c))})
+        reasons.append(
+            f"possibly refuted by {', '.join(maybe) or _plural(len(unsure), 'claim')} (a reading of the stance models "
+            "or a negation, no denial word: not counted; check the claims)"
         )
     if independent_refuters or (by_party and len(origins) >= 2):
         status = "contested"

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from storytrace.assess.status import assess, parties_of
+from storytrace.assess.status import CORRECTED, assess, parties_of
 from storytrace.extract.attributions import _INSTITUTIONS, _OUTLET_NAME_WORDS, _OUTLET_NOUNS
 from storytrace.extract.entity_merge import entity_spans
 from storytrace.extract.sentences import is_headline
@@ -468,7 +468,7 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
 
 def _correct(claim: ClaimRecord, stance: str) -> None:
     """An analyst's stance correction, with what the resolver had said kept in the reason."""
-    claim.stance_reason = f"corrected by an analyst (the rules said {claim.stance}: {claim.stance_reason})"
+    claim.stance_reason = f"{CORRECTED} (the rules said {claim.stance}: {claim.stance_reason})"
     claim.stance, claim.stance_score = stance, 1.0
 
 
