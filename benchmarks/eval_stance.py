@@ -397,6 +397,15 @@ def dev_claims(train: list[dict[str, str]]) -> set[str]:
     return set(claims[: len(claims) // 5])
 
 
+def claim_folds(train: list[dict[str, str]], k: int = 5, seed: int = 13) -> list[set[str]]:
+    """The claim ids of each of ``k`` cross-validation folds of Emergent train (by claim, fixed by ``seed``):
+    ``train_stance_encoder.py --fold K`` holds out fold K, the folds of ``train_stance.py --cv`` and
+    ``--cv-product``."""
+    claims = sorted({r["claimId"] for r in train})
+    random.Random(seed).shuffle(claims)
+    return [set(claims[f::k]) for f in range(k)]
+
+
 def run_emergent(args: argparse.Namespace) -> dict[str, Any]:
     data = args.data / "emergent"
     train = read_csv(data / "url-versions-2015-06-14-clean-train.csv")

@@ -13,14 +13,25 @@ by claim on train (``--cv``), never on test. ``--dev`` trains on train minus the
 same 20 % ``eval_stance.py emergent --dev`` holds out) so that ``eval_stance.py emergent-product --split dev
 --model <out>`` scores unseen claims.
 
+``--cv-product FILES`` runs ``resolve.stance.stance_of`` itself over every train pair with a regression trained
+without the pair's fold and the out-of-fold probabilities of encoders trained without it
+(``train_stance_encoder.py emergent --fold K --predict-out FILE``, one file per fold; several seeds' files are
+averaged per pair, an ensemble): the pooled out-of-fold accuracy (report level) for a grid of gates and weights,
+on 2,071 pairs instead of the 443 of the dev split. Only the folds whose pairs all have an encoder prediction are
+scored (it says which).
+
     python scripts/train_stance.py                        # all of train -> src/storytrace/models/stance-emergent
     python scripts/train_stance.py --cv                   # cross-validation by claim on train, grid of C
     python scripts/train_stance.py --dev --out /tmp/stance-dev
+    for k in 0 1 2 3 4; do python scripts/train_stance_encoder.py emergent --fold $k --threads 1 --no-export \
+        --predict-out /tmp/cv/enc_f$k.json; done
+    python scripts/train_stance.py --cv-product /tmp/cv/enc_f*.json --gates 0.7 0.75 0.8 1.01 --weights 0.4 0.5
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -117,6 +128,95 @@ def folds(rows: list[dict[str, str]], k: int = 5, seed: int = 13) -> list[tuple[
     return out
 
 
+class LookupReader:
+    """A ``resolve.stance.PairReader`` answering from precomputed (claim, text) probabilities: the out-of-fold
+    predictions of encoders trained without each pair's fold (``train_stance_encoder.py --fold K --predict-out``)."""
+
+    def __init__(self, table: dict[tuple[str, str], np.ndarray], labels: Sequence[str]) -> None:
+        self.table = table
+        self.labels = tuple(labels)
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        return np.stack([self.table[pair] for pair in pairs]).astype(np.float32)
+
+
+def encoder_oof(files: Sequence[Path], epoch: int) -> tuple[dict[tuple[str, str], np.ndarray], tuple[str, ...]]:
+    """The held-out probabilities of the fold encoders after ``epoch``, averaged over files of the same fold
+    (several seeds: an ensemble), by (claim headline, article headline)."""
+    sums: dict[tuple[str, str], list[np.ndarray]] = {}
+    labels: tuple[str, ...] = ()
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        labels = tuple(data["labels"])
+        probabilities = next(e["probabilities"] for e in data["epochs"] if e["epoch"] == epoch)
+        for pair, p in zip(data["pairs"], probabilities, strict=True):
+            sums.setdefault((pair[0], pair[1]), []).append(np.asarray(p, dtype=np.float32))
+    return {pair: np.mean(ps, axis=0) for pair, ps in sums.items()}, labels
+
+
+def cv_product(
+    pairs: Pairs,
+    reader: LookupReader | None,
+    gates: Sequence[float],
+    weights: Sequence[float],
+    args: argparse.Namespace,
+    dump: Path | None = None,
+    only: Sequence[int] = (0, 1, 2, 3, 4),
+) -> dict[tuple[float, float], float]:
+    """``stance_of`` on every train pair with a regression and an encoder that never saw its fold: pooled
+    out-of-fold accuracy (report level) for each (gate, weight)."""
+    from storytrace.resolve.stance import is_negated, stance_of
+
+    rows = pairs.rows
+    to_label = {"supports": 0, "refutes": 1, "reports": 2}  # EM_LABELS order: for, against, observing
+    correct: dict[tuple[float, float], int] = dict.fromkeys(((g, w) for g in gates for w in weights), 0)
+    p_lr = np.zeros((len(rows), 3), dtype=np.float32)
+    fold_of = np.zeros(len(rows), dtype=np.int64)
+    sure = np.full(len(rows), -1, dtype=np.int64)  # the sure rules' label, -1 where the models decide
+    anchor_negated = np.zeros(len(rows), dtype=np.int64)
+    predicted: dict[tuple[float, float], np.ndarray] = {k: np.zeros(len(rows), dtype=np.int64) for k in correct}
+    scored = 0
+    for f, (train, held) in enumerate(folds(rows)):
+        if f not in only:
+            continue
+        scored += len(held)
+        model = fit(pairs, train, args.c, args.min_share, args.cues, {})
+        for i in held:
+            claim_text, anchor_text = rows[i]["articleHeadline"], rows[i]["claimHeadline"]
+            claim, anchor = pairs.records[claim_text], pairs.records[anchor_text]
+            vector, anchor_vector = pairs.embedder[claim_text], pairs.embedder[anchor_text]
+            fold_of[i] = f
+            p_lr[i] = model.probabilities(pair_features(claim, anchor, vector, anchor_vector, model.tables))
+            for gate, weight in correct:
+                stance = stance_of(
+                    claim,
+                    anchor,
+                    vector=vector,
+                    anchor_vector=anchor_vector,
+                    model=model,
+                    encoder=reader,
+                    ask_below=gate if reader is not None else 0.0,
+                    encoder_weight=weight,
+                )
+                label = to_label[stance.report]
+                predicted[(gate, weight)][i] = label
+                correct[(gate, weight)] += int(label == pairs.labels[i])
+                if "model: " not in stance.reason:
+                    sure[i] = label
+            anchor_negated[i] = int(is_negated(anchor_text))
+    if dump is not None:
+        np.savez(
+            dump,
+            p_lr=p_lr,
+            gold=pairs.labels,
+            fold=fold_of,
+            sure=sure,
+            anchor_negated=anchor_negated,
+            **{f"pred_{g}_{w}": v for (g, w), v in predicted.items()},
+        )
+    return {k: v / max(1, scored) for k, v in correct.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DATA)
@@ -129,11 +229,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cues", choices=("lexicon", "frequent"), default="lexicon", help="cue words: CUE_WORDS or any frequent word"
     )
+    parser.add_argument(
+        "--cv-product",
+        nargs="*",
+        type=Path,
+        help="out-of-fold stance_of: the fold encoders' --predict-out files (none: the regression alone)",
+    )
+    parser.add_argument("--epoch", type=int, default=3, help="--cv-product: the encoders' epoch to read")
+    parser.add_argument("--gates", type=float, nargs="+", default=[0.75], help="--cv-product: ask below these p")
+    parser.add_argument("--weights", type=float, nargs="+", default=[0.5], help="--cv-product: encoder weights")
+    parser.add_argument("--dump", type=Path, help="--cv-product: write the out-of-fold predictions here (npz)")
     args = parser.parse_args(argv)
     rows = read_csv(args.data / "emergent" / "url-versions-2015-06-14-clean-train.csv")
     started = time.perf_counter()
     pairs = Pairs(rows, args.cache)
     print(f"  {len(rows)} train pairs read in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if args.cv_product is not None:
+        reader = None
+        if args.cv_product:
+            table, labels = encoder_oof(args.cv_product, args.epoch)
+            covered = [
+                f
+                for f, (_, held) in enumerate(folds(rows))
+                if all((rows[i]["claimHeadline"], rows[i]["articleHeadline"]) in table for i in held)
+            ]
+            if len(covered) < len(folds(rows)):
+                print(f"only folds {covered} have out-of-fold encoder predictions: scored on those", file=sys.stderr)
+            reader = LookupReader(table, labels)
+        else:
+            covered = list(range(len(folds(rows))))
+        results = cv_product(pairs, reader, args.gates, args.weights if reader else [0.0], args, args.dump, covered)
+        n = sum(len(held) for f, (_, held) in enumerate(folds(rows)) if f in covered)
+        for (gate, weight), score in results.items():
+            print(f"gate {gate:.2f} weight {weight:.2f}: {100 * score:.2f}% (out-of-fold, folds {covered}, {n} pairs)")
+        return 0
     if args.cv:
         for c in GRID:
             scores = [accuracy(fit(pairs, tr, c, args.min_share, args.cues, {}), pairs, te) for tr, te in folds(rows)]

