@@ -4,6 +4,7 @@
     python benchmarks/eval_polnear.py --split test           # TEST: reported once, never tuned on
     python benchmarks/eval_polnear.py --split dev --component crf   # the CRF tagger (extract.attributions.crf.v3)
     python benchmarks/eval_polnear.py --split dev --component minilm   # extract.attributions.minilm.v1
+    python benchmarks/eval_polnear.py --split dev --component minilm2  # extract.attributions.minilm.v2
     python benchmarks/eval_polnear.py --split dev --json     # machine-readable
     python benchmarks/eval_polnear.py --data ../shared/data/polnear --split train
 
@@ -41,6 +42,7 @@ COMPONENTS = {
     "rules": "extract.attributions.rules.v3",
     "crf": "extract.attributions.crf.v3",
     "minilm": "extract.attributions.minilm.v1",
+    "minilm2": "extract.attributions.minilm.v2",
 }
 Extractor = Callable[[str, list[Span]], dict[str, list[Span]]]
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
@@ -174,6 +176,15 @@ def make_extractor(component: str, model: Path | None = None, context: int | Non
     """The function behind ``--component``: the rules, or a tagger with its shipped model (or ``model``)."""
     if component == "rules":
         return extract_attributions
+    if component == "minilm2":
+        from storytrace.extract.attributions_minilm import (
+            V2_MODEL_DIR,
+            extract_attributions_minilm_v2,
+            load_gated_tagger,
+        )
+
+        gated = load_gated_tagger(model or V2_MODEL_DIR, threads=1)
+        return lambda text, sentences: extract_attributions_minilm_v2(gated, text, sentences)
     if component == "minilm":
         from storytrace.extract.attributions_minilm import (
             DEFAULT_MODEL_DIR,
@@ -230,9 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a Markdown table")
     parser.add_argument("--component", choices=tuple(COMPONENTS), default="rules", help="what to score")
     parser.add_argument(
-        "--model", type=Path, help="with --component crf (a model file) or minilm (a folder): not the shipped one"
+        "--model",
+        type=Path,
+        help="with --component crf (a model file) or minilm, minilm2 (a folder): not the shipped one",
     )
-    parser.add_argument("--context", type=int, help="with --component minilm: context wordpieces per side (v1: 4)")
+    parser.add_argument("--context", type=int, help="with --component minilm: context wordpieces per side (v1: 24)")
     args = parser.parse_args(argv)
     if not (args.data / "metadata.tsv").exists():
         print(f"Error: no PolNeAR metadata.tsv under {args.data}; pass --data", file=sys.stderr)

