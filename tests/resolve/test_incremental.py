@@ -177,6 +177,19 @@ def test_a_rerun_without_new_reports_writes_nothing(ingested: Path, tmp_path: Pa
         assert _dossier(store) == dossier
 
 
+def test_a_store_resolved_under_older_readings_is_replayed(ingested: Path, tmp_path: Path) -> None:
+    db = tmp_path / "older.db"
+    shutil.copyfile(ingested, db)
+    with Store(db) as store:
+        first = resolve_store(store)
+        with store.transaction() as tx:  # as a store resolved before the resolver's readings last changed
+            tx.execute("UPDATE resolve_state SET value = '2000-01-01' WHERE key = 'rules'")
+        again = resolve_store(store)
+        reason = "the resolver's readings (clustering, stance, status) changed since the last run"
+        assert (again.mode, again.reason, again.statuses) == ("full", reason, first.statuses)
+        assert resolve_store(store).mode == "unchanged"  # the replay wrote the current readings' stamp
+
+
 def test_a_full_rerun_reuses_embeddings_and_computes_a_stale_one_again(ingested: Path, tmp_path: Path) -> None:
     db = tmp_path / "rerun.db"
     shutil.copyfile(ingested, db)

@@ -54,6 +54,7 @@ from storytrace.resolve.sources import OutletIndex, assign_origin, normalise_out
 from storytrace.store import Store
 
 __all__ = [
+    "RESOLVER_RULES",
     "STATE_VERSION",
     "NeedsFullRun",
     "Plan",
@@ -86,6 +87,10 @@ class Plan:
 
 # The state a later run joins (resolve/incremental.py): bump when what it holds, or how it is read, changes.
 STATE_VERSION = "1"
+# The resolver's readings: bump when a change to how claims are clustered, read for stance (rules or models) or
+# assessed would change a stored dossier, so that the next run replays the pile instead of joining new reports to
+# propositions read the old way. 2026-11-22: only sure refutations count for contested and denied.
+RESOLVER_RULES = "2026-11-22"
 
 
 def judgements_signature(store: Store, up_to: int | None = None) -> str:
@@ -120,8 +125,14 @@ def _new_stance_fixes(store: Store, signature: str, now: str) -> dict[str, str] 
 
 
 def state_stamp(store: Store) -> dict[str, str]:
-    """What a join needs unchanged since the last run: this state's version, the judgements, the embedding model."""
-    return {"version": STATE_VERSION, "judgements": judgements_signature(store), "model": model_tag()}
+    """What a join needs unchanged since the last run: this state's version, the resolver's readings, the
+    judgements, the embedding model."""
+    return {
+        "version": STATE_VERSION,
+        "rules": RESOLVER_RULES,
+        "judgements": judgements_signature(store),
+        "model": model_tag(),
+    }
 
 
 def model_tag() -> str:
@@ -158,7 +169,11 @@ def plan(store: Store) -> Plan:
             if key == "judgements" and (found := _new_stance_fixes(store, state.get(key) or "", value)) is not None:
                 fixes, judgements = found, value
                 continue
-            why = {"version": "the resolver's state format", "judgements": "an analyst's judgements"}
+            why = {
+                "version": "the resolver's state format",
+                "rules": "the resolver's readings (clustering, stance, status)",
+                "judgements": "an analyst's judgements",
+            }
             return Plan([], f"{why.get(key, 'the embedding model')} changed since the last run")
     gone = db.execute(
         "SELECT COUNT(*) FROM resolved_documents WHERE doc_id NOT IN (SELECT id FROM documents)"
