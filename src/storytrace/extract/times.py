@@ -111,7 +111,15 @@ from storytrace.model import Document, Span
 from storytrace.packs import load_pack
 from storytrace.pipeline import ComponentFn, register
 
-__all__ = ["BUILTIN_ANCHORS", "AnchorEvent", "TimeExpr", "find_times", "make_time_extractor"]
+__all__ = [
+    "BUILTIN_ANCHORS",
+    "AnchorEvent",
+    "TimeExpr",
+    "TimeFinder",
+    "find_times",
+    "make_anchored_extractor",
+    "make_time_extractor",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -2389,15 +2397,32 @@ def pack_anchors(packs: Sequence[str]) -> list[AnchorEvent]:
     return found
 
 
+# (text, sentences, reference date, anchor events) -> the time expressions found (a time component's reader)
+TimeFinder = Callable[[str, Sequence[Span], date | None, Sequence[AnchorEvent]], list[TimeExpr]]
+
+
 def _make_extractor(
     version: int, anchors: list[AnchorEvent] | list[dict[str, Any]] | None, packs: Sequence[str]
 ) -> ComponentFn:
+    def find(
+        text: str, sentences: Sequence[Span], reference: date | None, known: Sequence[AnchorEvent]
+    ) -> list[TimeExpr]:
+        return find_times(text, sentences, reference, known, version)
+
+    return make_anchored_extractor(f"extract.times.rules.v{version}", find, anchors, packs)
+
+
+def make_anchored_extractor(
+    component: str, find: TimeFinder, anchors: list[AnchorEvent] | list[dict[str, Any]] | None, packs: Sequence[str]
+) -> ComponentFn:
+    """A time component running ``find`` with the anchor events of ``packs``, the built-ins, ``anchors`` (its
+    config) and each report's own (``meta["anchors"]``), the most specific first."""
     configured: list[AnchorEvent] = [*pack_anchors(packs), *BUILTIN_ANCHORS]
     for raw in anchors or []:
         anchor = _anchor_from_dict(raw)
         if anchor is None:
             raise PipelineError(
-                f"bad anchor event {raw!r} in the config of extract.times.rules.v{version}",
+                f"bad anchor event {raw!r} in the config of {component}",
                 hint="give each anchor an id, names (a list of phrases) and start (an ISO date like 2025-03-03)",
             )
         configured.insert(0, anchor)
@@ -2410,8 +2435,7 @@ def _make_extractor(
                 logger.warning("%s: ignoring a malformed anchor event %r", doc.locator, raw)
                 continue
             doc_anchors.insert(0, anchor)  # the user's own anchors win over the built-ins
-        sentences = doc.spans.get("sentences", [])
-        found = find_times(doc.text, sentences, _reference_date(doc), doc_anchors, version)
+        found = find(doc.text, doc.spans.get("sentences", []), _reference_date(doc), doc_anchors)
         doc.spans["times"] = [expr.to_span() for expr in found]
         return doc
 

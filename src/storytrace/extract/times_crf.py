@@ -26,23 +26,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from storytrace.errors import PipelineError
 from storytrace.extract.ner import iob_chunks, open_crfsuite
 from storytrace.extract.sentences import TOKEN_PATTERN
 from storytrace.extract.times import (
     BUILTIN_ANCHORS,
     AnchorEvent,
     TimeExpr,
-    _anchor_from_dict,
-    _reference_date,
     find_times,
-    pack_anchors,
+    make_anchored_extractor,
 )
-from storytrace.model import Document, Span
+from storytrace.model import Span
 from storytrace.pipeline import ComponentFn, register
 
 __all__ = [
@@ -271,25 +269,10 @@ def make_times_rules_crf(
     crfsuite model made by scripts/train_times_crf.py."""
     path = Path(model_path) if model_path else DEFAULT_MODEL_PATH
     tagger = load_times_tagger(path)
-    configured: list[AnchorEvent] = [*pack_anchors(packs), *BUILTIN_ANCHORS]
-    for raw in anchors or []:
-        anchor = _anchor_from_dict(raw)
-        if anchor is None:
-            raise PipelineError(
-                f"bad anchor event {raw!r} in the config of extract.times.rules_crf.v1",
-                hint="give each anchor an id, names (a list of phrases) and start (an ISO date like 2025-03-03)",
-            )
-        configured.insert(0, anchor)
 
-    def run(doc: Document) -> Document:
-        doc_anchors = list(configured)
-        for raw in doc.meta.get("anchors") or []:
-            anchor = _anchor_from_dict(raw)
-            if anchor is not None:
-                doc_anchors.insert(0, anchor)
-        sentences = doc.spans.get("sentences", [])
-        found = find_times_crf(tagger, doc.text, sentences, _reference_date(doc), doc_anchors)
-        doc.spans["times"] = [expr.to_span() for expr in found]
-        return doc
+    def find(
+        text: str, sentences: Sequence[Span], reference: date | None, known: Sequence[AnchorEvent]
+    ) -> list[TimeExpr]:
+        return find_times_crf(tagger, text, sentences, reference, known)
 
-    return run
+    return make_anchored_extractor("extract.times.rules_crf.v1", find, anchors, packs)
