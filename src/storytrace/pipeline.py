@@ -51,7 +51,7 @@ _LIGHT = ("clean.language.py3langid.v1",)
 _FAST = (
     *_LIGHT,
     "extract.sentences.rules.v1",
-    "extract.times.rules.v3",
+    "extract.times.rules.v4",
     "extract.entities.gazetteer.v1",
     "extract.entities.merge.v2",
     "extract.events.rules.v2",
@@ -65,7 +65,7 @@ PIPELINES: dict[str, tuple[str, ...]] = {
     "default": (
         *_LIGHT,
         "extract.sentences.rules.v1",
-        "extract.times.rules.v3",
+        "extract.times.rules.v4",
         "extract.entities.gazetteer.v1",
         "extract.entities.minilm.v4",
         "extract.entities.merge.v2",
@@ -84,6 +84,8 @@ PACK_READERS = (
     "extract.times.rules.v1",
     "extract.times.rules.v2",
     "extract.times.rules.v3",
+    "extract.times.rules.v4",
+    "extract.times.rules_crf.v1",
 )
 
 
