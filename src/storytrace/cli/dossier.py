@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from storytrace.assess.status import STATUSES
 from storytrace.cli.output import db_option, emit, output_options, shorten
 from storytrace.resolve.job import ResolveReport, resolve_store
 from storytrace.resolve.stance import STANCE_WORDS
@@ -33,8 +34,6 @@ __all__ = [
     "stance_command",
     "timeline_command",
 ]
-
-STATUSES = ("corroborated", "contested", "denied", "circular", "single_source", "reported")
 
 
 @click.command("resolve")

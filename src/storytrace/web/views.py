@@ -7,6 +7,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
+from storytrace.assess.status import STATUSES
 from storytrace.errors import NotFound, StorytraceError
 from storytrace.store import DocumentFilter, Store
 from storytrace.store.dossier import add_judgement, find_entity, list_judgements
@@ -16,9 +17,8 @@ from storytrace.web.figures import Graph, build_graph, place_points, project
 from storytrace.web.reader import marks_of, segments
 from storytrace.web.server import Workspace
 
-__all__ = ["STATUSES", "build_app"]
+__all__ = ["build_app"]
 
-STATUSES = ("corroborated", "contested", "denied", "circular", "single_source", "reported")
 STANCES = ("supports", "refutes", "reports")
 READER_LAYERS = ("times", "attributions")
 SEARCH_PAGE = 20
