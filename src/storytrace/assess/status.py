@@ -121,8 +121,11 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
     """Set ``status``, ``reasons`` and the counts of ``proposition`` from its claims (stance and origin set)."""
     party_ids = set(parties)
     supporting = [c for c in claims if c.stance == "supports"]
-    refuting = [c for c in claims if is_sure_refutation(c)]
-    unsure = [c for c in claims if c.stance == "refutes" and not is_sure_refutation(c)]
+    refuting: list[ClaimRecord] = []  # the sure refutations, which the status counts
+    unsure: list[ClaimRecord] = []  # read as refuting by the stance readers alone: named in the reasons only
+    for claim in claims:
+        if claim.stance == "refutes":
+            (refuting if is_sure_refutation(claim) else unsure).append(claim)
     relaying = [c for c in claims if c.stance == "reports"]
     folded = _folded_social(claims)
 
@@ -136,7 +139,7 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
     independent_refuters = sorted({o for c in refuting if (o := origin_of(c)) and c not in by_party} - set(origins))
     proposition.origins = len(origins)
     proposition.supports = len({c.doc_id for c in supporting})
-    proposition.refutes = len({c.doc_id for c in refuting + unsure})
+    proposition.refutes = len({c.doc_id for c in (*refuting, *unsure)})
     proposition.reports = len(reports)
     dates = sorted(c.published_at for c in claims if c.published_at)
     proposition.first_seen = dates[0] if dates else None
