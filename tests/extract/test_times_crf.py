@@ -118,10 +118,26 @@ def test_training_and_tagging_round_trip(tmp_path: Path) -> None:
     assert [text[a:b] for a, b in spans] == ["Monday"]
 
 
+class _RefusingTagger:
+    """A tagger that fails if asked: the sentence should be skipped before tagging."""
+
+    def set(self, features: object) -> None:
+        raise AssertionError("the CRF was run on a sentence with no time word")
+
+    def tag(self) -> list[str]:
+        raise AssertionError("the CRF was run on a sentence with no time word")
+
+
 def test_a_sentence_with_no_time_word_is_not_tagged() -> None:
     tagger = load_times_tagger(DEFAULT_MODEL_PATH)
     text = "The minister spoke to reporters in the capital."
     assert crf_spans(tagger, text, split_sentences(text)[0]) == []
+    # Skipped before the CRF runs (not merely tagged all O), while a sentence with a time word is tagged.
+    assert crf_spans(_RefusingTagger(), text, split_sentences(text)[0]) == []
+    with pytest.raises(AssertionError, match="no time word"):
+        crf_spans(
+            _RefusingTagger(), "The minister spoke on Monday.", split_sentences("The minister spoke on Monday.")[0]
+        )
 
 
 def test_component_keeps_the_rules_spans_and_adds_the_crfs() -> None:

@@ -33,6 +33,7 @@ __all__ = [
     "MODEL_NAME",
     "ChunkScore",
     "chunk_span",
+    "forget_crfsuite",
     "iob_chunks",
     "load_tagger",
     "make_crf_ner",
@@ -203,6 +204,11 @@ def open_crfsuite(path: Path, what: str, missing_hint: str, rebuild: str) -> Any
             ) from error
         _TAGGERS[path] = tagger
     return tagger
+
+
+def forget_crfsuite(path: Path) -> None:
+    """Drop the cached tagger of ``path`` (a model file just rewritten), so the next ``open_crfsuite`` reads it."""
+    _TAGGERS.pop(path, None)
 
 
 def load_tagger(path: Path) -> Any:

@@ -2288,6 +2288,24 @@ def _reference_date(doc: Document) -> date | None:
         return None
 
 
+def _time_expr(start: int, end: int, resolved: _Result, rule: str) -> TimeExpr:
+    """The expression at ``start``-``end`` of what ``rule`` resolved (a single day is its own start and end)."""
+    if resolved.start is None and _ISO_DAY.fullmatch(resolved.value):
+        day = date.fromisoformat(resolved.value)
+        resolved = replace(resolved, start=day, end=day)
+    return TimeExpr(
+        start,
+        end,
+        resolved.type,
+        resolved.value,
+        resolved.precision,
+        rule,
+        resolved.anchor,
+        resolved.start.isoformat() if resolved.start else None,
+        resolved.end.isoformat() if resolved.end else None,
+    )
+
+
 def find_times(
     text: str,
     sentences: Sequence[Span],
@@ -2327,22 +2345,7 @@ def find_times(
                 resolved = None
             if resolved is None:
                 continue
-            if resolved.start is None and _ISO_DAY.fullmatch(resolved.value):
-                day = date.fromisoformat(resolved.value)
-                resolved = replace(resolved, start=day, end=day)
-            results.append(
-                TimeExpr(
-                    start,
-                    end,
-                    resolved.type,
-                    resolved.value,
-                    resolved.precision,
-                    rule.name,
-                    resolved.anchor,
-                    resolved.start.isoformat() if resolved.start else None,
-                    resolved.end.isoformat() if resolved.end else None,
-                )
-            )
+            results.append(_time_expr(start, end, resolved, rule.name))
             if resolved.type == "DATE" and resolved.precision == "day" and _ISO_DAY.fullmatch(resolved.value):
                 previous = date.fromisoformat(resolved.value)
                 previous_index = index
@@ -2408,20 +2411,7 @@ def _normalise_extra(start: int, end: int, rules: Sequence[_Rule], ctx: _Context
             continue
         if resolved is None:
             continue
-        first, last = resolved.start, resolved.end
-        if first is None and _ISO_DAY.fullmatch(resolved.value):
-            first = last = date.fromisoformat(resolved.value)
-        return TimeExpr(
-            start,
-            end,
-            resolved.type,
-            resolved.value,
-            resolved.precision,
-            f"crf+{rule.name}",
-            resolved.anchor,
-            first.isoformat() if first else None,
-            last.isoformat() if last else None,
-        )
+        return _time_expr(start, end, resolved, f"crf+{rule.name}")
     return None
 
 

@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from storytrace.extract.ner import iob_chunks, open_crfsuite
+from storytrace.extract.ner import forget_crfsuite, iob_chunks, open_crfsuite
 from storytrace.extract.sentences import TOKEN_PATTERN
 from storytrace.extract.times import (
     BUILTIN_ANCHORS,
@@ -48,6 +48,7 @@ __all__ = [
     "MODEL_NAME",
     "crf_spans",
     "find_times_crf",
+    "load_times_tagger",
     "make_times_rules_crf",
     "sentence_features",
     "token_labels",
@@ -79,6 +80,16 @@ _TIME_WORDS = frozenset(
     "ago later earlier early late mid end beginning start since until soon once daily weekly monthly annually "
     "annual quarterly yearly fiscal previous next this that coming following last prior before after then".split()
 )
+# Each lexicon's class name, in the order the features list them.
+_LEXICONS = (
+    ("month", _MONTHS),
+    ("weekday", _WEEKDAYS),
+    ("number", _NUMBERS),
+    ("ordinal", _ORDINALS),
+    ("unit", _UNITS),
+    ("season", _SEASONS),
+    ("timeword", _TIME_WORDS),
+)
 _YEAR = re.compile(r"(?:1[89]|20)\d\d(?:s)?$")
 _DIGITS = re.compile(r"\d")
 
@@ -93,20 +104,7 @@ def _classes(lower: str) -> tuple[str, ...]:
     found: list[str] = []
     for part in lower.split("-"):
         stripped = part.rstrip(".")
-        if stripped in _MONTHS:
-            found.append("month")
-        if stripped in _WEEKDAYS:
-            found.append("weekday")
-        if stripped in _NUMBERS:
-            found.append("number")
-        if stripped in _ORDINALS:
-            found.append("ordinal")
-        if stripped in _UNITS:
-            found.append("unit")
-        if stripped in _SEASONS:
-            found.append("season")
-        if stripped in _TIME_WORDS:
-            found.append("timeword")
+        found += [name for name, words in _LEXICONS if stripped in words]
         if _YEAR.match(stripped):
             found.append("year")
         elif stripped.isdigit():
@@ -117,7 +115,7 @@ def _classes(lower: str) -> tuple[str, ...]:
 _OFFSETS = (-2, -1, 1, 2)
 # Classes that a time expression with no rule to read it still holds one of; a sentence with none of them is
 # not tagged (the common words of _TIME_WORDS, "this", "after", "end", only qualify such a word).
-_STRONG = frozenset({"month", "weekday", "number", "ordinal", "unit", "season", "year", "strong"}) | {
+_STRONG = frozenset({"month", "weekday", "number", "ordinal", "unit", "season", "year"}) | {
     f"digits{n}" for n in range(1, 6)
 }
 _STRONG_WORDS = frozenset(
@@ -238,14 +236,7 @@ def train_crf(
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations, "feature.possible_transitions": True})
     out.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(out))
-    _forget(out)
-
-
-def _forget(path: Path) -> None:
-    """Drop a cached tagger of ``path`` (a model file just rewritten)."""
-    from storytrace.extract import ner
-
-    ner._TAGGERS.pop(path, None)
+    forget_crfsuite(out)
 
 
 def load_times_tagger(path: Path) -> Any:
