@@ -39,10 +39,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import torch
-from onnx_int8 import export_int8, save_tokenizer  # scripts/, beside this file
 from tokenizers import Tokenizer
 from torch import nn
-from train_ner_minilm import CasedTokenTagger, batches, collate
+from train_ner_minilm import CasedTokenTagger, batches, collate, log
+from train_ner_minilm import export as export_ner
 
 from storytrace.extract.attributions import extract_attributions
 from storytrace.extract.attributions_crf import _paint, paragraphs, rule_spans, rules_tags
@@ -65,10 +65,6 @@ from eval_polnear import ROLES, choose_annotations, evaluate, read_gold
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear"
 LABEL_IDS = {label: i for i, label in enumerate(LABELS)}
 Article = list[tuple[Unit, list[str]]]  # the document's sentences in order, each with its gold tags
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def read_articles(data: Path, split: str, limit: int = 0) -> list[Article]:
@@ -143,19 +139,9 @@ def export(
     meta: dict[str, Any],
     name: str = MODEL_NAME,
 ) -> None:
-    """ONNX int8 with the NER model's inputs; writes model.onnx, the tokenizer and config.json."""
-    model.eval()
-    if hasattr(model.encoder, "set_attn_implementation"):
-        model.encoder.set_attn_implementation("eager")  # the legacy tracer follows plain matmul attention
-    dummy = (
-        torch.randint(1000, 2000, (2, 24), dtype=torch.long),
-        torch.ones((2, 24), dtype=torch.long),
-        torch.ones((2, 24), dtype=torch.long),
-    )
-    inputs = ("input_ids", "attention_mask", "case_ids")
-    axes = {name: {0: "batch", 1: "sequence"} for name in (*inputs, "logits")}
-    export_int8(model, dummy, out_dir / "model.onnx", inputs=inputs, outputs=["logits"], dynamic_axes=axes)
-    save_tokenizer(tokenizer_path, out_dir)
+    """ONNX int8 with the NER model's inputs, by the NER script's export (model.onnx and the tokenizer); the
+    config.json it writes is replaced by this model's."""
+    export_ner(model, out_dir, tokenizer_path, config, meta)
     write_config(out_dir, config, "viterbi", meta, name)
 
 

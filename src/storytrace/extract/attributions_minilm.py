@@ -190,17 +190,19 @@ class AttributionTagger(MiniLMTagger):
     ) -> list[list[str]]:
         """One tag per token of each paragraph, decoded per paragraph (``attributions_from_tags``'s tagger; the
         quotation regions it also passes are not used: the model sees the quotation marks)."""
-        units = paragraph_units(text, parts, rule_tags)
-        per_paragraph: list[list[FloatArray]] = [[] for _ in parts]
-        for unit, probs in zip(units, self.unit_probabilities(units), strict=True):
-            per_paragraph[unit.paragraph].append(probs)
-        out: list[list[str]] = []
-        for paragraph, arrays in zip(parts, per_paragraph, strict=True):
-            if not arrays:
-                out.append(["O"] * len(paragraph.starts))
-                continue
-            out.append([tag for tag, _ in self.decode(np.concatenate(arrays))])
-        return out
+        return tag_units(self, parts, paragraph_units(text, parts, rule_tags))
+
+
+def tag_units(tagger: AttributionTagger, parts: Sequence[Paragraph], units: Sequence[Unit]) -> list[list[str]]:
+    """One tag per token of each paragraph, decoded per paragraph: ``units`` (sentences or their tails, in
+    document order) encoded together as one document, every other token O (v2 encodes only some sentences)."""
+    o = np.zeros(len(tagger.labels), dtype=np.float32)
+    o[0] = 1.0
+    probs = [np.tile(o, (len(p.starts), 1)) for p in parts]
+    if units:
+        for unit, unit_probs in zip(units, tagger.unit_probabilities(units), strict=True):
+            probs[unit.paragraph][unit.first : unit.first + len(unit.words)] = unit_probs
+    return [[tag for tag, _ in tagger.decode(p)] for p in probs]
 
 
 _TAGGERS: dict[tuple[Path, int, int | None], AttributionTagger] = {}
@@ -327,18 +329,12 @@ class GatedAttributionTagger:
         self, text: str, parts: Sequence[Paragraph], rule_tags: Sequence[Sequence[str]], quotes: object = None
     ) -> list[list[str]]:
         """One tag per token of each paragraph (``attributions_from_tags``'s tagger); O outside the candidates."""
-        o = np.zeros(len(self.tagger.labels), dtype=np.float32)
-        o[0] = 1.0
-        probs = [np.tile(o, (len(p.starts), 1)) for p in parts]
         units = [
             without_dateline(text, parts, unit)
             for unit in paragraph_units(text, parts, rule_tags)
             if is_candidate(unit, self.gate_words)
         ]
-        if units:
-            for unit, unit_probs in zip(units, self.tagger.unit_probabilities(units), strict=True):
-                probs[unit.paragraph][unit.first : unit.first + len(unit.words)] = unit_probs
-        return [[tag for tag, _ in self.tagger.decode(p)] for p in probs]
+        return tag_units(self.tagger, parts, units)
 
 
 Record = tuple[Span, Span, list[Span], Span]  # an attribution, its cue, its chain's source spans, its content
