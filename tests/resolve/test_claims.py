@@ -7,7 +7,14 @@ import pytest
 
 from storytrace.errors import PipelineError
 from storytrace.model.dossier import ClaimRecord, Hop
-from storytrace.resolve.claims import ClaimClusterer, Embedder, default_embedder, representative, signature_words
+from storytrace.resolve.claims import (
+    ClaimClusterer,
+    Embedder,
+    default_embedder,
+    order_for_clustering,
+    representative,
+    signature_words,
+)
 from storytrace.resolve.stance import is_negated, rule_stance
 from tests.resolve.records import claim, restart_ids
 
@@ -235,3 +242,75 @@ def test_a_reports_headline_and_lede_are_marked() -> None:
     unmarked[0].sentence_end = plain.index(".") + 1
     _mark_lead(plain, unmarked)
     assert [r.lead for r in unmarked] == [None, None]
+
+
+def _at(record: ClaimRecord, start: int, lead: str | None = None) -> ClaimRecord:
+    record.start_char, record.lead = start, lead
+    return record
+
+
+def test_a_headline_denial_joins_the_proposition_its_lede_denies(embedder: Embedder) -> None:
+    scoop = claim("Envoys of the council met commanders of the rebel militia secretly in Varn on Sunday", day=1)
+    council = Hop("The council", "named", "ent_council")
+    headline = _at(claim("talks with rebels", day=2, doc="doc_d", polarity="denies", speaker=council), 0, "headline")
+    lede = claim("its envoys had met commanders of the rebel militia in Varn", day=2, doc="doc_d", polarity="denies")
+    lede = _at(lede, 80, "lede")
+    lede.chain = (council,)
+    clusterer = ClaimClusterer(embedder=embedder)
+    # The short headline alone is too far from the scoop to join it: it would found a proposition of its own.
+    vector = embedder.encode([headline.text])[0]
+    clusterer.add(scoop)
+    assert clusterer.score(0, vector, signature_words(headline.text), headline) < clusterer.threshold
+    clusterer.add_all([headline, lede])
+    assert together(scoop, lede) and together(scoop, headline)
+    assert headline.stance == "refutes"
+    assert "placed with the report's lede" in (headline.stance_reason or "")
+
+
+def test_a_headline_denial_over_an_asserting_lede_is_not_moved(embedder: Embedder) -> None:
+    scoop = claim("Envoys of the council met commanders of the rebel militia secretly in Varn on Sunday", day=1)
+    headline = _at(claim("talks with rebels", day=2, doc="doc_e", polarity="denies"), 0, "headline")
+    lede = _at(claim("the bridge at Varn reopened to traffic on Monday morning", day=2, doc="doc_e"), 80, "lede")
+    clusterer = ClaimClusterer(embedder=embedder)
+    clusterer.add_all([scoop, headline, lede])
+    assert not together(scoop, headline) and not together(lede, headline)
+
+
+def test_a_refutation_by_reference_joins_the_claim_it_points_to(embedder: Embedder) -> None:
+    minister = Hop("the minister", "named", "ent_minister")
+    relayed = _at(claim("the council had paid the rebels for the release of two hostages", doc="doc_r"), 10)
+    relayed.chain = (Hop("The Valley Post", "outlet"),)
+    own = _at(claim("the army would reopen the road to Varn within a week", doc="doc_r", speaker=minister), 60)
+    rebuttal = _at(claim("The story is invented from beginning to end", doc="doc_r", polarity="refutes"), 120)
+    rebuttal.chain = (minister,)
+    clusterer = ClaimClusterer(embedder=embedder)
+    clusterer.add_all([relayed, own, rebuttal])
+    # The minister's own claim is skipped: a speaker does not call his own words invented.
+    assert together(relayed, rebuttal) and not together(own, rebuttal)
+    assert rebuttal.stance == "refutes"
+    assert "refers to an earlier claim of the report" in (rebuttal.stance_reason or "")
+    # A refutation that states what it refutes is clustered as before.
+    stated = _at(claim("no money was paid to anyone", doc="doc_s", polarity="denies", speaker=minister), 0)
+    lone = ClaimClusterer(embedder=embedder)
+    lone.add_all([stated])
+    assert "refers to" not in (stated.stance_reason or "")
+
+
+def test_order_for_clustering_puts_a_headline_denial_after_its_denying_lede() -> None:
+    headline = _at(claim("talks with rebels", doc="doc_o", polarity="denies"), 0, "headline")
+    lede = _at(claim("its envoys met the rebels", doc="doc_o", polarity="denies"), 50, "lede")
+    later = _at(claim("the bridge stays shut", doc="doc_o"), 90)
+    assert order_for_clustering([later, lede, headline]) == [lede, headline, later]
+    lede.polarity = "asserts"  # a lede that does not deny: report order
+    assert order_for_clustering([later, lede, headline]) == [headline, lede, later]
+
+
+def test_a_headline_ending_in_a_quote_is_a_headline() -> None:
+    from storytrace.extract.sentences import is_headline
+
+    text = 'Varn rejects drone claim as "baseless"\n\nVARN — The council said on Monday: "We will stay."\n'
+    end = text.index("\n")
+    assert not is_headline(text, 0, end)  # the extractors' strict reading, kept for their stored outputs
+    assert is_headline(text, 0, end, quoted_end=True)
+    start = text.index("VARN")
+    assert not is_headline(text, start, text.index("\n", start), quoted_end=True)

@@ -52,9 +52,16 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     return [Span(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
 
 
-def is_headline(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is a headline or title: a line of its own that ends without a stop."""
+def is_headline(text: str, start: int, end: int, *, quoted_end: bool = False) -> bool:
+    """Whether ``text[start:end]`` is a headline or title: a line of its own that ends without a stop.
+
+    A line ending in a closing quote or bracket is not one, unless ``quoted_end``: then the stop is looked for
+    inside it ('Ibdara rejects claim as "baseless"' is a headline, 'He said: "We will stay."' is not). The
+    extractors keep the strict reading, which their stored outputs were made with.
+    """
     body = text[start:end].rstrip()
+    if quoted_end:
+        body = body.rstrip("\"”’'»)")
     if not body or body[-1] in ".!?:;…\"”’'»)":
         return False
     return (start == 0 or text[start - 1] == "\n") and (end >= len(text.rstrip()) or text[end] == "\n")

@@ -18,7 +18,11 @@ talks it is told beside; plus ``lede_bonus`` for a report's lede against the pro
 headline (``ClaimRecord.lead``: news state the headline's proposition first, in more words; "Government and
 militia held secret talks" and "Envoys of the ministry and the militia met secretly last Sunday in …" are one
 proposition the sentence embeddings put at 0.57).
-The claim joins the best proposition when the score reaches ``threshold``, else it starts a new one. Adding a
+The claim joins the best proposition when the score reaches ``threshold``, else it starts a new one, unless it
+is a **refutation by reference** (``_referred``), which names what it refutes without stating it: a headline denial
+over a lede that denies too joins the lede's proposition (``order_for_clustering`` takes the lede first), and "that
+report" or "the story is invented" joins the proposition of the nearest earlier claim of its report that someone
+asserts (the refuter's own claims skipped); the claim's stance reason says so. Adding a
 report later joins existing propositions without recomputing the others, and gives the same result as adding
 all at once in the same order, provided each claim's vector is the same: the int8 model moves a vector by up to
 0.03 with the other texts of its batch, so ``resolve`` embeds one claim at a time and keeps the vectors.
@@ -54,7 +58,15 @@ from storytrace.packs.names import name_key
 from storytrace.resolve.events import family_of
 from storytrace.resolve.stance import Stance, is_negated, stance_of
 
-__all__ = ["ClaimClusterer", "Embedder", "default_embedder", "representative", "signature_words", "stance_of"]
+__all__ = [
+    "ClaimClusterer",
+    "Embedder",
+    "default_embedder",
+    "order_for_clustering",
+    "representative",
+    "signature_words",
+    "stance_of",
+]
 
 FloatArray = npt.NDArray[np.float32]
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "minilm-embeddings"
@@ -200,7 +212,11 @@ class ClaimClusterer:
     clusters: dict[int, _Cluster] = field(default_factory=dict)  # by index: the order propositions were founded
     next_index: int = 0
     touched: set[int] = field(default_factory=set)  # the propositions that gained a claim
+    reference_window: int = 5  # how many of a report's earlier claims a refutation by reference may point to
     _by_key: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # Per report of this run, its claims so far with their propositions: a report arrives whole (in a full
+    # resolve and in a join alike), so a refutation by reference finds its antecedent among them.
+    _trail: dict[str, list[tuple[ClaimRecord, int]]] = field(default_factory=lambda: defaultdict(list))
 
     def _embed(self, texts: Sequence[str]) -> FloatArray:
         if self.embedder is None:
@@ -322,7 +338,12 @@ class ClaimClusterer:
             score = self.score(index, vector, words, claim)
             if score > best_score or (score == best_score and index < best):
                 best, best_score = index, score
+        referred = None
         if best < 0 or best_score < self.threshold:
+            referred = self._referred(claim)
+            if referred is not None:
+                best = referred[0]
+        if best < 0 or (best_score < self.threshold and referred is None):
             proposition = PropositionRecord(id=make_id("prp", claim.id), text=claim.text)
             best, best_score = self.next_index, 1.0
             self.clusters[best] = _Cluster(proposition, claim, vector, seed_id=claim.id, anchor_vector=vector)
@@ -337,8 +358,38 @@ class ClaimClusterer:
         stance = stance_of(claim, cluster.anchor, vector=vector, anchor_vector=cluster.anchor_vector)
         claim.proposition_id = cluster.proposition.id
         claim.stance, claim.stance_score, claim.stance_reason = stance.label, stance.score, stance.reason
+        if referred is not None:
+            claim.stance_reason = f"{stance.reason}; {referred[1]}"
         claim.report_stance = stance.report
+        self._trail[claim.doc_id].append((claim, best))
         return cluster.proposition, round(best_score, 3)
+
+    def _referred(self, claim: ClaimRecord) -> tuple[int, str] | None:
+        """The proposition a refutation points to rather than states, with why; None if it states its own.
+
+        Two forms, both read only in the refutation's own report: a headline denial that summarises its lede's
+        ("Government denies talks with militia" over "The government denied that its officials had met the
+        militia's commanders": ``order_for_clustering`` puts the lede first), and a reference to a report or story
+        ("called that report invented", "The story is invented"): the nearest earlier claim of the report whose
+        proposition someone asserts (its anchor is an assertion), not the refuter's own.
+        """
+        if claim.polarity not in _REFUTING:
+            return None
+        trail = self._trail.get(claim.doc_id, [])
+        if claim.lead == "headline":
+            lede = next((index for c, index in trail if c.lead == "lede"), None)
+            if lede is not None and any(c.lead == "lede" and c.polarity in _REFUTING for c, _ in trail):
+                return lede, "placed with the report's lede: a headline denial summarises the lede's"
+            return None
+        if not _REFERENCE.match(claim.text):
+            return None
+        for earlier, index in reversed(trail[-self.reference_window :]):
+            if _same_speaker(claim, earlier):
+                continue
+            if self._cluster(index).anchor.polarity == "asserts":
+                quoted = earlier.text if len(earlier.text) <= 60 else earlier.text[:57] + "..."
+                return index, f"refers to an earlier claim of the report: «{quoted}»"
+        return None
 
     def add_all(
         self, claims: Iterable[ClaimRecord], vectors: Mapping[str, FloatArray] | None = None
@@ -347,7 +398,7 @@ class ClaimClusterer:
 
         ``vectors``: embeddings already known, by claim id (the store keeps them); the others are computed here.
         """
-        ordered = sorted(claims, key=lambda c: (c.published_at or "9999", c.doc_id, c.start_char))
+        ordered = order_for_clustering(claims)
         known = vectors or {}
         missing = [c for c in ordered if c.id not in known]
         computed = dict(zip((c.id for c in missing), self._embed([c.text for c in missing]), strict=True))
@@ -370,6 +421,39 @@ class ClaimClusterer:
             if claim.id in cluster.proposition.claim_ids:
                 return stance_of(claim, cluster.anchor)
         return None
+
+
+_REFUTING = ("denies", "refutes")
+# A refutation that names what it refutes only by reference: "that report", "the story is invented", "these claims".
+_REFERENCE = re.compile(
+    r"(?:the|this|that|these|those|such)\s+(?:\w+\s+)?"
+    r"(?:reports?|stor(?:y|ies)|claims?|accounts?|allegations?|rumou?rs?|articles?|news)\b(?:\s+(?:is|are|was|were)\b.*)?$",
+    re.I,
+)
+
+
+def _same_speaker(a: ClaimRecord, b: ClaimRecord) -> bool:
+    if a.speaker is None or b.speaker is None:
+        return a.speaker is b.speaker
+    if a.speaker.entity_id and a.speaker.entity_id == b.speaker.entity_id:
+        return True
+    return a.speaker.text.casefold() == b.speaker.text.casefold()
+
+
+def order_for_clustering(claims: Iterable[ClaimRecord]) -> list[ClaimRecord]:
+    """Claims oldest first, in report order, except a headline denial whose lede denies too: it comes right after
+    the lede, so that it can join the proposition the lede denies (``ClaimClusterer._referred``)."""
+    ordered = sorted(claims, key=lambda c: (c.published_at or "9999", c.doc_id, c.start_char))
+    ledes = {c.doc_id: c for c in ordered if c.lead == "lede" and c.polarity in _REFUTING}
+    deferred = {c.doc_id: c for c in ordered if c.lead == "headline" and c.polarity in _REFUTING and c.doc_id in ledes}
+    out: list[ClaimRecord] = []
+    for claim in ordered:
+        if deferred.get(claim.doc_id) is claim:
+            continue
+        out.append(claim)
+        if ledes.get(claim.doc_id) is claim and claim.doc_id in deferred:
+            out.append(deferred[claim.doc_id])
+    return out
 
 
 def representative(claims: Sequence[ClaimRecord]) -> str | None:

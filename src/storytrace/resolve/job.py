@@ -43,7 +43,7 @@ from storytrace.extract.entity_merge import entity_spans
 from storytrace.extract.sentences import is_headline
 from storytrace.model import Document, Span, make_id
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
-from storytrace.resolve.claims import ClaimClusterer, FloatArray, default_embedder
+from storytrace.resolve.claims import ClaimClusterer, FloatArray, default_embedder, order_for_clustering
 from storytrace.resolve.entities import (
     EntityPile,
     EntityResolution,
@@ -355,12 +355,12 @@ def _claims_of(
 def _mark_lead(text: str, records: list[ClaimRecord]) -> None:
     """The report's headline claim (its first, on a headline line) and its lede (the first claim after it)."""
     ordered = sorted(records, key=lambda c: (c.sentence_start, c.start_char))
-    if not ordered or not is_headline(text, ordered[0].sentence_start, ordered[0].sentence_end):
+    if not ordered or not is_headline(text, ordered[0].sentence_start, ordered[0].sentence_end, quoted_end=True):
         return
     ordered[0].lead = "headline"
     headline_end = ordered[0].sentence_end
     lede = next((c for c in ordered[1:] if c.sentence_start >= headline_end), None)
-    if lede is not None and not is_headline(text, lede.sentence_start, lede.sentence_end):
+    if lede is not None and not is_headline(text, lede.sentence_start, lede.sentence_end, quoted_end=True):
         lede.lead = "lede"
 
 
@@ -526,7 +526,7 @@ def _join(
     report.embedded, report.embeddings_reused = len(fresh), len(claims) - len(fresh)
     clock.lap("embeddings")
     clusterer = StoredClusterer(store.db)
-    for claim in sorted(claims, key=lambda c: (c.published_at or "9999", c.doc_id, c.start_char)):
+    for claim in order_for_clustering(claims):
         clusterer.add(claim, vectors[claim.id])
     clock.lap("propositions")
     corrected = stored_claims(store.db, sorted(stance_fixes))
