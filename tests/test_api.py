@@ -40,7 +40,7 @@ def test_ingest_annotates_new_reports_with_the_default_pipeline(pile: Path, tmp_
         storytrace.ingest_inputs(store, [str(pile)])
         [row] = store.search("depot", DocumentFilter())
         doc = store.get_document(row["id"])
-        assert doc.spans["sentences"] and doc.layer_sources["entities"] == "extract.entities.merge.v2"
+        assert doc.spans["sentences"] and doc.layer_sources["entities"] == "extract.entities.merge.v3"
 
 
 def test_load_annotates_text_like_extract() -> None:

@@ -146,17 +146,17 @@ def test_browser_click_through_main_pages(site: RunningServer, page: Any) -> Non
 
 
 def test_browser_merge_and_stance_correction(site: RunningServer, page: Any) -> None:
-    keep = "ain-bashura:gpe/ibdara"
+    keep = "ain-bashura:gpe/ain-bashura"
     page.goto(site.url + "/entities/" + quote(keep, safe=""))
-    page.fill("form.merge-form input[name=other]", "Ibdaran")
-    page.fill("form.merge-form input[name=note]", "the adjective names the country")
+    page.fill("form.merge-form input[name=other]", "Hayy al-Tawahin")
+    page.fill("form.merge-form input[name=note]", "the district counts as its town")
     page.click("form.merge-form button")
     page.wait_for_url(re.compile(r"done=merge"))
     # The page polls /api/status and reloads once the background resolve is done.
     page.wait_for_selector("#resolving", state="detached", timeout=RESOLVE_TIMEOUT_MS)
     page.wait_for_load_state()
     spellings = page.locator("table.spellings").inner_text()
-    assert "Ibdaran" in spellings
+    assert "Hayy al-Tawahin" in spellings
     _shot(page, "10-after-merge")
 
     with sqlite3.connect(site.server.workspace.db_path) as db:

@@ -203,7 +203,9 @@ def test_routes_hostile_report_stays_text_everywhere(live: RunningServer) -> Non
 
 
 def test_routes_post_without_csrf_token_is_refused(live: RunningServer) -> None:
-    response = httpx.post(live.url + "/judgements/merge", data={"keep": "Ibdara", "other": "Ibdaran"}, timeout=30)
+    response = httpx.post(
+        live.url + "/judgements/merge", data={"keep": "Ain Bashura", "other": "Hayy al-Tawahin"}, timeout=30
+    )
     assert response.status_code == 403
     assert "stale or not from this server" in response.text
 
@@ -212,7 +214,7 @@ def test_routes_cross_site_origin_and_foreign_host_are_refused(live: RunningServ
     token = _csrf(_get(live, "/entities/" + quote("ain-bashura:gpe/ibdara", safe="")).text)
     response = httpx.post(
         live.url + "/judgements/merge",
-        data={"keep": "Ibdara", "other": "Ibdaran", "csrf": token},
+        data={"keep": "Ain Bashura", "other": "Hayy al-Tawahin", "csrf": token},
         headers={"Origin": "http://evil.example"},
         timeout=30,
     )
@@ -230,12 +232,12 @@ def test_routes_cross_site_origin_and_foreign_host_are_refused(live: RunningServ
 
 
 def test_routes_merge_form_stores_a_judgement_and_re_resolves(live: RunningServer) -> None:
-    keep = "ain-bashura:gpe/ibdara"
+    keep = "ain-bashura:gpe/ain-bashura"
     page = _get(live, "/entities/" + quote(keep, safe="")).text
     runs = live.server.workspace.state.runs
     response = httpx.post(
         live.url + "/judgements/merge",
-        data={"keep": keep, "other": "Ibdaran", "csrf": _csrf(page), "note": "adjective of the country"},
+        data={"keep": keep, "other": "Hayy al-Tawahin", "csrf": _csrf(page), "note": "the district counts as its town"},
         timeout=30,
     )
     assert response.status_code == 303
@@ -243,10 +245,10 @@ def test_routes_merge_form_stores_a_judgement_and_re_resolves(live: RunningServe
     wait_for_resolve(live.server, runs)
     with _db(live) as db:
         judgement = db.execute("SELECT kind, subject, note FROM judgements ORDER BY id DESC LIMIT 1").fetchone()
-        owners = {r[0] for r in db.execute("SELECT DISTINCT entity_id FROM mentions WHERE text = 'Ibdaran'")}
-    assert judgement == ("merge", keep, "adjective of the country")
+        owners = {r[0] for r in db.execute("SELECT DISTINCT entity_id FROM mentions WHERE text = 'Hayy al-Tawahin'")}
+    assert judgement == ("merge", keep, "the district counts as its town")
     assert owners == {keep}
-    assert "Ibdaran" in _get(live, "/entities/" + quote(keep, safe="")).text
+    assert "Hayy al-Tawahin" in _get(live, "/entities/" + quote(keep, safe="")).text
 
 
 def test_routes_stance_form_corrects_the_claim_after_resolve(live: RunningServer) -> None:
@@ -308,7 +310,7 @@ def test_routes_write_token_guards_posts_and_login_sets_it(demo_store_file: Path
     with RunningServer(server) as live, httpx.Client(base_url=live.url, timeout=30) as client:
         entity_page = client.get("/entities/" + quote("ain-bashura:gpe/ibdara", safe="")).text
         assert "Log in to edit" in entity_page
-        data = {"keep": "Ibdara", "other": "Ibdaran", "csrf": _csrf(entity_page)}
+        data = {"keep": "Ain Bashura", "other": "Hayy al-Tawahin", "csrf": _csrf(entity_page)}
         assert client.post("/judgements/merge", data=data).status_code == 401
         wrong = client.post("/login", data={"token": "tok_wrongwrongwrong"})
         assert wrong.status_code == 200 and "That is not the token" in wrong.text

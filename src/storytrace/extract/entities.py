@@ -7,6 +7,13 @@ Lookup is exact on those keys (no fuzzy scores), and the longest alias starting 
 "Kataib Hezbollah" is never read as "Hezbollah" and "Hudhud" never as "Hudud". Acronyms ("KH", "PMF") match
 only as written in capitals.
 
+``extract.entities.gazetteer.v2`` also matches each GPE's ``demonyms`` ("Iraqi", "Iraqis", "Lebanese"): the
+mention links to the place, is labelled with its kind and carries ``("form", "demonym")``. A longer alias that
+starts with a demonym still wins ("Iraqi Kurdistan", "Lebanese Hezbollah"); a demonym inside a name the pack does
+not know ("Syrian Democratic Forces") yields to the model's name in ``extract.entities.merge.v3``. Known gaps: a
+demonym is read as the state even where it names a people or an ethnic group across borders, and one that opens
+a person's name ("Masri" is no demonym here, but a pack listing one would match it) is taken as the demonym.
+
 Speed: most sentences name no pack actor, so a sentence is first tested against the aliases' token keys (the
 keys of its whitespace-separated chunks, cached per chunk): one whose keys lack a word of every alias is not
 tokenised. The test is exact (it never skips a sentence that holds a mention). It cut the component's CPU
@@ -27,7 +34,7 @@ from storytrace.packs import Actor, load_pack, name_key, name_tokens
 from storytrace.packs.names import NameToken
 from storytrace.pipeline import ComponentFn, register
 
-__all__ = ["Gazetteer", "GazetteerEntry", "build_gazetteer", "find_mentions", "make_gazetteer"]
+__all__ = ["Gazetteer", "GazetteerEntry", "build_gazetteer", "find_mentions", "make_gazetteer", "make_gazetteer_v2"]
 
 DEFAULT_PACKS = ("mideast",)
 _JOINER = re.compile(r"[\s\-‐–'’‘`ʿʾʼ]*")
@@ -43,6 +50,7 @@ class GazetteerEntry:
     aliases: tuple[str, ...]
     also: tuple[str, ...] = ()  # ids of actors in later packs that answer to the same key
     lowercase_ok: bool = False  # an alias starts in lower case ("southern suburbs of Beirut"), so text may too
+    demonym: bool = False  # the key is what the place's people are called ("Iraqi"), not a name of the place
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,20 +79,24 @@ def _starts_lower(alias: str) -> bool:
 
 
 @lru_cache(maxsize=16)
-def build_gazetteer(packs: tuple[str, ...]) -> Gazetteer:
-    """The matcher for a list of packs (names or folder paths), built once per list. Earlier packs win ties."""
+def build_gazetteer(packs: tuple[str, ...], demonyms: bool = False) -> Gazetteer:
+    """The matcher for a list of packs (names or folder paths), built once per list. Earlier packs win ties.
+    ``demonyms``: also the GPEs' demonyms ("Iraqi", "Iraqis"), as entries marked ``demonym``."""
     entries: dict[tuple[str, ...], GazetteerEntry] = {}
     pack_ids: list[str] = []
     for name in packs:
         pack = load_pack(name)
         pack_ids.append(pack.id)
         for actor in pack.actors:
-            for alias in actor.names:
+            forms = [(alias, False) for alias in actor.names]
+            if demonyms:
+                forms += [(demonym, True) for demonym in actor.demonyms]
+            for alias, is_demonym in forms:
                 key = name_key(alias)
                 lower = _starts_lower(alias)
                 entry = entries.get(key)
                 if entry is None:
-                    entries[key] = GazetteerEntry(key, actor, pack.id, (alias,), (), lower)
+                    entries[key] = GazetteerEntry(key, actor, pack.id, (alias,), (), lower, is_demonym)
                 elif entry.actor.id == actor.id:
                     if alias not in entry.aliases:
                         entries[key] = replace(
@@ -198,6 +210,8 @@ def find_mentions(text: str, gazetteer: Gazetteer, start: int = 0, end: int | No
         ]
         if found.also:
             attrs.append(("also", found.also))
+        if found.demonym:
+            attrs.append(("form", "demonym"))
         spans.append(Span(span_start, last.end, found.actor.kind, tuple(attrs)))
         i += len(found.key)
     return spans
@@ -212,6 +226,27 @@ def find_mentions(text: str, gazetteer: Gazetteer, start: int = 0, end: int | No
 def make_gazetteer(packs: Sequence[str] = DEFAULT_PACKS) -> ComponentFn:
     """Gazetteer mentions from the given packs (built-in names or folder paths; earlier packs win ties)."""
     gazetteer = build_gazetteer(tuple(packs))
+
+    def run(doc: Document) -> Document:
+        mentions: list[Span] = []
+        for sentence in doc.spans.get("sentences", []):
+            mentions.extend(find_mentions(doc.text, gazetteer, sentence.start_char, sentence.end_char))
+        doc.spans["mentions"] = mentions
+        return doc
+
+    return run
+
+
+@register(
+    "extract.entities.gazetteer.v2",
+    requires=("spans.sentences",),
+    assigns=("spans.mentions",),
+    description="Mentions of domain-pack actors (all spellings, transliterations, acronyms) with their stable ids; "
+    "v2 also links demonyms ('Iraqi', 'Iraqis') to their state, marked form=demonym.",
+)
+def make_gazetteer_v2(packs: Sequence[str] = DEFAULT_PACKS) -> ComponentFn:
+    """v1's mentions, plus each GPE's demonyms as mentions of the GPE with the attr ``("form", "demonym")``."""
+    gazetteer = build_gazetteer(tuple(packs), demonyms=True)
 
     def run(doc: Document) -> Document:
         mentions: list[Span] = []

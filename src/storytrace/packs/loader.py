@@ -78,6 +78,9 @@ class Actor:
     kind: str
     name: str
     aliases: tuple[str, ...] = ()
+    # What its people are called ("Iraqi", "Iraqis"): a GPE only. A demonym mention links to the place and is
+    # marked as a demonym (``form``) so that nationality can be read from it.
+    demonyms: tuple[str, ...] = ()
     roles: tuple[Role, ...] = ()
     affiliations: tuple[Affiliation, ...] = ()
     coordinates: tuple[float, float] | None = None
@@ -230,7 +233,18 @@ def _pack_meta(path: Path) -> dict[str, str]:
     return meta
 
 
-_ACTOR_FIELDS = {"id", "kind", "name", "aliases", "roles", "affiliations", "coordinates", "notes", "sources"}
+_ACTOR_FIELDS = {
+    "id",
+    "kind",
+    "name",
+    "aliases",
+    "demonyms",
+    "roles",
+    "affiliations",
+    "coordinates",
+    "notes",
+    "sources",
+}
 
 
 def _actors(path: Path, pack_id: str) -> tuple[list[Actor], list[tuple[Actor, _Entry]]]:
@@ -249,6 +263,9 @@ def _actors(path: Path, pack_id: str) -> tuple[list[Actor], list[tuple[Actor, _E
         kind = entry.text("kind")
         if kind not in ENTITY_KINDS:
             entry.fail(f"kind {kind!r} is not one of {', '.join(sorted(ENTITY_KINDS))}")
+        demonyms = entry.texts("demonyms")
+        if demonyms and kind != "GPE":
+            entry.fail(f"'demonyms' is for a GPE (a country, region or city), not a {kind}")
         roles = tuple(_role(item, file, entry) for item in entry.items("roles"))
         affiliations = tuple(_affiliation(item, file, entry) for item in entry.items("affiliations"))
         actor = Actor(
@@ -256,6 +273,7 @@ def _actors(path: Path, pack_id: str) -> tuple[list[Actor], list[tuple[Actor, _E
             kind=kind,
             name=entry.text("name"),
             aliases=entry.texts("aliases"),
+            demonyms=demonyms,
             roles=roles,
             affiliations=affiliations,
             coordinates=_coordinates(entry),
@@ -342,7 +360,7 @@ def _check_references(pack_id: str, entries: list[tuple[Actor, _Entry]]) -> None
     # Two entities answering to the same normalised name would make every mention of it a coin toss.
     owners: dict[tuple[str, ...], tuple[str, str]] = {}
     for actor, entry in entries:
-        for alias in actor.names:
+        for alias in (*actor.names, *actor.demonyms):
             key = name_key(alias)
             if not key:
                 entry.fail(f"alias {alias!r} has no letters or digits to match")

@@ -16,28 +16,32 @@ Two stages. **In a report**, mentions are grouped into local clusters, in readin
 4. **acronym**: an all-capitals word ("KSH", "the GAO") spelling the initials of a name in the report.
 5. **short form**: a person's or group's name whose every word is in one fuller name earlier in the report
    ("Mr Qandusi", "Sudani", "the Courier"); a person's short form must hold the surname (the last word); a
-   group's may not leave out a distinctive word ("Hezbollah" is not "Kataib Hezbollah"). Ambiguous short forms
-   (two fuller names fit) and places ("Tesra" is not "Wadi Tesra") are not joined.
+   group's may not leave out a distinctive word ("Hezbollah" is not "Kataib Hezbollah"), unless it is the head or
+   tail of the fuller name and what it leaves out only says what kind of group it is ("Brigades", "Centre for")
+   or is a place the report names ("Herald" of "Harbal Herald"). Ambiguous short forms (two fuller names fit)
+   and places ("Tesra" is not "Wadi Tesra") are not joined. A pack mention never takes a short form's path.
 
-**Across reports**, local clusters are taken in a fixed order (pack clusters, then by publication date, report
-id and position; one-word person names and bare acronyms last) and each joins the *best* existing entity whose
-*reference spellings* it matches, or founds a new one. Candidates come only through ``names.blocking_keys``
-(never all pairs). A match needs ``name_similarity`` kind ``exact`` or ``variant`` with a score of at least
-``VARIANT_MIN``, every differing word pair at least ``TOKEN_MIN`` (``TOKEN_VOWELS_MIN`` when the words share
-a consonant skeleton), the same digits ("A380" is not "A350") and the same number of written h's ("Hudhud" /
-"Hudud", which the phonetic form reads alike); and the same kind family (person / group / place), except an
-exact name of two words or more (models mistype names). Reference spellings are the pack's name, the founding
-spelling, stated aliases and acronyms, and spellings that joined with a score of at least ``REF_MIN``; a weak
-variant or a short form never becomes one, so links do not chain (A~B, B~C does not put C in A). A model's
-mention whose name is a pack entity's spelling joins the pack entity (method ``pack_name``). When no name
-matches: a person's name that differs from one person's name only by a middle name ("Marwan al-Qutrubi" /
-"Marwan Fayez al-Qutrubi"), a one-word person name that is the surname of only one person, a group's short form
-that shortens only one group's name ("the Courier" in a report that does not name "The Tesra Courier"; the same
-guard against a missing distinctive word as in a report), a group known so far by one word only that takes the
-first fuller name holding it ("Lantern", then "Lantern Monitor"; reports come in date order, so a join does the
-same), a bare acronym that spells the initials of only one group's name (``short_form_pile``,
-``acronym_pile``). An entity founded by a bare kunya ("Abu Ruwayd") joins the person a later report states it
-names (``alias_pile``).
+**Across reports**, local clusters are taken in a fixed order (pack clusters, then by publication date, report id
+and position; one-word person names and bare acronyms last) and each joins the *best* existing entity whose
+*reference spellings* it matches, or founds a new one. Candidates come only through ``names.blocking_keys`` (never
+all pairs). A match needs ``name_similarity`` kind ``exact`` or ``variant`` with a score of at least
+``VARIANT_MIN``, every differing word pair at least ``TOKEN_MIN`` (``TOKEN_VOWELS_MIN`` when the words share a
+consonant skeleton), the same digits ("A380" is not "A350") and the same number of written h's ("Hudhud" / "Hudud",
+which the phonetic form reads alike); and the same kind family (person / group / place), except an exact name of two
+words or more, or an exact name the model labelled MISC that is not a person's (models mistype names: "Telegram" the
+app is the group of "Telegram channel"). Reference spellings are the pack's name, the founding spelling, stated
+aliases and acronyms, and spellings that joined with a score of at least ``REF_MIN``; a weak variant or a short form
+never becomes one, so links do not chain (A~B, B~C does not put C in A). A model's mention whose name is a pack
+entity's spelling joins the pack entity (method ``pack_name``). When no name matches: a person's name that differs
+from one person's name only by a middle name ("Marwan al-Qutrubi" / "Marwan Fayez al-Qutrubi"), a one-word person
+name that is the surname of only one person, a group's (or a MISC name's) short form that shortens only one group's
+name ("the Courier" in a report that does not name "The Tesra Courier"; the same guard against a missing distinctive
+word as in a report; a group name of two words or more may also be the head or tail of one group's name, leaving out
+only words that say what kind of group it is: "Frontier Security Studies"), a group known so far by one word only
+that takes the first fuller name holding it ("Lantern", then "Lantern Monitor"; reports come in date order, so a
+join does the same), a bare acronym that spells the initials of only one group's name (``short_form_pile``,
+``acronym_pile``). An entity founded by a bare kunya ("Abu Ruwayd") joins the person a later report states it names
+(``alias_pile``).
 
 Generic descriptions ("the interior ministry", written in lower case) are not names: they join only within a
 report, or across reports when their *context* (``MentionIn.context``: the resolve job gives the place written
@@ -292,6 +296,48 @@ def _short_form(short: NameKey, full: NameKey, fam: str) -> Match | None:
     return match
 
 
+# What a group is, not which one: a short form may leave these out ("Hoopoe" of "Hoopoe Brigades"). English words
+# only: "Kataib" is "brigades" too, but "Hezbollah" and "Kataib Hezbollah" are two groups.
+_GROUP_WORDS = frozenset(
+    "brigade brigades battalion battalions regiment division forces force army militia militias movement party "
+    "front group groups organisation organization association union league council committee assembly bloc "
+    "coalition alliance network agency centre center institute foundation society trust company corporation corp "
+    "inc ltd llc plc holdings media news channel monitor programme program project studies research".split()
+)
+_JOIN_WORDS = frozenset({"the", "of", "for", "and", "on", "in", "&"})
+
+
+def _head_or_tail(short: NameKey, full: NameKey, places: frozenset[str] = frozenset()) -> str | None:
+    """ "head" or "tail" when ``short``'s words are the first or the last words of ``full``, each agreeing with its
+    counterpart, and every word it leaves out only says what kind of group it is, joins words, or is a place of
+    ``places`` (folded): "Hoopoe" / "Hoopoe Brigades", "Frontier Security Studies" / "Centre for Frontier
+    Security Studies", "Herald" / "Harbal Herald" in a report naming Harbal. Else None ("Hezbollah" / "Kataib
+    Hezbollah"). Groups only: a person's short form must hold the surname (``_short_form``)."""
+    n = len(short.tokens)
+    if not 0 < n < len(full.tokens):
+        return None
+    for where, words, rest in (
+        ("head", full.tokens[:n], full.tokens[n:]),
+        ("tail", full.tokens[-n:], full.tokens[:-n]),
+    ):
+        if not all(_generic_word(t.written) or t.fold in places for t in rest):
+            continue
+        pairs = zip(short.tokens, words, strict=True)
+        if all(a.fold == b.fold or (_may_agree(a, b) and _word_agrees(a, b, token_similarity(a, b))) for a, b in pairs):
+            return where
+    return None
+
+
+def _generic_word(word: str) -> bool:
+    lower = word.casefold()
+    return lower in _GROUP_WORDS or lower in _JOIN_WORDS
+
+
+def _end_match(where: str, full: str, match: Match) -> Match:
+    """``match`` with the head/tail reading in front of its explanation (built only when read)."""
+    return Match(match.score, match.kind, lambda: f"the {where} of {full!r}; {match.explanation}")
+
+
 def _same_ends(a: NameKey, b: NameKey) -> bool:
     """Same first and last word: "Marwan al-Qutrubi" / "Marwan Fayez al-Qutrubi"."""
     first = token_similarity(a.tokens[0], b.tokens[0])
@@ -533,6 +579,23 @@ def _join_in_report(m: MentionIn, key: NameKey, fam: str, clusters: list[_Local]
             if found:
                 top = max(found, key=lambda x: x.score)
                 fits_short.append((top.score, local, top))
+        if fam == "group":
+            # The head or tail of one group's name ("Hoopoe" of "Hoopoe Brigades", "Herald" of "Harbal Herald"),
+            # whatever names.py prices the missing words at: in one report, the only such name is the one meant.
+            # A name the pack knows never gets here ("Hezbollah" is its own pack entity, not "Kataib Hezbollah").
+            places = frozenset(
+                t.fold for c in clusters if c.fam == "place" for sp in c.spellings() for t in normalise(sp).tokens
+            )
+            for local in same:
+                if any(local is fit[1] for fit in fits_short):
+                    continue
+                for s in local.spellings():
+                    where = _head_or_tail(key, normalise(s), places)
+                    if where is not None:
+                        match = name_similarity(key, normalise(s))
+                        explained = _end_match(where, s, match)
+                        fits_short.append((match.score, local, explained))
+                        break
         if len(fits_short) == 1:
             score, local, match = fits_short[0]
             why = f"{m.text!r} shortens {local.primary!r} earlier in the same report ({match.explanation})"
@@ -728,8 +791,11 @@ class EntityPile:
                 continue
             for spelling in spellings:
                 for ref, match in self._matching(spelling, entity):
-                    # Models mistype names: across kinds only an exact name of two words or more.
-                    mistyped_ok = match.kind == "exact" and len(normalise(spelling).tokens) > 1
+                    # Models mistype names: across kinds only an exact name of two words or more, or any exact
+                    # name from the model's catch-all MISC ("Telegram" the app, an ORG elsewhere), never a person.
+                    mistyped_ok = match.kind == "exact" and (
+                        len(normalise(spelling).tokens) > 1 or (local.fam == "misc" and entity.fam != "person")
+                    )
                     if entity.fam != local.fam and not mistyped_ok:
                         continue
                     out.append((match.score, ref, entity, match, spelling))
@@ -848,19 +914,25 @@ class EntityPile:
                 why = f"{local.primary!r} and {ref!r} differ only by a middle name: {match.explanation}"
                 self._attach(local, entity, ("short_form_pile", 0.7, why))
                 return True
-        if local.fam == "group" and not local.acronym:
+        if local.fam in {"group", "misc"} and not local.acronym:
             key = normalise(local.primary)
             fits_g: dict[str, tuple[Match, str]] = {}
             for entity in self._blocked(blocking_keys(key)):
                 if entity.fam != "group" or entity.generic is not None:
                     continue
                 refs = [(ref, normalise(ref)) for ref in entity.references]
-                # An entity known only by one word ("Lantern") takes the first fuller name that holds it.
-                shortened = all(len(ref_key.tokens) == 1 for _, ref_key in refs)
+                # An entity known only by one word ("Lantern") takes the first fuller name that holds it; not a
+                # MISC name ("Boeing 737s" is a product of Boeing): a MISC cluster only ever shortens a group's name.
+                shortened = local.fam == "group" and all(len(ref_key.tokens) == 1 for _, ref_key in refs)
                 for ref, ref_key in refs:
                     match = _short_form(key, ref_key, "group") or (
                         _short_form(ref_key, key, "group") if shortened else None
                     )
+                    # Across reports a name of two words or more may be the head or tail of a longer one ("Frontier
+                    # Security Studies"); one word needs the score above, a pile holds many names ending in it.
+                    long_enough = len(key.tokens) > 1 and local.fam == "group"
+                    if match is None and long_enough and (where := _head_or_tail(key, ref_key)):
+                        match = _end_match(where, ref, name_similarity(key, ref_key))
                     if match is not None:
                         fits_g.setdefault(entity.id, (match, ref))
             if len(fits_g) == 1:
