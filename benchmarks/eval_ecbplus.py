@@ -39,8 +39,13 @@ split inside a topic). Systems:
   mention (type = ontology type, else the lemma; participants = sentence names; no dates: ECB+ files have no
   publication date, so relative times cannot be resolved), one predicted document group at a time;
 * ``resolve_events``: the same with ``vectors`` (``embed_mentions``, as ``ours``): the learned pair scorer in
-  place of the family and participant rules (mean pair probability >= ``events.PAIR_THRESHOLD``, 0.2), with its
-  bounded candidates (``events._RECENT``, ``_PER_KEY``, ``_MEMBERS``).
+  place of the family and participant rules for every type (mean pair probability >= ``events.PAIR_THRESHOLD``,
+  0.2), with its bounded candidates (``events._PER_KEY``, ``_MEMBERS``);
+* ``group_events (product)``: the exact function ``storytrace resolve`` runs (``events.group_events`` into an
+  ``EventPile()``): speech acts (``events.REPORTING_TYPES``; here "said", "denied" ... whose head word is a trigger
+  of those types) by the rules, the others by the pair scorer at ``events.PRODUCT_PAIR_THRESHOLD`` (0.3), each
+  report's mentions embedded together and rounded to float16. ``--product-sweep`` (dev) is how the split and the
+  threshold were chosen.
 
 Scores: ``storytrace.resolve.coref_metrics`` (MUC, B³, CEAF-e as in the reference scorer v8.01, mentions of all
 topics pooled), with singletons kept (as Barhom et al. 2019 and the reference scorer) and removed (Cattan et al.
@@ -59,6 +64,7 @@ with the embedding cache, 30 s without):
 | ours, online | 79.6 / 73.9 | 76.4 / 65.7 |
 | resolve_events (rules) | 69.5 / 61.3 | 70.9 / 55.5 |
 | resolve_events | 80.1 / 74.8 | 76.5 / 65.9 |
+| group_events (product) | 78.8 / 72.7 | 76.5 / 65.2 |
 | ours + cross-encoder (``--encoder``, below) | 80.6 / 74.1 | 79.7 / 68.1 |
 | ours + cross-encoder, stacked (``--stack``, below; fitted on dev) | 80.4 / 74.7 | 78.9 / 68.9 |
 
@@ -191,7 +197,7 @@ from storytrace.resolve.event_coref import (
     load_pair_model,
     pair_features,
 )
-from storytrace.resolve.events import EventMention, resolve_events
+from storytrace.resolve.events import REPORTING_TYPES, EventMention, EventPile, group_events, resolve_events
 
 TRAIN = (1, 3, 4, 6, 7, 8, 9, 10, 11, 13, 14, 16, 19, 20, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33)
 SPLITS = {"train": TRAIN, "dev": (2, 5, 12, 18, 21, 23, 34, 35), "test": tuple(range(36, 46))}
@@ -320,11 +326,18 @@ def _keys(clusters: Iterable[Iterable[CorefMention]]) -> Clustering:
 
 
 def run_resolve_events(
-    mentions: list[CorefMention], groups: dict[str, int], vectors: FloatArray | None = None
+    mentions: list[CorefMention],
+    groups: dict[str, int],
+    vectors: FloatArray | None = None,
+    *,
+    encode: Callable[[Sequence[str]], FloatArray] | None = None,
+    pile: Callable[[], EventPile] | None = None,
 ) -> Clustering:
     """The lead's resolver on the gold mentions, one predicted document group at a time (so that two groups never
     meet, as for the other systems); a mention's index stands for its offset (a stable order). With ``vectors``
-    (``embed_mentions`` of ``mentions``) it scores with the learned pair scorer, as the product does."""
+    (``embed_mentions`` of ``mentions``) ``resolve_events`` scores every mention with the learned pair scorer;
+    with ``encode``, the product's ``group_events`` (into ``pile()``, default ``EventPile()``: the rules for
+    ``REPORTING_TYPES``, the pair scorer for the others, each report embedded alone)."""
     out: Clustering = []
     for rows in group_rows(mentions, groups):
         ems = [
@@ -341,7 +354,10 @@ def run_resolve_events(
             for i in rows
             for m in [mentions[i]]
         ]
-        events = resolve_events(ems, vectors=vectors[rows] if vectors is not None else None)
+        if encode is not None:
+            events = group_events(pile() if pile else EventPile(), ems, encode).resolved()
+        else:
+            events = resolve_events(ems, vectors=vectors[rows] if vectors is not None else None)
         out.extend(frozenset(mentions[e.start_char].key for e in ev.mentions) for ev in events)
     return out
 
@@ -693,6 +709,9 @@ def systems(
     def lead_learned(ms: list[CorefMention], bags: dict[str, Counter[str]]) -> Clustering:
         return run_resolve_events(ms, cluster_documents(bags, doc_threshold, doc_attach), embed_mentions(ms, encoder))
 
+    def product(ms: list[CorefMention], bags: dict[str, Counter[str]]) -> Clustering:
+        return run_resolve_events(ms, cluster_documents(bags, doc_threshold, doc_attach), encode=encoder)
+
     table: dict[str, Callable[[list[CorefMention], dict[str, Counter[str]]], Clustering]] = {
         "singletons": singletons,
         "lemma": lemma,
@@ -704,6 +723,7 @@ def systems(
     table["resolve_events (rules)"] = lead
     if model is not None:
         table["resolve_events"] = lead_learned
+        table["group_events (product)"] = product
     return table
 
 
@@ -1277,6 +1297,31 @@ def stack_experiment(data: Path, split: str, model_dir: Path, write: bool) -> No
     print(json.dumps(result))
 
 
+def product_sweep(topics: list[tuple[int, list[Gold], dict[str, Counter[str]]]], encoder: CachedEncoder) -> None:
+    """CoNLL F1 (with / without singletons) of the product's ``group_events`` over its pair threshold, with every
+    type on the pair scorer and with speech acts (``REPORTING_TYPES``) on the rules."""
+    for name, rules_types in (("every type scored", frozenset[str]()), ("speech acts on the rules", REPORTING_TYPES)):
+        cells = []
+        for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+
+            def system(
+                ms: list[CorefMention],
+                bags: dict[str, Counter[str]],
+                t: float = threshold,
+                rt: frozenset[str] = rules_types,
+            ) -> Clustering:
+                groups = cluster_documents(bags, DOC_THRESHOLD, DOC_ATTACH)
+                return run_resolve_events(
+                    ms, groups, encode=encoder, pile=lambda: EventPile(pair_threshold=t, rules_types=rt)
+                )
+
+            result = score(topics, system)
+            kept, removed = result["with_singletons"], result["without_singletons"]
+            assert isinstance(kept, dict) and isinstance(removed, dict)
+            cells.append(f"{threshold:.1f}: {kept['conll_f1']:.1f} / {removed['conll_f1']:.1f}")
+        print(f"{name}: " + "  ".join(cells))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=Path("/work/shared/data/ecbplus"))
@@ -1327,6 +1372,11 @@ def main(argv: list[str] | None = None) -> int:
         "stored one scored on --split test",
     )
     parser.add_argument("--write", action="store_true", help="--stack --split dev: store the stacker in config.json")
+    parser.add_argument(
+        "--product-sweep",
+        action="store_true",
+        help="dev: the product's group_events over pair thresholds, with and without speech acts on the rules",
+    )
     parser.add_argument("--blend", type=float, help="--encoder: the encoder's weight (default: DIR's chosen)")
     parser.add_argument("--link", type=float, help="--encoder: the clustering threshold (default: DIR's chosen)")
     args = parser.parse_args(argv)
@@ -1379,6 +1429,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.model}: {dict(zip(FEATURES, model.weights, strict=True))} bias {model.bias}")
         return 0
     model = load_pair_model(args.model)
+    if args.product_sweep:
+        if args.split == "test":
+            parser.error("--product-sweep tunes: never on test")
+        product_sweep(topics, encoder)
+        return 0
     if args.sweep:
         if args.split == "test":
             parser.error("--sweep tunes: never on test")

@@ -52,6 +52,8 @@ def child_resolve(db: Path, profile: int) -> None:
         if profiler is not None:
             profiler.disable()
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(profile)
+        # The event grouping's state: the pair scorer's events keep their first mentions' vectors (resolve/events.py)
+        event_state = store.db.execute("SELECT COALESCE(SUM(LENGTH(state)), 0) FROM event_pile").fetchone()[0]
     wall = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak_mib = usage.ru_maxrss / 1024  # Linux: KiB
@@ -63,6 +65,7 @@ def child_resolve(db: Path, profile: int) -> None:
         "mentions": report.mentions,
         "entities": report.entities,
         "events": report.events,
+        "event_state_mib": round(event_state / 2**20, 1),
         "claims": report.claims,
         "propositions": report.propositions,
         "embedded": report.embedded,

@@ -384,3 +384,12 @@ def test_a_group_known_by_one_word_takes_its_fuller_name_when_only_one_fits() ->
     herald = [m("d1", 0, "Harbal Herald", "ORG"), m("d2", 0, "Tesra Herald", "ORG"), m("d3", 0, "Herald", "ORG")]
     ambiguous = resolve_entities(herald)
     assert len({entity(ambiguous, x) for x in herald}) == 3
+
+
+def test_a_demonym_is_explained_as_one() -> None:
+    state = MentionIn("d1", 0, 6, "Ibdara", "GPE", "x:gpe/ibdara", "Ibdara")
+    adjective = MentionIn("d1", 20, 27, "Ibdaran", "GPE", "x:gpe/ibdara", "Ibdara", form="demonym")
+    result = resolve_entities([state, adjective])
+    assert entity(result, adjective) == entity(result, state) == "x:gpe/ibdara"
+    assert result.links[("d1", 20, 27)][3] == "a demonym of Ibdara in the domain pack"
+    assert result.links[("d1", 0, 6)][3] == "a spelling of Ibdara in the domain pack"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import numpy as np
@@ -11,10 +12,13 @@ import pytest
 from storytrace.resolve.event_coref import FEATURES, VIEWS, PairModel, pair_features
 from storytrace.resolve.events import (
     EventMention,
+    EventPile,
     _pair_row,
+    _Tally,
     coref_mentions,
     embed_event_mentions,
     family_of,
+    group_events,
     resolve_events,
 )
 
@@ -98,7 +102,8 @@ def test_the_pair_row_is_the_row_of_pair_features() -> None:
     vectors = embed_event_mentions(ms, _encode)
     assert vectors.shape == (4, len(VIEWS), 8)
     full = pair_features(coref_mentions(ms), vectors)
-    row = _pair_row(coref_mentions(ms), vectors, 1, [0, 2, 3])
+    corefs = coref_mentions(ms)
+    row = _pair_row(corefs[1], vectors[1], [corefs[0], corefs[2], corefs[3]], vectors[[0, 2, 3]])
     assert np.allclose(row, full[1, [0, 2, 3]], atol=1e-6)
 
 
@@ -127,3 +132,95 @@ def test_the_scorer_needs_one_vector_row_per_mention() -> None:
     ms = [said("a", "ambushed", "Fighters ambushed a convoy.")]
     with pytest.raises(ValueError, match="1 vectors for 2"):
         resolve_events([*ms, *ms], vectors=embed_event_mentions(ms, _encode), model=LEMMA_ONLY)
+
+
+# --- the product's grouping: speech acts by the rules, the other types by the pair scorer -----------------------
+
+
+def typed(doc: str, type_: str, trigger: str, sentence: str, **kw: object) -> EventMention:
+    start = sentence.index(trigger)
+    return EventMention(
+        doc, start, start + len(trigger), type_, trigger, "2025-03-05", "day", published="2025-03-05",
+        sentence=sentence, trigger_span=(start, start + len(trigger)), **kw,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def test_group_events_keeps_speech_acts_on_the_rules_and_scores_the_others() -> None:
+    ms = [
+        typed("a", "attack", "ambushed", "Fighters ambushed a convoy."),
+        typed("b", "attack", "ambushed", "A convoy was ambushed south of the bridge."),
+        typed("a", "statement", "said", "The ministry said the road was closed."),
+        typed("b", "statement", "said", "A driver said the road was closed."),  # same words, nobody shared
+    ]
+    events = group_events(EventPile(model=LEMMA_ONLY), ms, _encode).resolved()
+    assert sorted((e.type, e.reports) for e in events) == [
+        ("attack", ["a", "b"]),
+        ("statement", ["a"]),
+        ("statement", ["b"]),
+    ]
+    # every type on the scorer: the two statements meet too
+    everything = group_events(EventPile(model=LEMMA_ONLY, rules_types=frozenset()), ms, _encode).resolved()
+    assert sorted((e.type, e.reports) for e in everything) == [("attack", ["a", "b"]), ("statement", ["a", "b"])]
+
+
+def test_group_events_embeds_each_reports_scored_mentions_alone() -> None:
+    calls: list[list[str]] = []
+
+    def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        calls.append(list(texts))
+        return _encode(texts)
+
+    ms = [
+        typed("a", "attack", "ambushed", "Fighters ambushed a convoy."),
+        typed("a", "statement", "said", "The ministry said the road was closed."),
+        typed("b", "attack", "shelled", "Guns shelled the town."),
+        typed("b", "killing", "killed", "Five were killed."),
+    ]
+    group_events(EventPile(model=LEMMA_ONLY), ms, encode)
+    assert len(calls) == 2  # one call per report, the statement not embedded
+    assert not any("said" in text for call in calls for text in call)
+    assert {"Guns shelled the town.", "Five were killed."} <= set(calls[1])
+
+
+def test_a_learned_event_is_read_back_from_its_state_as_it_was() -> None:
+    ms = [
+        typed("a", "attack", "ambushed", "Fighters ambushed a convoy.", participants=frozenset({"org/ksh"})),
+        typed("b", "attack", "ambush", "The ambush killed five.", place="gpe/qarn"),
+    ]
+    pile = group_events(EventPile(model=LEMMA_ONLY, pair_threshold=0.0), ms, _encode)
+    [tally] = pile.tallies.values()
+    assert tally.learned and len(tally.members) == 2
+    back = _Tally.from_state(json.loads(json.dumps(tally.state())))
+    assert back.learned and back.keys == tally.keys and "x\x1fentity\x1fgpe/qarn" in back.keys
+    assert [(m.doc_id, m.lemma, m.context) for m in back.members] == [
+        (m.doc_id, m.lemma, m.context) for m in tally.members
+    ]
+    assert all(np.array_equal(a, b) for a, b in zip(back.vectors, tally.vectors, strict=True))
+    assert back.days == tally.days and back.reports == tally.reports == 2
+
+
+SAME_SENTENCE = PairModel(
+    tuple(20.0 if f == "cos_sentence" else 0.0 for f in FEATURES), -15.0, 0.5
+)  # the same sentence: p 0.99; the stand-in's other sentences (cosine about 0.3 at most): under 0.01
+
+
+@pytest.mark.parametrize(("per_key", "expected"), [(64, [["a", "c"], ["b"], ["b"]]), (2, [["a"], ["b"], ["b"], ["c"]])])
+def test_only_the_latest_founded_events_of_a_key_are_candidates(per_key: int, expected: list[list[str]]) -> None:
+    # "zorched" and "blitzed" share no lemma, stem, family or entity: only the key every learned event holds finds
+    # the first one, and two events founded after it push it out of that key's latest two.
+    sentence = "Fighters zorched and blitzed a convoy."
+    between = [typed("b", "attack", f"raid{i}", f"A raid{i} hit village number {i}.") for i in range(2)]
+    ms = [typed("a", "attack", "zorched", sentence), *between, typed("c", "attack", "blitzed", sentence)]
+    pile = EventPile(model=SAME_SENTENCE)
+    pile.per_key = per_key
+    assert sorted(e.reports for e in group_events(pile, ms, _encode).resolved()) == expected
+
+
+def test_a_negated_mention_never_joins_an_event_that_happened() -> None:
+    ms = [
+        typed("a", "agreement", "agreement", "The sides signed an agreement."),
+        typed("b", "agreement", "agreement", "No agreement was reached.", asserted=False),
+        typed("c", "agreement", "agreement", "The paper says no agreement was signed.", asserted=False),
+    ]
+    events = group_events(EventPile(model=LEMMA_ONLY), ms, _encode).resolved()
+    assert sorted(e.reports for e in events) == [["a"], ["b", "c"]]

@@ -4,6 +4,7 @@ taken when a join cannot be sound (judgements, reprocessed reports), and ``full=
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,12 @@ import pytest
 import storytrace
 from storytrace.pipeline import pack_config
 from storytrace.resolve.entities import MentionIn, resolve_entities
-from storytrace.resolve.incremental import StoredClusterer, StoredEntityPile
+from storytrace.resolve.events import EventMention, EventPile, group_events
+from storytrace.resolve.incremental import StoredClusterer, StoredEntityPile, StoredEventPile
 from storytrace.resolve.job import resolve_store
 from storytrace.store import DocumentFilter, Store
 from storytrace.store.dossier import add_judgement
+from tests.resolve.test_events import LEMMA_ONLY, _encode, typed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,7 +87,7 @@ def _ordered(db: Path) -> list[str]:
         return [row["id"] for row in source.list_documents(DocumentFilter(limit=None))]
 
 
-@pytest.mark.parametrize("later_count", [1, 8])
+@pytest.mark.parametrize("later_count", [1, 3, 8])
 def test_joining_the_latest_reports_gives_the_full_dossier_and_embeds_only_their_claims(
     ingested: Path, full: dict[str, list[tuple[Any, ...]]], tmp_path: Path, later_count: int
 ) -> None:
@@ -95,6 +98,9 @@ def test_joining_the_latest_reports_gives_the_full_dossier_and_embeds_only_their
         before = resolve_store(store)
         assert (before.mode, before.reason) == ("full", "no resolved state yet")
         assert before.documents == len(first) and before.embedded == before.claims
+        # events other than speech acts are grouped by the pair scorer: the state keeps what a join scores them by
+        learned = "SELECT COUNT(*) FROM event_pile WHERE json_extract(state, '$.learned') AND state LIKE '%members%'"
+        assert store.db.execute(learned).fetchone()[0] > 0
         _copy_documents(store, ingested, later)
         after = resolve_store(store)
         assert (after.mode, after.joined, after.reason) == ("join", later_count, None)
@@ -296,3 +302,66 @@ def test_a_claim_citing_an_outlet_is_traced_to_it_once_its_own_report_arrives(in
         assert resolve_store(store).mode == "join"
         after = store.db.execute(citing, (f"outlet:{herald}",)).fetchone()[0]
     assert before == 0 and after > 0
+
+
+# --- the events the pair scorer groups, joined and replayed ------------------------------------------------------
+
+
+def _event_state(store: Store, pile: EventPile) -> None:
+    """What ``job.write_state`` keeps of the event pile."""
+    with store.transaction() as db:
+        for index in sorted(pile.touched):
+            state = json.dumps({"type": pile.events[index].type, **pile.tallies[index].state()})
+            db.execute(
+                "INSERT OR REPLACE INTO event_pile (seq, id, state) VALUES (?, ?, ?)",
+                (index, pile.events[index].id, state),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO event_keys (key, seq) VALUES (?, ?)", [(k, index) for k in pile.keys_of(index)]
+            )
+
+
+def _event_of(events: list[Any]) -> dict[tuple[str, int], str]:
+    return {(m.doc_id, m.start_char): e.id for e in events for m in e.mentions}
+
+
+@pytest.mark.parametrize("per_key", [64, 2])
+def test_a_join_groups_scored_events_as_the_replay(tmp_path: Path, per_key: int) -> None:
+    def mention(doc: str, type_: str, trigger: str, sentence: str, **kw: object) -> EventMention:
+        return typed(doc, type_, trigger, sentence, **kw)
+
+    ksh = frozenset({"org/ksh"})
+    ms = [
+        mention("a", "attack", "ambushed", "Fighters ambushed a convoy on Route 9."),
+        mention("a", "statement", "said", "The ministry said five soldiers died.", participants=ksh),
+        mention("b", "attack", "shelled", "Guns shelled the town."),
+        mention("b", "arrest", "arrested", "Police arrested a commander."),
+        mention("c", "bombing", "bombed", "Jets bombed a depot."),
+        mention("c", "agreement", "agreement", "No agreement was reached.", asserted=False),
+        mention("d", "attack", "ambush", "The ambush on Route 9 killed five."),  # joins a's, stored
+        mention("d", "statement", "said", "A spokesman said the group was behind it.", participants=ksh),
+        mention("e", "arrest", "arrested", "The commander was arrested at a checkpoint."),
+        mention("e", "attack", "shelled", "Artillery shelled the town again."),
+        mention("f", "attack", "ambushed", "Fighters ambushed a convoy on Route 9."),
+        mention("f", "agreement", "agreement", "The sides signed an agreement."),  # not the stored negated one
+        mention("f", "agreement", "agreement", "Officials said no agreement was reached.", asserted=False),
+    ]
+
+    def pile(store: Store | None = None) -> EventPile:
+        made = EventPile(model=LEMMA_ONLY) if store is None else StoredEventPile(store.db, model=LEMMA_ONLY)
+        made.per_key = per_key
+        return made
+
+    replayed = _event_of(group_events(pile(), ms, _encode).resolved())
+    with Store(tmp_path / "events.db") as store:
+        first = group_events(pile(), ms[:6], _encode)
+        _event_state(store, first)
+        joined = group_events(pile(store), ms[6:], _encode)
+        assert any(joined.tallies[i].learned for i in joined.touched if i < first.next_index)  # a stored one joined
+        grouped = {**_event_of(first.resolved()), **_event_of(joined.resolved(joined.touched))}
+    assert grouped == replayed
+    # ambush (a, d, f), statement (a, d: the rules, a shared participant), shelling, arrest, bombing, the agreement
+    # not reached (c, f) and the one signed (f)
+    assert len(set(replayed.values())) == 7
+    assert replayed[("a", 9)] == replayed[("d", 4)] == replayed[("f", 9)]
+    assert replayed[("c", 3)] == replayed[("f", 18)] != replayed[("f", 20)]

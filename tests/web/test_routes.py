@@ -16,6 +16,7 @@ import yaml
 from storytrace.errors import StorytraceError
 from storytrace.web import make_server
 from storytrace.web.app import CSP
+from storytrace.web.queries import PAGE_SIZE
 from tests.web.conftest import PACK, RunningServer, copy_store, wait_for_resolve
 
 
@@ -166,7 +167,7 @@ def test_routes_timeline_pages_give_dated_events_in_order_then_undated(live: Run
             r[0] for r in db.execute("SELECT id FROM events ORDER BY date IS NULL, date, first_seen, id").fetchall()
         ]
         undated = {r[0] for r in db.execute("SELECT id FROM events WHERE date IS NULL")}
-    assert undated and len(expected) > 100  # the walk crosses from dated to undated events
+    assert undated and len(expected) > PAGE_SIZE  # the walk crosses pages, and from dated to undated events
     seen: list[str] = []
     page_number = 1
     while True:

@@ -160,6 +160,7 @@ class MentionIn:
     alias_of: tuple[int, int] | None = None
     evidence: str | None = None
     context: str | None = None
+    form: str | None = None  # "demonym" for "Ibdaran" of the pack's Ibdara (extract.entities.gazetteer.v2)
 
 
 @dataclass(slots=True)
@@ -495,7 +496,8 @@ def _local_clusters(doc_mentions: list[MentionIn], votes: dict[str, str] | None 
             fam = votes[key.skeleton]
         if m.pack_id:
             local = next((c for c in clusters if c.pack_id == m.pack_id), None)
-            why = f"a spelling of {m.pack_name or m.pack_id} in the domain pack"
+            what = "a demonym" if m.form == "demonym" else "a spelling"
+            why = f"{what} of {m.pack_name or m.pack_id} in the domain pack"
             if local is None:
                 local = new(m, "pack", why, pack_id=m.pack_id, pack_name=m.pack_name or m.text)
             else:

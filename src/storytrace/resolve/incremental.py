@@ -8,10 +8,13 @@ order, and each record joins the best existing entity, event or proposition or f
 ``proposition_keys``, each claim's ``context``, ``resolved_documents``). A **join** reads only the new reports,
 and each stage looks up the stored entities, events and propositions through their blocking keys when a new
 record first needs them (``StoredEntityPile``, ``StoredEventPile``, ``StoredClusterer``): the cost grows with
-the new reports and what they touch, not with the pile. Only the rows that change are written: the new
-mentions, event mentions and claims, and the entities, events and propositions they joined (their counts, dates,
-status and reasons recomputed from the whole proposition). A claim that cites an outlet first seen now is traced
-to it again ("according to the Courier" before the Courier's own report arrived).
+the new reports and what they touch, not with the pile. An event the pair scorer grouped (resolve/events.py
+``group_events``) keeps its first mentions and their float16 vectors in its ``event_pile`` state, and a join
+reads the latest founded events of each of a new mention's keys, as the full run's candidates were. Only the rows
+that change are written: the new mentions, event mentions and claims, and the entities, events and propositions
+they joined (their counts, dates, status and reasons recomputed from the whole proposition). A claim that cites
+an outlet first seen now is traced to it again ("according to the Courier" before the Courier's own report
+arrived).
 
 ``plan`` decides between a join and a full run. A full run is taken when there is no state yet (the first run,
 or a store of an older storytrace), when an analyst merged or split entities or withdrew a judgement, when the
@@ -41,7 +44,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -91,8 +94,9 @@ STATE_VERSION = "1"
 # assessed would change a stored dossier, so that the next run replays the pile instead of joining new reports to
 # propositions read the old way. 2026-11-22: only sure refutations count for contested and denied. 2026-11-23-claims:
 # refutations by reference join the proposition they point to (resolve/claims.py ``_referred``). 2026-11-23-entities:
-# group short forms by head or tail, MISC names across kinds (resolve/entities.py).
-RESOLVER_RULES = "2026-11-23-entities"
+# group short forms by head or tail, MISC names across kinds (resolve/entities.py). 2026-11-23-events: events other
+# than speech acts are grouped by the learned pair scorer (resolve/events.py ``group_events``).
+RESOLVER_RULES = "2026-11-23-events"
 
 
 def judgements_signature(store: Store, up_to: int | None = None) -> str:
@@ -269,27 +273,42 @@ class StoredEntityPile(EntityPile):
 
 
 class StoredEventPile(EventPile):
-    """The events of a resolved store, read as the new mentions' keys first find them."""
+    """The events of a resolved store, read as the new mentions' keys first find them: all the events holding a
+    rules key, the latest ``per_key`` founded holding a learned one (with the members and vectors their state
+    keeps, so the pair scorer reads a stored event as the full run did)."""
 
-    def __init__(self, db: sqlite3.Connection, threshold: float = 0.5) -> None:
-        super().__init__(threshold)
+    def __init__(self, db: sqlite3.Connection, threshold: float = 0.5, **options: Any) -> None:
+        super().__init__(threshold, **options)
         self.db = db
         self._loaded_keys: set[str] = set()
         self.next_index = int(db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM event_pile").fetchone()[0])
+
+    def _load(self, seqs: Iterable[int]) -> None:
+        todo = [i for i in seqs if i not in self.events]
+        for chunk in chunks(todo):
+            sql = f"SELECT seq, id, state FROM event_pile WHERE seq IN ({marks(chunk)})"
+            for seq, event_id, state in self.db.execute(sql, chunk):
+                data = json.loads(state)
+                self.events[seq] = ResolvedEvent(event_id, str(data["type"]))
+                self.tallies[seq] = _Tally.from_state(data)
 
     def _keyed(self, key: str) -> list[int]:
         if key not in self._loaded_keys:
             self._loaded_keys.add(key)
             stored = [r[0] for r in self.db.execute("SELECT seq FROM event_keys WHERE key = ? ORDER BY seq", (key,))]
-            todo = [i for i in stored if i not in self.events]
-            for chunk in chunks(todo):
-                sql = f"SELECT seq, id, state FROM event_pile WHERE seq IN ({marks(chunk)})"
-                for seq, event_id, state in self.db.execute(sql, chunk):
-                    data = json.loads(state)
-                    self.events[seq] = ResolvedEvent(event_id, str(data["type"]))
-                    self.tallies[seq] = _Tally.from_state(data)
+            self._load(stored)
             self.by_key[key] = [*stored, *(i for i in self.by_key.get(key, []) if i not in stored)]
         return self.by_key.get(key, [])
+
+    def _latest(self, key: str) -> list[int]:
+        if key not in self._loaded_keys:
+            self._loaded_keys.add(key)
+            # The latest stored holders are enough: an older one cannot rank among the latest of stored and new.
+            sql = "SELECT seq FROM event_keys WHERE key = ? ORDER BY seq DESC LIMIT ?"
+            stored = [r[0] for r in self.db.execute(sql, (key, self.per_key))]
+            self._load(stored)
+            self.by_key[key] = sorted({*stored, *self.by_key.get(key, [])})
+        return super()._latest(key)
 
 
 _CLAIM_SELECT = (

@@ -52,7 +52,7 @@ from storytrace.resolve.entities import (
     resolve_entities,
     vote_counts,
 )
-from storytrace.resolve.events import EventMention, EventPile, ResolvedEvent
+from storytrace.resolve.events import EventMention, EventPile, ResolvedEvent, default_encode, group_events
 from storytrace.resolve.incremental import (
     NeedsFullRun,
     StoredClusterer,
@@ -183,6 +183,7 @@ def _mentions_of(doc: Document, published: str | None) -> list[MentionIn]:
                 alias_of=stated[0] if stated else None,
                 evidence=stated[1] if stated else None,
                 context=context,
+                form=str(attrs["form"]) if "form" in attrs else None,
             )
         )
     return out
@@ -277,6 +278,7 @@ def _event_mentions_of(doc: Document, info: _DocInfo, entities: EntityResolution
                 summary=" ".join(doc.text[first:last].split())[:300],
                 sentence=doc.text[first:last] if inside else None,
                 trigger_span=(span.start_char - first, span.end_char - first) if inside else None,
+                asserted=not a.get("negated") and str(a.get("modality") or "") in ("asserted", ""),
             )
         )
     return out
@@ -417,11 +419,7 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
         event_mentions.extend(_event_mentions_of(doc, info, entities))
         claims.extend(_claims_of(doc, info, roots[doc.id], entities, own_events))
     clock.lap("read_events_claims")
-    # Rules only: with the learned pair scorer (``vectors=``) the demo's events halve (148 -> 71), generic verbs
-    # ("gave", "declined to comment") merge across reports and the pinned demo exports change (see events.py).
-    event_pile = EventPile()
-    for mention in sorted(event_mentions, key=lambda m: (m.published or "9999", m.doc_id, m.start_char)):
-        event_pile.add(mention)
+    event_pile = group_events(EventPile(), event_mentions, default_encode)  # see events.py: rules and pair scorer
     events = event_pile.resolved()
     event_of = {(m.doc_id, m.start_char, m.end_char): e.id for e in events for m in e.mentions}
     for claim in claims:
@@ -506,9 +504,7 @@ def _join(
         event_mentions.extend(_event_mentions_of(doc, info, entities))
         claims.extend(_claims_of(doc, info, _copy_root(infos, doc.id), entities, own_events))
     clock.lap("read_events_claims")
-    event_pile = StoredEventPile(store.db)
-    for mention in sorted(event_mentions, key=lambda m: (m.published or "9999", m.doc_id, m.start_char)):
-        event_pile.add(mention)
+    event_pile = group_events(StoredEventPile(store.db), event_mentions, default_encode)
     events = event_pile.resolved(event_pile.touched)
     event_of = {(m.doc_id, m.start_char, m.end_char): e.id for e in events for m in e.mentions}
     for claim in claims:
