@@ -225,8 +225,10 @@ def find_mentions(text: str, gazetteer: Gazetteer, start: int = 0, end: int | No
 )
 def make_gazetteer(packs: Sequence[str] = DEFAULT_PACKS) -> ComponentFn:
     """Gazetteer mentions from the given packs (built-in names or folder paths; earlier packs win ties)."""
-    gazetteer = build_gazetteer(tuple(packs))
+    return _gazetteer_component(build_gazetteer(tuple(packs)))
 
+
+def _gazetteer_component(gazetteer: Gazetteer) -> ComponentFn:
     def run(doc: Document) -> Document:
         mentions: list[Span] = []
         for sentence in doc.spans.get("sentences", []):
@@ -246,13 +248,4 @@ def make_gazetteer(packs: Sequence[str] = DEFAULT_PACKS) -> ComponentFn:
 )
 def make_gazetteer_v2(packs: Sequence[str] = DEFAULT_PACKS) -> ComponentFn:
     """v1's mentions, plus each GPE's demonyms as mentions of the GPE with the attr ``("form", "demonym")``."""
-    gazetteer = build_gazetteer(tuple(packs), demonyms=True)
-
-    def run(doc: Document) -> Document:
-        mentions: list[Span] = []
-        for sentence in doc.spans.get("sentences", []):
-            mentions.extend(find_mentions(doc.text, gazetteer, sentence.start_char, sentence.end_char))
-        doc.spans["mentions"] = mentions
-        return doc
-
-    return run
+    return _gazetteer_component(build_gazetteer(tuple(packs), demonyms=True))
