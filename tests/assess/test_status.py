@@ -162,3 +162,15 @@ def test_a_refutation_read_only_by_the_stance_models_is_listed_but_not_counted()
     negated.stance_reason = f"{CORRECTED} (the rules said refutes: model: refutes (p=0.51))"
     assert is_sure_refutation(negated)
     assert status(support, other, negated).status == "contested"
+
+
+def test_a_party_written_two_ways_is_named_once() -> None:
+    support = claim("a", "supports", "outlet:courier")
+    headline = refutation("b", Hop("Government", "named"))
+    lede = refutation("c", Hop("The government", "named"))
+    spokesman = refutation("dd", Hop("spokesman Hisham al-Qandusi", "named", "per/qandusi"))
+    also = refutation("ee", Hop("Mr Qandusi", "named", "per/qandusi"))
+    members = [support, headline, lede, spokesman, also]
+    p = status(*members, parties=tuple(parties_of(PropositionRecord(id="p", text="t"), members)))
+    [reason] = [r for r in p.reasons if r.startswith("denied by a party concerned")]
+    assert reason == "denied by a party concerned: Government, spokesman Hisham al-Qandusi", reason

@@ -154,8 +154,12 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
     if relay_origins:
         reasons.append(f"relayed without endorsement from {named(relay_origins)}")
     if by_party:
-        who = sorted({c.speaker.text for c in by_party if c.speaker is not None})
-        reasons.append(f"denied by a party concerned: {', '.join(who)}")
+        who: dict[str, str] = {}  # one name per speaker however written: "Government" and "The government"
+        for claim in by_party:
+            if claim.speaker is not None:
+                text = claim.speaker.text
+                who.setdefault(claim.speaker.entity_id or re.sub(r"^the\s+", "", text.casefold()), text)
+        reasons.append(f"denied by a party concerned: {', '.join(sorted(who.values()))}")
     if independent_refuters:
         reasons.append(
             f"refuted by {_plural(len(independent_refuters), 'independent origin')}: {named(independent_refuters)}"
