@@ -5,6 +5,8 @@
     python benchmarks/eval_polnear.py --split dev --component crf   # the CRF tagger (extract.attributions.crf.v3)
     python benchmarks/eval_polnear.py --split dev --component minilm   # extract.attributions.minilm.v1
     python benchmarks/eval_polnear.py --split dev --component minilm2  # extract.attributions.minilm.v2
+    python benchmarks/eval_polnear.py --split dev --component minilm3  # extract.attributions.minilm.v3
+    python benchmarks/eval_polnear.py --split dev --component minilm3 --unsure-below 0.8   # v3's cascade threshold
     python benchmarks/eval_polnear.py --split dev --json     # machine-readable
     python benchmarks/eval_polnear.py --data ../shared/data/polnear --split train
 
@@ -43,6 +45,7 @@ COMPONENTS = {
     "crf": "extract.attributions.crf.v3",
     "minilm": "extract.attributions.minilm.v1",
     "minilm2": "extract.attributions.minilm.v2",
+    "minilm3": "extract.attributions.minilm.v3",
 }
 Extractor = Callable[[str, list[Span]], dict[str, list[Span]]]
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
@@ -172,10 +175,23 @@ def match(gold: list[frozenset[int]], pred: list[frozenset[int]]) -> tuple[int, 
     return exact, len(used_g)
 
 
-def make_extractor(component: str, model: Path | None = None, context: int | None = None) -> Extractor:
+def make_extractor(
+    component: str, model: Path | None = None, context: int | None = None, unsure_below: float | None = None
+) -> Extractor:
     """The function behind ``--component``: the rules, or a tagger with its shipped model (or ``model``)."""
     if component == "rules":
         return extract_attributions
+    if component == "minilm3":
+        from storytrace.extract.attributions_minilm import (
+            V3_MODEL_DIR,
+            V3_UNSURE_BELOW,
+            extract_attributions_minilm_v3,
+            load_cascade_tagger,
+        )
+
+        threshold = V3_UNSURE_BELOW if unsure_below is None else unsure_below
+        cascade = load_cascade_tagger(model or V3_MODEL_DIR, threads=1, unsure_below=threshold)
+        return lambda text, sentences: extract_attributions_minilm_v3(cascade, text, sentences)
     if component == "minilm2":
         from storytrace.extract.attributions_minilm import (
             V2_MODEL_DIR,
@@ -243,14 +259,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--model",
         type=Path,
-        help="with --component crf (a model file) or minilm, minilm2 (a folder): not the shipped one",
+        help="with --component crf (a model file) or minilm, minilm2, minilm3 (a folder): not the shipped one",
+    )
+    parser.add_argument(
+        "--unsure-below",
+        type=float,
+        help="with --component minilm3: the CRF marginal under which a sentence is re-read by the encoder (0.6)",
     )
     parser.add_argument("--context", type=int, help="with --component minilm: context wordpieces per side (v1: 24)")
     args = parser.parse_args(argv)
     if not (args.data / "metadata.tsv").exists():
         print(f"Error: no PolNeAR metadata.tsv under {args.data}; pass --data", file=sys.stderr)
         return 2
-    extractor = make_extractor(args.component, args.model, args.context)
+    extractor = make_extractor(args.component, args.model, args.context, args.unsure_below)
     lexicon = REPORTING_VERBS | {"according", ":"}
     results = {
         "all": evaluate(args.data, args.split, extractor=extractor),

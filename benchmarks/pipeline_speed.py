@@ -342,7 +342,10 @@ def main() -> None:
                     ratios.append(
                         f"{name}, {workers} worker(s): {after['articles_per_s']} / {before['articles_per_s']} "
                         f"articles/s = {after['articles_per_s'] / before['articles_per_s']:.3f} with the swap "
-                        f"(each run's ratio: {', '.join(map(str, per_run))})"
+                        f"(each run's ratio: {', '.join(map(str, per_run))}); CPU per article "
+                        f"{before['cpu_ms_per_article']} / {after['cpu_ms_per_article']} ms = "
+                        f"{before['cpu_ms_per_article'] / after['cpu_ms_per_article']:.3f}, the steadier figure on "
+                        "a shared machine (the articles/s of one run follow the other jobs' load)"
                     )
     if args.json:
         print(json.dumps(results, indent=2))

@@ -8,6 +8,7 @@ measured when pinned, rounded down; raise it when the resolver improves.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 import yaml
 
 import storytrace
-from storytrace.pipeline import pack_config
+from storytrace.pipeline import DEFAULT_INGEST_PIPELINE, pack_config
 from storytrace.resolve.job import resolve_store
 from storytrace.store import DocumentFilter, Store
 
@@ -32,11 +33,23 @@ PROPOSITIONS_FOUND_FLOOR = 1.0  # share of key propositions whose claims are fou
 PROPOSITION_ALIGNMENT_FLOOR = 0.6  # mean share of a proposition's reports whose claim joins the main cluster
 STATUS_FLOOR = 0.8  # share of key propositions whose main cluster has the key's status
 
+# Opt-in, to measure another attribution component in `default`'s place (unset: `default` unchanged), e.g.
+# STORYTRACE_GOLDEN_ATTRIBUTIONS=extract.attributions.minilm.v3 pytest -s tests/test_demo_dossier.py
+ATTRIBUTIONS = os.environ.get("STORYTRACE_GOLDEN_ATTRIBUTIONS")
+
+
+def _pipeline() -> tuple[str, ...]:
+    if not ATTRIBUTIONS:
+        return DEFAULT_INGEST_PIPELINE
+    return tuple(ATTRIBUTIONS if c.startswith("extract.attributions.") else c for c in DEFAULT_INGEST_PIPELINE)
+
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
     db = tmp_path_factory.mktemp("golden") / "demo.db"
-    options = storytrace.IngestOptions(config=pack_config([str(ROOT / "examples" / "packs" / "ain-bashura")]))
+    options = storytrace.IngestOptions(
+        pipeline=_pipeline(), config=pack_config([str(ROOT / "examples" / "packs" / "ain-bashura")])
+    )
     with storytrace.open_store(db) as opened:
         storytrace.ingest_inputs(opened, [str(ROOT / "examples" / "demo")], options)
         resolve_store(opened)

@@ -74,3 +74,12 @@ def test_an_outlet_sentence_relaying_social_media_rests_on_it() -> None:
     own.text = "Claims on social media that the leader was wounded could not be verified."
     assert assign_origin(relay, OUTLETS, ROOTS)[0] == "social:@tesra_nightwatch"
     assert assign_origin(own, OUTLETS, ROOTS)[0] == "social:unnamed"
+
+
+def test_a_named_speaker_that_is_an_outlet_of_the_store_is_that_outlets_origin() -> None:
+    outlets = OutletIndex.build([*((s, OUTLETS.names[s]) for s in OUTLETS.names), ("src_cfss", "Frontier Studies")])
+    think_tank = Hop("the Frontier Studies, a think tank in Harbal", "named")
+    origin, reason = assign_origin(claim("d_courier", think_tank), outlets, ROOTS)
+    assert origin == "outlet:src_cfss" and "is the outlet Frontier Studies" in reason
+    # Only its exact name: a named speaker sharing a last word with an outlet stays a speaker.
+    assert assign_origin(claim("d_courier", Hop("Studies", "named")), outlets, ROOTS)[0] == "speaker:studies"

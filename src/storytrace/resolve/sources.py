@@ -119,6 +119,13 @@ def assign_origin(claim: ClaimRecord, outlets: OutletIndex, root_source: Mapping
         key = handle.group(0).casefold() if handle else "unnamed"
         what = f"the account {handle.group(0)}" if handle else "unnamed social-media accounts"
         return f"social:{key}", f"rests on {what} ({speaker.text!r})"
+    if speaker.kind == "named":
+        # A named speaker that is an outlet of the store ("the Centre for Frontier Security Studies, a think tank")
+        # is that outlet's own reporting, not a second origin beside it: exact names only, never a last word.
+        outlet = outlets.by_name.get(normalise_outlet(speaker.text.split(",")[0]))
+        if outlet is not None:
+            name = outlets.names.get(outlet, outlet)
+            return f"outlet:{outlet}", f"the named speaker {speaker.text!r} is the outlet {name}"
     if speaker.kind in ("named", "pronoun") and (speaker.kind == "named" or speaker.entity_id):
         return f"speaker:{_speaker_key(speaker)}", f"a named speaker, {speaker.text!r}, whoever carries it"
     if speaker.kind == "outlet":
