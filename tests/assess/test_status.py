@@ -173,4 +173,7 @@ def test_a_party_written_two_ways_is_named_once() -> None:
     members = [support, headline, lede, spokesman, also]
     p = status(*members, parties=tuple(parties_of(PropositionRecord(id="p", text="t"), members)))
     [reason] = [r for r in p.reasons if r.startswith("denied by a party concerned")]
-    assert reason == "denied by a party concerned: Government, spokesman Hisham al-Qandusi", reason
+    assert reason == "denied by a party concerned: The government, spokesman Hisham al-Qandusi", reason
+    # The same names, whatever the order the claims come in.
+    again = status(*reversed(members), parties=tuple(parties_of(PropositionRecord(id="p", text="t"), members)))
+    assert reason in again.reasons

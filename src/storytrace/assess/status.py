@@ -158,7 +158,9 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
         for claim in by_party:
             if claim.speaker is not None:
                 text = claim.speaker.text
-                who.setdefault(claim.speaker.entity_id or re.sub(r"^the\s+", "", text.casefold()), text)
+                key = claim.speaker.entity_id or re.sub(r"^the\s+", "", text.casefold())
+                # the fullest writing, whatever the order the claims come in (a join's differs from a full run's)
+                who[key] = min(who.get(key, text), text, key=lambda t: (-len(t), t))
         reasons.append(f"denied by a party concerned: {', '.join(sorted(who.values()))}")
     if independent_refuters:
         reasons.append(
