@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +21,7 @@ from storytrace.resolve.events import (
     family_of,
     group_events,
     resolve_events,
+    vector_hashes,
 )
 
 AMBUSH = frozenset({"org/ksh", "gpe/route9"})
@@ -224,3 +226,86 @@ def test_a_negated_mention_never_joins_an_event_that_happened() -> None:
     ]
     events = group_events(EventPile(model=LEMMA_ONLY), ms, _encode).resolved()
     assert sorted(e.reports for e in events) == [["a"], ["b", "c"]]
+
+
+# --- the vector cache: a report embedded once is read back, whole or not at all -----------------------------------
+
+
+class _Cache:
+    """``EventVectorCache`` in memory, as resolve/job.py keeps it in the store (one report's rows replaced whole)."""
+
+    tag = "model-a"
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[tuple[int, int], tuple[str, npt.NDArray[np.float16]]]] = {}
+
+    def load(self, doc_id: str) -> Mapping[tuple[int, int], tuple[str, npt.NDArray[np.float16]]]:
+        return self.rows.get(doc_id, {})
+
+    def save(self, doc_id: str, rows: Sequence[tuple[int, int, str, npt.NDArray[np.float16]]]) -> None:
+        self.rows[doc_id] = {(start, end): (h, v) for start, end, h, v in rows}
+
+
+def _cached_reports() -> list[EventMention]:
+    return [
+        typed("a", "attack", "ambushed", "Fighters ambushed a convoy on Route 9."),
+        typed("a", "statement", "said", "The ministry said five soldiers died."),
+        typed("a", "arrest", "arrested", "Police later arrested a commander."),
+        typed("b", "attack", "ambush", "The ambush on Route 9 killed five."),
+        typed("b", "arrest", "arrested", "The commander was arrested at a checkpoint."),
+    ]
+
+
+def _counting(calls: list[list[str]]) -> Callable[[Sequence[str]], npt.NDArray[np.float32]]:
+    def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        calls.append(list(texts))
+        return _encode(texts)
+
+    return encode
+
+
+def _grouping(pile: EventPile) -> list[list[tuple[str, int]]]:
+    return sorted(sorted((m.doc_id, m.start_char) for m in e.mentions) for e in pile.resolved())
+
+
+def test_a_cached_report_is_not_embedded_again_and_groups_the_same() -> None:
+    ms, cache, calls = _cached_reports(), _Cache(), []
+    first = group_events(EventPile(model=LEMMA_ONLY), ms, _counting(calls), cache=cache)
+    assert len(calls) == 2 and sorted(cache.rows) == ["a", "b"]
+    assert len(cache.rows["a"]) == 2  # the statement is grouped by the rules: not embedded, not kept
+    again = group_events(EventPile(model=LEMMA_ONLY), ms, _counting(calls), cache=cache)
+    assert len(calls) == 2  # nothing embedded the second time
+    assert _grouping(again) == _grouping(first)
+    assert [len(e.mentions) for e in first.resolved()] == [2, 1, 2]  # ambush (a, b), statement, arrest (a, b)
+    stored = [tally.vectors for tally in again.tallies.values() if tally.learned]
+    fresh = [tally.vectors for tally in first.tallies.values() if tally.learned]
+    assert all(np.array_equal(x, y) for xs, ys in zip(stored, fresh, strict=True) for x, y in zip(xs, ys, strict=True))
+
+
+def test_a_changed_mention_has_its_whole_report_embedded_again() -> None:
+    ms, cache, calls = _cached_reports(), _Cache(), []
+    group_events(EventPile(model=LEMMA_ONLY), ms, _counting(calls), cache=cache)
+    batch_b = set(calls[1])
+    old_b = dict(cache.rows["b"])
+    # b processed again: its arrest is read in a longer sentence (same offsets), its ambush unchanged
+    sentence = "Late on Sunday the commander was arrested at a checkpoint."
+    start = sentence.index("arrested")
+    ms[4] = dataclasses.replace(ms[4], sentence=sentence, trigger_span=(start, start + len("arrested")))
+    group_events(EventPile(model=LEMMA_ONLY), ms, _counting(calls), cache=cache)
+    assert len(calls) == 3 and sentence in calls[2]  # report a read from the cache, b embedded again
+    assert "The ambush on Route 9 killed five." in calls[2]  # whole: the unchanged ambush is in the batch again
+    assert all(cache.rows["b"][k][0] != old_b[k][0] for k in old_b)  # every row of b under its new hash
+    # one of a's rows lost: a is embedded again whole, in the batch it was first embedded in
+    del cache.rows["a"][(ms[2].start_char, ms[2].end_char)]
+    group_events(EventPile(model=LEMMA_ONLY), ms, _counting(calls), cache=cache)
+    assert len(calls) == 4 and set(calls[3]) == set(calls[0]) and set(calls[0]) != batch_b
+    assert len(cache.rows["a"]) == 2
+
+
+def test_a_mentions_hash_covers_its_texts_its_batch_mates_and_the_model() -> None:
+    a1, a2 = typed("a", "attack", "ambushed", "Fighters ambushed a convoy."), typed("a", "arrest", "held", "Men held.")
+    base = vector_hashes([a1, a2], "model-a")
+    assert vector_hashes([a1, a2], "model-a") == base and base[0] != base[1]
+    assert vector_hashes([a1, dataclasses.replace(a2, trigger="detained")], "model-a")[0] != base[0]  # a batch mate
+    assert vector_hashes([a1], "model-a")[0] != base[0]  # another batch
+    assert vector_hashes([a1, a2], "model-b") != base and set(vector_hashes([a1, a2], "model-b")).isdisjoint(base)

@@ -4,15 +4,20 @@ taken when a join cannot be sound (judgements, reprocessed reports), and ``full=
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 import storytrace
 from storytrace.pipeline import pack_config
+from storytrace.resolve import events, job
 from storytrace.resolve.entities import MentionIn, resolve_entities
 from storytrace.resolve.events import EventMention, EventPile, group_events
 from storytrace.resolve.incremental import StoredClusterer, StoredEntityPile, StoredEventPile
@@ -214,6 +219,81 @@ def test_a_full_rerun_reuses_embeddings_and_computes_a_stale_one_again(ingested:
         assert _dossier(store) == dossier
         stored = store.db.execute("SELECT COUNT(*) FROM claim_embeddings").fetchone()[0]
         assert stored == first.claims
+
+
+def _counting_encode(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Count the event mentions' encoder calls of ``resolve_store`` (claims have their own embedder)."""
+    calls: list[list[str]] = []
+
+    def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        calls.append(list(texts))
+        return events.default_encode(texts)
+
+    monkeypatch.setattr(job, "default_encode", encode)
+    return calls
+
+
+def _event_vector_rows(store: Store) -> dict[tuple[str, int, int], str]:
+    rows = store.db.execute("SELECT doc_id, start_char, end_char, text_hash FROM event_embeddings")
+    return {(d, s, e): h for d, s, e, h in rows}
+
+
+def test_a_full_rerun_embeds_no_event_mention_again(
+    ingested: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting_encode(monkeypatch)
+    monkeypatch.setattr(job, "_FLUSH_ROWS", 7)  # new vectors are written in batches while the run groups events
+    db = tmp_path / "events.db"
+    shutil.copyfile(ingested, db)
+    with Store(db) as store:
+        first = resolve_store(store)
+        scored = len(calls)  # one call per report with a mention the pair scorer groups
+        stored = _event_vector_rows(store)
+        assert scored > 0 and first.events_embedded == len(stored) > 0 and first.event_vectors_reused == 0
+        assert {d for d, _s, _e in stored} == {r[0] for r in store.db.execute("SELECT doc_id FROM event_mentions")}
+        dossier = _dossier(store)
+        again = resolve_store(store, full=True)
+        assert len(calls) == scored  # no encoder call: every report's vectors came from the store
+        assert (again.mode, again.events_embedded, again.event_vectors_reused) == ("full", 0, len(stored))
+        assert again.rows_written == 0 and _dossier(store) == dossier
+
+
+def test_a_reprocessed_report_with_changed_event_texts_is_embedded_again_and_a_gone_ones_rows_dropped(
+    ingested: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting_encode(monkeypatch)
+    db = tmp_path / "events.db"
+    shutil.copyfile(ingested, db)
+    with Store(db) as store:
+        resolve_store(store)
+        stored = _event_vector_rows(store)
+        changed, gone = sorted({d for d, _s, _e in stored})[:2]
+        # `storytrace process` with another sentence splitter: one scored mention of `changed` is read in a shorter
+        # sentence (from its trigger on), so its texts, and its report's batch, differ
+        doc = store.get_document(changed)
+        spans = doc.spans["events"]
+        k = next(
+            i for i, s in enumerate(spans) if (changed, s.start_char, s.end_char) in stored
+            and dict(s.attrs)["sentence"][0] < s.start_char
+        )  # fmt: skip
+        attrs = {**dict(spans[k].attrs), "sentence": [spans[k].start_char, dict(spans[k].attrs)["sentence"][1]]}
+        spans[k] = dataclasses.replace(spans[k], attrs=tuple(sorted(attrs.items())))
+        store.replace_layers(doc, ["events"])
+        other = store.get_document(gone)
+        other.spans["events"] = []  # and another report no longer has any event
+        store.replace_layers(other, ["events"])
+        before = len(calls)
+        report = resolve_store(store)
+        assert report.mode == "full"
+        assert len(calls) == before + 1  # only the changed report is embedded again, whole
+        mine = {k: h for k, h in stored.items() if k[0] == changed}
+        assert report.events_embedded == len(mine)
+        after = _event_vector_rows(store)
+        assert all(after[k] != h for k, h in mine.items())  # none of its old vectors is reused
+        assert not any(d == gone for d, _s, _e in after)  # the rows of a report without events are dropped
+        assert {k: h for k, h in after.items() if k[0] != changed} == {
+            k: h for k, h in stored.items() if k[0] not in (changed, gone)
+        }
 
 
 def test_a_reprocessed_report_replays_the_pile_and_drops_the_embeddings_of_its_removed_claims(

@@ -45,20 +45,23 @@ sentences meet across reports ("gave no casualty figures" read as aid, "asked no
 the ``names`` feature reads resolved entity ids in place of ECB+'s sentence names; joins are greedy in publication
 order (no later merge); the bounded candidates can miss an old event sharing nothing but its words with the
 mention. Each scored event keeps up to ``_MEMBERS`` vectors of 4 x 384 float16 in its state (about 4 KB each, base64
-in JSON), and a full run embeds every scored mention again (no vector cache across runs, unlike claims).
+in JSON). Given a ``cache`` (resolve/job.py: the store's ``event_embeddings``), ``group_events`` embeds only the
+reports whose scored mentions are new or changed; the cache holds 3 KB per scored mention (a second copy of the
+vectors the state keeps), and a report with one changed mention is embedded again whole.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 from bisect import insort
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -74,6 +77,7 @@ __all__ = [
     "REPORTING_TYPES",
     "EventMention",
     "EventPile",
+    "EventVectorCache",
     "ResolvedEvent",
     "coref_mentions",
     "default_encode",
@@ -81,6 +85,7 @@ __all__ = [
     "family_of",
     "group_events",
     "resolve_events",
+    "vector_hashes",
 ]
 
 PAIR_THRESHOLD = 0.2  # ECB+ dev, every type learned (``resolve_events(vectors=)``): see the module docstring
@@ -477,18 +482,75 @@ def default_encode(texts: Sequence[str]) -> FloatArray:
     return default_embedder().encode(texts)
 
 
+class EventVectorCache(Protocol):
+    """Where ``group_events`` keeps each report's vectors of its scored mentions between runs (resolve/job.py keeps
+    them in the store's ``event_embeddings``)."""
+
+    tag: str  # names the encoder (a hash of the model file): another model's vectors are not reused
+
+    def load(self, doc_id: str) -> Mapping[tuple[int, int], tuple[str, npt.NDArray[np.float16]]]:
+        """The report's stored rows: (start, end) -> (hash, vector)."""
+        ...
+
+    def save(self, doc_id: str, rows: Sequence[tuple[int, int, str, npt.NDArray[np.float16]]]) -> None:
+        """Replace all of the report's rows with ``rows`` (start, end, hash, vector)."""
+        ...
+
+
+def vector_hashes(mentions: Sequence[EventMention], tag: str) -> list[str]:
+    """Each of one report's scored mentions' cache hash: its own texts (``event_coref.mention_texts``), every text
+    its report's batch sends to the encoder, and ``tag``. The batch is in it because the shipped int8 MiniLM
+    quantises activations per batch: a text's vector moves with its batch mates (by up to 0.03 a component)."""
+    from storytrace.resolve.event_coref import mention_texts
+
+    texts = [mention_texts(c) for c in coref_mentions(mentions)]
+    batch = "\x1e".join([tag, *sorted({t for views in texts for t in views})])
+    report = hashlib.blake2b(batch.encode(), digest_size=16).hexdigest()
+    return [hashlib.blake2b("\x1f".join([report, *views]).encode(), digest_size=10).hexdigest() for views in texts]
+
+
+def _report_vectors(
+    learned: Sequence[EventMention],
+    encode: Callable[[Sequence[str]], FloatArray],
+    cache: EventVectorCache | None,
+) -> npt.NDArray[np.float16]:
+    """One report's scored mentions' vectors (float16): from ``cache`` when it holds every one under its current
+    hash, else embedded now (and saved)."""
+    if cache is None:
+        return embed_event_mentions(learned, encode).astype(np.float16)
+    doc_id = learned[0].doc_id
+    hashes = vector_hashes(learned, cache.tag)
+    stored = cache.load(doc_id)
+    found = [stored.get((m.start_char, m.end_char)) for m in learned]
+    if all(row is not None and row[0] == h for row, h in zip(found, hashes, strict=True)):
+        return np.stack([row[1] for row in found if row is not None]).astype(np.float16)
+    # A partly cached report is embedded whole, not only its missing mentions: alone in a smaller batch they would
+    # get other vectors than the full report's batch gives (see ``vector_hashes``), and the grouping would then
+    # depend on the store's history (a fresh store, a join and a replay would differ). Since the hashes cover the
+    # whole batch, a report is partly cached only when some of its rows were removed; a changed report misses all.
+    vectors = embed_event_mentions(learned, encode).astype(np.float16)
+    cache.save(doc_id, [(m.start_char, m.end_char, h, v) for m, h, v in zip(learned, hashes, vectors, strict=True)])
+    return vectors
+
+
 def group_events(
-    pile: EventPile, mentions: Iterable[EventMention], encode: Callable[[Sequence[str]], FloatArray] | None = None
+    pile: EventPile,
+    mentions: Iterable[EventMention],
+    encode: Callable[[Sequence[str]], FloatArray] | None = None,
+    *,
+    cache: EventVectorCache | None = None,
 ) -> EventPile:
     """Add the mentions to ``pile`` in publication order (then report id and offset); with ``encode`` (e.g.
     ``storytrace.resolve.claims.default_embedder().encode``) those the pile scores with the pair scorer are
     embedded first, one report at a time and rounded to float16: a report's vectors do not depend on what else
-    is resolved, so a join (resolve/incremental.py) gives the grouping of a full replay. Returns ``pile``."""
+    is resolved, so a join (resolve/incremental.py) gives the grouping of a full replay. With ``cache``, a report
+    whose scored mentions and their texts are unchanged since it was embedded is not embedded again (no
+    ``encode`` call). Returns ``pile``."""
     ordered = sorted(mentions, key=lambda m: (m.published or "9999", m.doc_id, m.start_char))
     for _doc_id, group in groupby(ordered, key=lambda m: (m.published, m.doc_id)):
         report = list(group)
         learned = [m for m in report if pile.is_learned(m)] if encode is not None else []
-        vectors = embed_event_mentions(learned, encode).astype(np.float16) if learned and encode else None
+        vectors = _report_vectors(learned, encode, cache) if learned and encode else None
         rows = {id(m): k for k, m in enumerate(learned)}
         for mention in report:
             k = rows.get(id(mention))

@@ -19,7 +19,8 @@ for the event and claim layers, instead of holding them: memory grows with the d
 layers. Each claim's embedding is kept in ``claim_embeddings`` under a hash of its text and of the model file,
 and is computed only for claims that are new or reworded; a claim is embedded alone (see ``_claim_vectors``), so
 its vector does not depend on what else the store holds, and joining the latest reports to a resolved store gives
-exactly the dossier of resolving them all in one go (tests/resolve/test_incremental.py). A full run writes only
+exactly the dossier of resolving them all in one go (tests/resolve/test_incremental.py). The pair scorer's vectors
+of event mentions are kept likewise in ``event_embeddings``, per report (``_EventVectors``). A full run writes only
 the rows that differ. ``ResolveReport.timings`` has the seconds per stage.
 """
 
@@ -36,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from storytrace.assess.status import CORRECTED, assess, parties_of
 from storytrace.extract.attributions import _INSTITUTIONS, _OUTLET_NAME_WORDS, _OUTLET_NOUNS
@@ -52,6 +54,7 @@ from storytrace.resolve.entities import (
     resolve_entities,
     vote_counts,
 )
+from storytrace.resolve.event_coref import VIEWS
 from storytrace.resolve.events import EventMention, EventPile, ResolvedEvent, default_encode, group_events
 from storytrace.resolve.incremental import (
     NeedsFullRun,
@@ -87,6 +90,8 @@ class ResolveReport:
     statuses: dict[str, int] = field(default_factory=dict)
     embedded: int = 0  # claims embedded by this run (new or reworded)
     embeddings_reused: int = 0  # claims whose embedding the store already held
+    events_embedded: int = 0  # event mentions embedded for the pair scorer by this run
+    event_vectors_reused: int = 0  # those whose vectors the store already held (``event_embeddings``)
     rows_written: int = 0  # derived rows inserted, changed or deleted (unchanged rows are left alone)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     # full (the pile replayed), join (new reports joined: resolve/incremental.py), corrected (only new stance
@@ -419,7 +424,10 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
         event_mentions.extend(_event_mentions_of(doc, info, entities))
         claims.extend(_claims_of(doc, info, roots[doc.id], entities, own_events))
     clock.lap("read_events_claims")
-    event_pile = group_events(EventPile(), event_mentions, default_encode)  # see events.py: rules and pair scorer
+    event_vectors = _EventVectors(store)
+    # see events.py: rules and pair scorer
+    event_pile = group_events(EventPile(), event_mentions, default_encode, cache=event_vectors)
+    event_vectors.count(report, event_pile, event_mentions)
     events = event_pile.resolved()
     event_of = {(m.doc_id, m.start_char, m.end_char): e.id for e in events for m in e.mentions}
     for claim in claims:
@@ -449,6 +457,7 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
     clock.lap("status")
     report.rows_written = _write(store, mentions, entities, claims, propositions) + _write_events(store, events)
     _write_vectors(store, fresh)
+    event_vectors.flush(prune=True)
     _write_state(store, pile, name_votes, event_pile, clusterer, stamp)
     clock.lap("write")
     report.events = len(events)
@@ -504,7 +513,9 @@ def _join(
         event_mentions.extend(_event_mentions_of(doc, info, entities))
         claims.extend(_claims_of(doc, info, _copy_root(infos, doc.id), entities, own_events))
     clock.lap("read_events_claims")
-    event_pile = group_events(StoredEventPile(store.db), event_mentions, default_encode)
+    event_vectors = _EventVectors(store)
+    event_pile = group_events(StoredEventPile(store.db), event_mentions, default_encode, cache=event_vectors)
+    event_vectors.count(report, event_pile, event_mentions)
     events = event_pile.resolved(event_pile.touched)
     event_of = {(m.doc_id, m.start_char, m.end_char): e.id for e in events for m in e.mentions}
     for claim in claims:
@@ -564,6 +575,7 @@ def _join(
             db.execute("INSERT OR REPLACE INTO resolve_state (key, value) VALUES ('judgements', ?)", (judgements,))
         _write_sources(db)
     _write_vectors(store, fresh, prune=False)
+    event_vectors.flush(prune=False)
     report.rows_written = written
     clock.lap("write")
     _count(store, report)
@@ -679,6 +691,56 @@ def _write_vectors(store: Store, fresh: list[tuple[str, str, FloatArray]], *, pr
         )
         if prune:
             db.execute("DELETE FROM claim_embeddings WHERE claim_id NOT IN (SELECT id FROM claims)")
+
+
+_FLUSH_ROWS = 2_000  # about 6 MB of float16 vectors
+Float16Array = npt.NDArray[np.float16]
+
+
+class _EventVectors:
+    """``group_events``' cache (``events.EventVectorCache``): each report's rows of ``event_embeddings``. New rows
+    are written every ``_FLUSH_ROWS`` (each a valid row on its own, so they need not wait for the run's
+    transaction, and a first run at 100k reports does not hold them all); ``flush(prune=True)`` (a full run) also
+    drops the rows of every report it did not look up: gone, or with no scored mention left."""
+
+    def __init__(self, store: Store) -> None:
+        self.store, self.tag = store, model_tag()
+        self.pending: dict[str, Sequence[tuple[int, int, str, Float16Array]]] = {}
+        self.pending_rows = 0
+        self.looked_up: set[str] = set()
+        self.embedded = 0
+
+    def load(self, doc_id: str) -> dict[tuple[int, int], tuple[str, Float16Array]]:
+        self.looked_up.add(doc_id)
+        rows = self.store.db.execute(
+            "SELECT start_char, end_char, text_hash, vector FROM event_embeddings WHERE doc_id = ?", (doc_id,)
+        )
+        return {(s, e): (h, np.frombuffer(blob, dtype="<f2").reshape(len(VIEWS), -1)) for s, e, h, blob in rows}
+
+    def save(self, doc_id: str, rows: Sequence[tuple[int, int, str, Float16Array]]) -> None:
+        self.pending[doc_id] = rows
+        self.embedded += len(rows)
+        self.pending_rows += len(rows)
+        if self.pending_rows >= _FLUSH_ROWS:
+            self.flush(prune=False)
+
+    def flush(self, *, prune: bool) -> None:
+        with self.store.transaction() as db:
+            db.executemany("DELETE FROM event_embeddings WHERE doc_id = ?", [(d,) for d in self.pending])
+            db.executemany(
+                "INSERT INTO event_embeddings (doc_id, start_char, end_char, text_hash, vector) VALUES (?, ?, ?, ?, ?)",
+                [(d, s, e, h, v.astype("<f2").tobytes()) for d, rows in self.pending.items() for s, e, h, v in rows],
+            )
+            if prune:
+                stored = [r[0] for r in db.execute("SELECT DISTINCT doc_id FROM event_embeddings")]
+                db.executemany(
+                    "DELETE FROM event_embeddings WHERE doc_id = ?", [(d,) for d in stored if d not in self.looked_up]
+                )
+        self.pending, self.pending_rows = {}, 0
+
+    def count(self, report: ResolveReport, pile: EventPile, mentions: Iterable[EventMention]) -> None:
+        report.events_embedded = self.embedded
+        report.event_vectors_reused = sum(pile.is_learned(m) for m in mentions) - self.embedded
 
 
 def _write(

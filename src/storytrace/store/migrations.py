@@ -424,6 +424,22 @@ CREATE TABLE proposition_keys (
 ALTER TABLE claims ADD COLUMN context TEXT NOT NULL DEFAULT '{}';
 """
 
+_EVENT_EMBEDDINGS = """
+-- The pair scorer's vectors of event mentions (resolve/events.py ``embed_event_mentions``: views x dim, float16),
+-- kept so that a full `resolve` embeds only the reports whose scored mentions are new or changed (resolve/job.py).
+-- A report's mentions are embedded together and the model's vectors depend on their batch mates, so `text_hash`
+-- covers the mention's texts, every text of its report's batch and the model: a report whose scored mentions or
+-- their sentences changed (`storytrace process`) is embedded again whole, and its rows replaced.
+CREATE TABLE event_embeddings (
+    doc_id      TEXT NOT NULL,
+    start_char  INTEGER NOT NULL,
+    end_char    INTEGER NOT NULL,
+    text_hash   TEXT NOT NULL,
+    vector      BLOB NOT NULL,          -- float16, little-endian, views x the model's dimension
+    PRIMARY KEY (doc_id, start_char, end_char)
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "dossier", _DOSSIER),
@@ -434,5 +450,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "page_indexes", _PAGE_INDEXES),
     Migration(8, "resolve_state", _RESOLVE_STATE),
     Migration(9, "report_stance", _REPORT_STANCE),
+    Migration(10, "event_embeddings", _EVENT_EMBEDDINGS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
