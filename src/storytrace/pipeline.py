@@ -44,9 +44,10 @@ _BUILTIN_MODULES = ("storytrace.clean.language",)
 _BUILTIN_PACKAGES = ("storytrace.extract",)
 
 # Named pipelines for `storytrace ingest`, `extract` and `process` (``--pipeline NAME``): "default" is the most
-# accurate we ship and what ingest runs (MiniLM NER, ONNX); "crf" has the CRF NER instead (no transformer, a
-# third of the memory); "fast" leaves out the statistical NER model; "light" only detects the language (for
-# piles to annotate later with `storytrace process`). Speeds and scores: docs/benchmarks.md.
+# accurate we ship and what ingest runs (MiniLM NER, the MiniLM attribution tagger behind the CRF, ONNX); "crf" has
+# the CRF NER and the rules' attributions instead (no transformer, a third of the memory); "fast" leaves out the
+# statistical models; "light" only detects the language (for piles to annotate later with `storytrace process`).
+# Speeds and scores: docs/benchmarks.md.
 _LIGHT = ("clean.language.py3langid.v1",)
 _FAST = (
     *_LIGHT,
@@ -57,7 +58,7 @@ _FAST = (
     "extract.events.rules.v2",
     "extract.attributions.rules.v3",
     "extract.relations.rules.v1",
-    "extract.claims.rules.v2",
+    "extract.claims.rules.v3",
 )
 PIPELINES: dict[str, tuple[str, ...]] = {
     "light": _LIGHT,
@@ -70,9 +71,9 @@ PIPELINES: dict[str, tuple[str, ...]] = {
         "extract.entities.minilm.v4",
         "extract.entities.merge.v3",
         "extract.events.rules.v2",
-        "extract.attributions.crf.v3",
+        "extract.attributions.minilm.v3",
         "extract.relations.rules.v1",
-        "extract.claims.rules.v2",
+        "extract.claims.rules.v3",
     ),
     "crf": (*_FAST[:4], "extract.entities.crf.v1", *_FAST[4:]),
 }

@@ -456,3 +456,23 @@ def test_uncovered_matches_a_scan_of_every_stretch(stretches: list[tuple[int, in
     if cursor < end:
         expected.append((cursor, end))
     assert _uncovered(start, end, covered, list(itertools.accumulate((b for _, b in covered), max))) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "v3"),
+    [
+        # An official's negated statement about the state or group it speaks for: a denial in v3.
+        ("«Varnia has not sent weapons to any armed group,» ministry spokeswoman Lena Oss said.", "denies"),
+        ("Varnia did not send weapons to the rebels, a government official said.", "denies"),
+        # A speaker who speaks for no side, a content that does not open on an actor, or no negation: as in v2.
+        ("Varnia has not sent weapons to any armed group, a shopkeeper said.", "asserts"),
+        ("«The weapons did not come from Varnia,» ministry spokeswoman Lena Oss said.", "asserts"),
+        ("«Varnia has sent weapons to the rebels,» ministry spokeswoman Lena Oss said.", "asserts"),
+    ],
+)
+def test_claims_v3_reads_an_officials_negated_statement_about_an_actor_as_a_denial(text: str, v3: str) -> None:
+    doc = annotate(text, entities=[entity(text, "Varnia", "GPE", "x:gpe/varnia")])
+    [v2_claim] = doc.spans["claims"]
+    assert dict(v2_claim.attrs)["polarity"] == "asserts"
+    [claim] = extract_claims(doc, party_denials=True)
+    assert dict(claim.attrs)["polarity"] == v3, doc.span_text(claim)

@@ -494,15 +494,22 @@ def extract_attributions_crf(tagger: Any, text: str, sentences: Sequence[Span]) 
 
 
 def attributions_from_tags(
-    text: str, sentences: Sequence[Span], tag_paragraphs: TagParagraphs, *, rules_headlines: bool = False
+    text: str,
+    sentences: Sequence[Span],
+    tag_paragraphs: TagParagraphs,
+    *,
+    rules_headlines: bool = False,
+    rules: dict[str, list[Span]] | None = None,
 ) -> dict[str, list[Span]]:
     """The four attribution layers from a tagger's paragraph tags (the CRF's, or another tagger's: a drop-in).
 
     The rules run first: their tags go to the tagger, and their attributions fill the attrs and the overrides.
     With ``rules_headlines``, a headline the rules read an attribution in is theirs even when the tagger found one
-    there too (the CRF leaves most headlines out, so for it the override below is enough).
+    there too (the CRF leaves most headlines out, so for it the override below is enough). ``rules``: the rules'
+    layers of ``text`` when the caller has them already (read, not changed).
     """
-    rules = extract_attributions(text, list(sentences))
+    if rules is None:
+        rules = extract_attributions(text, list(sentences))
     quotes = _quote_regions(text)
     rule_attrs = [dict(span.attrs) for span in rules["attributions"]]
     rule_hops = _rule_hops(rules, rule_attrs)

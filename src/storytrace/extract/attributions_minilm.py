@@ -58,9 +58,8 @@ cost less, and repairs of content boundaries found on the demo corpus:
 
 * the CRF (``extract.attributions.crf.v3``'s model) tags every paragraph; the encoder re-reads, as v2 does (gate,
   dateline hidden, candidates packed as one document), only the candidate sentences with a word whose CRF tag has
-  a marginal under ``V3_UNSURE_BELOW`` (0.6); the other sentences keep the CRF's tags. On the speed benchmark's
-  reports the encoder reads about 530 wordpieces per report instead of v2's 1,430 (PolNeAR dev: 46 % of the
-  words instead of 85 %);
+  a marginal under ``V3_UNSURE_BELOW`` (0.5); the other sentences keep the CRF's tags (PolNeAR dev: the encoder
+  reads 36 % of the words instead of v2's 85 %);
 * before the grouping, O words inside one sentence's content become content (``fill_content_gaps``: the shared
   ``decode`` dropped the first piece of a content cut twice); after it (``with_v3_repairs``): a wire dateline is
   not content; "X, an official said, an allegation …" has X as content, not the apposition; a content cut
@@ -68,13 +67,13 @@ cost less, and repairs of content boundaries found on the demo corpus:
   whose content the grouping took from another sentence gets the rules' content in its own; a speaker the
   grouping took from a rules attribution of another sentence gives that rules attribution back.
 
-v3 on PolNeAR (``--component minilm3``, 2026-11-22): dev source / cue / content exact F1 76.4 / 70.6 / 54.6 (v2:
-76.5 / 71.3 / 55.4; with the encoder on every candidate, ``--unsure-below 1.01``: 77.0 / 71.6 / 55.6), test (run
-once) 76.2 / 69.7 / 55.8 (v2: 77.0 / 69.6 / 56.7). It costs about 48 CPU ms more than crf.v3 per 1,000-word
-report (v2: about 100): ``default`` with it in crf.v3's place ran at 0.74–0.77 of ``default``'s CPU per report
-in three loaded sessions (model card). The demo golden test with it in ``default``: found 1.00, alignment 0.64,
-status 0.70 (P07: the claims stage reads "«Ibdara has not supplied …,» a spokeswoman said" as supporting the
-supply claim it now joins), so ``default`` keeps crf.v3.
+v3 on PolNeAR (``--component minilm3``): dev source / cue / content exact F1 74.6 / 69.1 / 54.6 at 0.5 (0.6: 76.4 /
+70.6 / 54.6; v2: 76.5 / 71.3 / 55.4; crf.v3: 70.6 / 65.6 / 50.4), test 74.9 / 69.1 / 54.9 at 0.5 (run once at that
+setting; at 0.6, run once before it: 76.2 / 69.7 / 55.8; crf.v3 68.4 / 64.9 / 50.7). **In ``default`` since
+2026-11-22** with ``extract.claims.rules.v3``: +32 CPU ms per 1,000-word report over crf.v3 (``default`` 11.0
+reports/s on 2 cores against 13.6 with crf.v3, benchmarks/pipeline_speed.py --compare); the demo golden test found
+1.00, alignment 0.64, status 0.80 (with claims.rules.v2 status fell to 0.70: v3 reads "«Ibdara has not supplied
+…,» a spokeswoman said" whole, and only claims v3 reads that as the denial it is).
 
 Known gaps: content boundaries (dev content exact F1 53.5 against 79.8 overlap: the far end, and whether a
 nested source starts the content); a source whose cue or content the tagger missed is dropped by the grouping
@@ -659,8 +658,9 @@ def extract_attributions_minilm_v2(
     tagger: GatedAttributionTagger, text: str, sentences: Sequence[Span]
 ) -> dict[str, list[Span]]:
     """The four attribution layers of ``text`` by v2: the gated tagger, then the rules' fallback."""
-    layers = attributions_from_tags(text, sentences, tagger.tag_paragraphs, rules_headlines=True)
-    return with_rules_fallback(text, sentences, layers, extract_attributions(text, list(sentences)))
+    rules = extract_attributions(text, list(sentences))
+    layers = attributions_from_tags(text, sentences, tagger.tag_paragraphs, rules_headlines=True, rules=rules)
+    return with_rules_fallback(text, sentences, layers, rules)
 
 
 @register(
@@ -691,10 +691,12 @@ def make_attribution_minilm_v2(model_dir: str | None = None, intra_op_num_thread
 # is unsure), and repairs of content boundaries.
 
 # A sentence is encoded when some word's CRF marginal of its own (Viterbi) tag is below this: on PolNeAR dev the
-# encoder then reads 46 % of the words instead of v2's 85 % (0.7: 55 %; 0.5: 36 %, and source F1 fell 2 points).
-# Dev source / cue / content exact F1 by threshold: 0.6 76.4 / 70.6 / 54.6, 0.7 76.7 / 70.3 / 54.7, 0.8 77.0 /
-# 70.9 / 54.5, 0.9 77.1 / 71.5 / 55.1; wordpieces encoded per benchmark report 527, 735, 961, 1,235.
-V3_UNSURE_BELOW = 0.6
+# encoder then reads 36 % of the words instead of v2's 85 % (0.6: 46 %, 0.7: 55 %). Dev source / cue / content
+# exact F1 by threshold: 0.4 74.0 / 68.3 / 53.2, 0.5 74.6 / 69.1 / 54.6, 0.6 76.4 / 70.6 / 54.6, 0.7 76.7 / 70.3 /
+# 54.7, 0.8 77.0 / 70.9 / 54.5, 0.9 77.1 / 71.5 / 55.1 (wordpieces per benchmark report at 0.6 and up: 527, 735,
+# 961, 1,235). 0.5 because `default` must run 10 reports/s on 2 cores: +32 CPU ms per report over crf.v3 (11.0/s),
+# where 0.6 costs +59 (9.8/s) (benchmarks/pipeline_speed.py --compare, 2026-11-22).
+V3_UNSURE_BELOW = 0.5
 V3_MODEL_DIR = DEFAULT_MODEL_DIR
 V3_CONTEXT = V1_CONTEXT
 
@@ -974,8 +976,8 @@ def extract_attributions_minilm_v3(
     tagger: CascadeAttributionTagger, text: str, sentences: Sequence[Span]
 ) -> dict[str, list[Span]]:
     """The four attribution layers of ``text`` by v3: the cascade, v2's rules fallback and repairs, v3's."""
-    layers = attributions_from_tags(text, sentences, tagger.tag_paragraphs, rules_headlines=True)
-    rules = extract_attributions(text, list(sentences))
+    rules = extract_attributions(text, list(sentences))  # read once: the tags, the fallback and the repairs
+    layers = attributions_from_tags(text, sentences, tagger.tag_paragraphs, rules_headlines=True, rules=rules)
     return with_v3_repairs(text, sentences, with_rules_fallback(text, sentences, layers, rules), rules)
 
 

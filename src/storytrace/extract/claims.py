@@ -384,6 +384,7 @@ class _Context:
     event_starts: list[int]
     event_attrs: list[dict[str, Any]]  # per event (layer order): its attrs as a dict, built once
     has_events: bool
+    party_denials: bool = False  # v3: an official's negated statement about a named actor is a denial
 
 
 def _words(text: str) -> list[str]:
@@ -573,6 +574,29 @@ def _polarity(
     if subject_is_speaker and _NEGATION.search(" ".join(_words(content[:80])[:6])):
         return "denies"
     return "asserts"
+
+
+# Someone who speaks for a side: a spokesman, a ministry, a government, an official or an office.
+_OFFICIAL = re.compile(r"\b(?:spokes(?:man|woman|person)|minist(?:er|ry)|government|official|office)\b", re.I)
+_ACTOR_LABELS = frozenset({"GPE", "ORG", "NORP", "LOC"})
+
+
+def _official_negates(ctx: _Context, pieces: Sequence[tuple[int, int]], speaker: str, speaker_kind: str) -> bool:
+    """v3: an official's content that opens on a named state or group and negates what it did ("«Ibdara has not
+    supplied … weapons», ministry spokeswoman Mireille Azzar said") is a denial, as "we did not" already is
+    (``_polarity``): the speaker speaks for a side, and the negation is the statement. Not a no-comment."""
+    if speaker_kind not in {"named", "anonymous"} or not _OFFICIAL.search(speaker):
+        return False
+    start, end = pieces[0]
+    content = ctx.text[start:end]
+    lead = len(content) - len(content.lstrip(_OPEN_QUOTES + " "))
+    k = bisect.bisect_left(ctx.entity_starts, start + lead)
+    if k == len(ctx.entities) or ctx.entities[k].start_char != start + lead:
+        return False
+    if ctx.entities[k].label not in _ACTOR_LABELS:
+        return False
+    verb = _words(ctx.text[ctx.entities[k].end_char : end])[:4]  # "has not supplied", "did not send", "never sent"
+    return any(w.lower() in _NEGATION_KEYS for w in verb) and not _NO_COMMENT.search(content)
 
 
 _OUTLET_REFUTE_KEYS = _FALSE_KEYS | {"no", "hoax", "debunked", "debunks", "debunk"}
@@ -871,6 +895,8 @@ def _attributed_claim(
     hint = _word_set(text[sentence[0] : sentence[1]])
     speaker_text, speaker_kind = str((speaker or {}).get("text", "")), str((speaker or {}).get("kind", ""))
     polarity = _polarity(text, cue_word, speaker_text, speaker_kind, pieces, after_cue, hint)
+    if ctx.party_denials and polarity == "asserts" and _official_negates(ctx, pieces, speaker_text, speaker_kind):
+        polarity = "denies"
     return _claim_span(
         ctx,
         "attributed",
@@ -1064,8 +1090,9 @@ def _social_relays(ctx: _Context, sentences: list[Span], attributions: list[Span
     return out
 
 
-def extract_claims(doc: Document, events: list[Span] | None = None) -> list[Span]:
-    """The ``claims`` layer of ``doc`` (it needs its ``sentences`` and ``attributions`` layers)."""
+def extract_claims(doc: Document, events: list[Span] | None = None, *, party_denials: bool = False) -> list[Span]:
+    """The ``claims`` layer of ``doc`` (it needs its ``sentences`` and ``attributions`` layers); ``party_denials``:
+    v3's reading of an official's negated statement about a named actor as a denial (``_official_negates``)."""
     text = doc.text
     sentences = sorted(doc.spans.get("sentences", []), key=lambda s: s.start_char)
     if not sentences:
@@ -1090,6 +1117,7 @@ def extract_claims(doc: Document, events: list[Span] | None = None) -> list[Span
         event_starts=[event_list[i].start_char for i in event_order],
         event_attrs=[dict(e.attrs) for e in event_list],
         has_events=event_layer is not None,
+        party_denials=party_denials,
     )
     h = _headline_sentence(doc, sentences)
     headline = (sentences[h].start_char, sentences[h].end_char) if h is not None else None
@@ -1135,6 +1163,21 @@ def extract_claims(doc: Document, events: list[Span] | None = None) -> list[Span
 def make_claim_extractor() -> ComponentFn:
     def run(doc: Document) -> Document:
         doc.spans["claims"] = extract_claims(doc)
+        return doc
+
+    return run
+
+
+@register(
+    "extract.claims.rules.v3",
+    requires=("spans.sentences", "spans.attributions"),
+    assigns=("spans.claims",),
+    description="v2, and an official's negated statement about a named state or group is a denial "
+    "('«Ibdara has not supplied weapons», the ministry spokeswoman said').",
+)
+def make_claim_extractor_v3() -> ComponentFn:
+    def run(doc: Document) -> Document:
+        doc.spans["claims"] = extract_claims(doc, party_denials=True)
         return doc
 
     return run

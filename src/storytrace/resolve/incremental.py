@@ -92,11 +92,11 @@ class Plan:
 STATE_VERSION = "1"
 # The resolver's readings: bump when a change to how claims are clustered, read for stance (rules or models) or
 # assessed would change a stored dossier, so that the next run replays the pile instead of joining new reports to
-# propositions read the old way. 2026-11-22: only sure refutations count for contested and denied. 2026-11-23-claims:
-# refutations by reference join the proposition they point to (resolve/claims.py ``_referred``). 2026-11-23-entities:
-# group short forms by head or tail, MISC names across kinds (resolve/entities.py). 2026-11-23-events: events other
+# propositions read the old way. 2026-11-22: only sure refutations count for contested and denied. 2026-11-22-claims:
+# refutations by reference join the proposition they point to (resolve/claims.py ``_referred``). 2026-11-22-entities:
+# group short forms by head or tail, MISC names across kinds (resolve/entities.py). 2026-11-22-events: events other
 # than speech acts are grouped by the learned pair scorer (resolve/events.py ``group_events``).
-RESOLVER_RULES = "2026-11-23-events"
+RESOLVER_RULES = "2026-11-22-events"
 
 
 def judgements_signature(store: Store, up_to: int | None = None) -> str:
