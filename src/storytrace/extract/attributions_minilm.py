@@ -95,10 +95,10 @@ import bisect
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -157,6 +157,7 @@ REBUILD_COMMAND = (
     f"--out src/storytrace/models/{MODEL_NAME}"
 )
 _RULE_INDEX = {tag: i for i, tag in enumerate(RULE_TAGS)}
+T = TypeVar("T")  # a tagger: v1's, v2's gated one or v3's cascade
 # Wordpieces of document context per side in v1: the training value (4 scored 0.5 lower mean exact F1 on dev).
 V1_CONTEXT = 24
 
@@ -285,13 +286,28 @@ def make_attribution_minilm(model_dir: str | None = None, intra_op_num_threads: 
 
     ``intra_op_num_threads`` defaults to 2, or to ``STORYTRACE_ONNX_THREADS`` when that is set.
     """
-    path = Path(model_dir).expanduser().resolve() if model_dir else DEFAULT_MODEL_DIR
+    return _tagger_component(
+        lambda path, threads: load_attribution_tagger(path, threads, V1_CONTEXT),
+        extract_attributions_minilm,
+        Path(model_dir).expanduser().resolve() if model_dir else DEFAULT_MODEL_DIR,
+        intra_op_num_threads,
+    )
+
+
+def _tagger_component(
+    load: Callable[[Path, int], T],
+    extract: Callable[[T, str, Sequence[Span]], dict[str, list[Span]]],
+    path: Path,
+    intra_op_num_threads: int | None,
+) -> ComponentFn:
+    """A component that ``extract``s with the tagger ``load`` gives (once per process; loaded when the pipeline is
+    built, so that a missing model fails then, not on the first document). ``intra_op_num_threads`` defaults to 2,
+    or to ``STORYTRACE_ONNX_THREADS`` when that is set."""
     threads = intra_op_num_threads or int(os.environ.get("STORYTRACE_ONNX_THREADS", "2"))
-    load_attribution_tagger(path, threads, V1_CONTEXT)  # fail when the pipeline is built, not on the first document
+    load(path, threads)
 
     def run(doc: Document) -> Document:
-        tagger = load_attribution_tagger(path, threads, V1_CONTEXT)
-        doc.spans.update(extract_attributions_minilm(tagger, doc.text, doc.spans.get("sentences", [])))
+        doc.spans.update(extract(load(path, threads), doc.text, doc.spans.get("sentences", [])))
         return doc
 
     return run
@@ -676,15 +692,7 @@ def make_attribution_minilm_v2(model_dir: str | None = None, intra_op_num_thread
     ``intra_op_num_threads`` defaults to 2, or to ``STORYTRACE_ONNX_THREADS`` when that is set.
     """
     path = Path(model_dir).expanduser().resolve() if model_dir else V2_MODEL_DIR
-    threads = intra_op_num_threads or int(os.environ.get("STORYTRACE_ONNX_THREADS", "2"))
-    load_gated_tagger(path, threads)  # fail when the pipeline is built, not on the first document
-
-    def run(doc: Document) -> Document:
-        tagger = load_gated_tagger(path, threads)
-        doc.spans.update(extract_attributions_minilm_v2(tagger, doc.text, doc.spans.get("sentences", [])))
-        return doc
-
-    return run
+    return _tagger_component(load_gated_tagger, extract_attributions_minilm_v2, path, intra_op_num_threads)
 
 
 # --- v3: a cascade (the CRF tags every paragraph; the encoder re-reads only the candidate sentences where the CRF
@@ -995,12 +1003,4 @@ def make_attribution_minilm_v3(model_dir: str | None = None, intra_op_num_thread
     ``intra_op_num_threads`` defaults to 2, or to ``STORYTRACE_ONNX_THREADS`` when that is set.
     """
     path = Path(model_dir).expanduser().resolve() if model_dir else V3_MODEL_DIR
-    threads = intra_op_num_threads or int(os.environ.get("STORYTRACE_ONNX_THREADS", "2"))
-    load_cascade_tagger(path, threads)  # fail when the pipeline is built, not on the first document
-
-    def run(doc: Document) -> Document:
-        tagger = load_cascade_tagger(path, threads)
-        doc.spans.update(extract_attributions_minilm_v3(tagger, doc.text, doc.spans.get("sentences", [])))
-        return doc
-
-    return run
+    return _tagger_component(load_cascade_tagger, extract_attributions_minilm_v3, path, intra_op_num_threads)
