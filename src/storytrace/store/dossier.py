@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from storytrace.errors import NotFound
@@ -17,6 +18,7 @@ __all__ = [
     "list_events",
     "list_judgements",
     "list_propositions",
+    "place_name",
     "proposition_detail",
 ]
 
@@ -218,8 +220,20 @@ def list_events(
     for r in store.db.execute(sql, params):
         row = dict(r)
         row["date_conflicts"] = json.loads(row["date_conflicts"])
+        row["place"] = place_name(store, row)
         rows.append(row)
     return rows
+
+
+def place_name(store: Store, event: Mapping[str, Any]) -> str | None:
+    """An event's place by its entity's name ("Qasr Numayr"), not as its first report wrote it ("QASR NMEIR", "the
+    Ibdaran city of Qasr Numayr"); the words as written when the place is no entity."""
+    if event.get("place_id"):
+        found = store.db.execute("SELECT name FROM entities WHERE id = ?", (event["place_id"],)).fetchone()
+        if found is not None:
+            return str(found[0])
+    place = event.get("place")
+    return str(place) if place else None
 
 
 def add_judgement(

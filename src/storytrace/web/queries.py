@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storytrace.store import Store
-from storytrace.store.dossier import entity_filter, list_propositions
+from storytrace.store.dossier import entity_filter, list_propositions, place_name
 
 __all__ = [
     "Page",
@@ -267,6 +267,7 @@ def list_events_page(store: Store, *, kind: str | None, number: int, size: int =
         ]
     for row in rows[:size]:
         row["date_conflicts"] = json.loads(row["date_conflicts"] or "[]")
+        row["place"] = place_name(store, row)
         row["evidence"] = [
             dict(m)
             for m in store.db.execute(
