@@ -474,5 +474,23 @@ def test_claims_v3_reads_an_officials_negated_statement_about_an_actor_as_a_deni
     doc = annotate(text, entities=[entity(text, "Varnia", "GPE", "x:gpe/varnia")])
     [v2_claim] = doc.spans["claims"]
     assert dict(v2_claim.attrs)["polarity"] == "asserts"
-    [claim] = extract_claims(doc, party_denials=True)
+    [claim] = extract_claims(doc, version=3)
     assert dict(claim.attrs)["polarity"] == v3, doc.span_text(claim)
+
+
+@pytest.mark.parametrize(
+    ("text", "hedged"),
+    [
+        ("The council says the reported talks with the rebels in Varn never took place at all.", True),
+        ("Timeline.\n\n- 9 March: reported talks between the council and the rebels in Varn.", True),
+        ("The Valley Post reported talks had taken place between the council and the rebels.", False),
+        ("The talks were reported by the Valley Post on Monday, two days after they took place.", False),
+    ],
+)
+def test_claims_v3_hedges_reported_before_a_noun(text: str, hedged: bool) -> None:
+    doc = annotate(text)
+    v2 = {doc.span_text(c): dict(c.attrs)["hedges"] for c in doc.spans["claims"]}
+    v3 = {doc.span_text(c): dict(c.attrs)["hedges"] for c in extract_claims(doc, version=3)}
+    assert v2.keys() == v3.keys() and v2, v2
+    assert all("reported" not in h for h in v2.values())
+    assert any("reported" in h for h in v3.values()) == hedged, v3

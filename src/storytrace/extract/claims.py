@@ -384,7 +384,7 @@ class _Context:
     event_starts: list[int]
     event_attrs: list[dict[str, Any]]  # per event (layer order): its attrs as a dict, built once
     has_events: bool
-    party_denials: bool = False  # v3: an official's negated statement about a named actor is a denial
+    version: int = 2  # 3: an official's negated statement about a named actor is a denial; "reported talks" hedged
 
 
 def _words(text: str) -> list[str]:
@@ -576,6 +576,12 @@ def _polarity(
     return "asserts"
 
 
+# v3: "reported" before a noun is the writer keeping a distance ("the reported talks", "- 9 March: reported talks in
+# Qasr Numayr"), after a determiner or at the head of a clause; "the Courier reported talks had …" is the verb.
+_REPORTED_BEFORE_NOUN = re.compile(
+    r"(?:^|(?<=[:(\-–—])\s*|(?<=\n)|\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Tt]hese|[Tt]hose|[Tt]his|[Tt]hat)\s+)"
+    r"[Rr]eported\s+(?!(?:to|that|by|on|in|as|at|the|a|an|its|their|this|last|earlier|yesterday|today)\b)[a-z]"
+)
 # Someone who speaks for a side: a spokesman, a ministry, a government, an official or an office.
 _OFFICIAL = re.compile(r"\b(?:spokes(?:man|woman|person)|minist(?:er|ry)|government|official|office)\b", re.I)
 _ACTOR_LABELS = frozenset({"GPE", "ORG", "NORP", "LOC"})
@@ -881,6 +887,8 @@ def _attributed_claim(
     ):
         sentence = _sentence_range(sentences, starts, key[0], key[1])  # a later quoted sentence: its own
     hedges = _hedges(text, sentence[0], sentence[1])
+    if ctx.version >= 3 and any(_REPORTED_BEFORE_NOUN.search(text, s, e) for s, e in pieces):
+        hedges.append("reported")
     for word in kicker_hedges:
         if word not in hedges:
             hedges.append(word)
@@ -895,7 +903,7 @@ def _attributed_claim(
     hint = _word_set(text[sentence[0] : sentence[1]])
     speaker_text, speaker_kind = str((speaker or {}).get("text", "")), str((speaker or {}).get("kind", ""))
     polarity = _polarity(text, cue_word, speaker_text, speaker_kind, pieces, after_cue, hint)
-    if ctx.party_denials and polarity == "asserts" and _official_negates(ctx, pieces, speaker_text, speaker_kind):
+    if ctx.version >= 3 and polarity == "asserts" and _official_negates(ctx, pieces, speaker_text, speaker_kind):
         polarity = "denies"
     return _claim_span(
         ctx,
@@ -1025,6 +1033,8 @@ def _outlet_claim(
     for word in _hedges(text, sentence[0], sentence[1]):
         if word not in hedges:
             hedges.append(word)
+    if ctx.version >= 3 and "reported" not in hedges and _REPORTED_BEFORE_NOUN.search(text, start, end):
+        hedges.append("reported")
     hint = _word_set(text[sentence[0] : sentence[1]])
     return _claim_span(
         ctx,
@@ -1090,9 +1100,10 @@ def _social_relays(ctx: _Context, sentences: list[Span], attributions: list[Span
     return out
 
 
-def extract_claims(doc: Document, events: list[Span] | None = None, *, party_denials: bool = False) -> list[Span]:
-    """The ``claims`` layer of ``doc`` (it needs its ``sentences`` and ``attributions`` layers); ``party_denials``:
-    v3's reading of an official's negated statement about a named actor as a denial (``_official_negates``)."""
+def extract_claims(doc: Document, events: list[Span] | None = None, *, version: int = 2) -> list[Span]:
+    """The ``claims`` layer of ``doc`` (it needs its ``sentences`` and ``attributions`` layers) as
+    ``extract.claims.rules.v<version>`` reads it: 3 also reads an official's negated statement about a named actor
+    as a denial (``_official_negates``) and "reported" before a noun as a hedge (``_REPORTED_BEFORE_NOUN``)."""
     text = doc.text
     sentences = sorted(doc.spans.get("sentences", []), key=lambda s: s.start_char)
     if not sentences:
@@ -1117,7 +1128,7 @@ def extract_claims(doc: Document, events: list[Span] | None = None, *, party_den
         event_starts=[event_list[i].start_char for i in event_order],
         event_attrs=[dict(e.attrs) for e in event_list],
         has_events=event_layer is not None,
-        party_denials=party_denials,
+        version=version,
     )
     h = _headline_sentence(doc, sentences)
     headline = (sentences[h].start_char, sentences[h].end_char) if h is not None else None
@@ -1173,11 +1184,11 @@ def make_claim_extractor() -> ComponentFn:
     requires=("spans.sentences", "spans.attributions"),
     assigns=("spans.claims",),
     description="v2, and an official's negated statement about a named state or group is a denial "
-    "('«Ibdara has not supplied weapons», the ministry spokeswoman said').",
+    "('«Ibdara has not supplied weapons», the ministry spokeswoman said'); 'the reported talks' is hedged.",
 )
 def make_claim_extractor_v3() -> ComponentFn:
     def run(doc: Document) -> Document:
-        doc.spans["claims"] = extract_claims(doc, party_denials=True)
+        doc.spans["claims"] = extract_claims(doc, version=3)
         return doc
 
     return run
