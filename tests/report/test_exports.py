@@ -322,3 +322,12 @@ def test_export_of_an_unresolved_store_is_one_error_line(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "no resolved dossier" in str(result.exception) and "storytrace resolve" in str(result.exception)
     assert not out.exists()
+
+
+def test_timeline_names_outlets_by_their_source_once_however_reports_write_them(demo: Store) -> None:
+    from storytrace.store.dossier import list_events
+
+    outlets = [set((e["outlets"] or "").split(",")) for e in list_events(demo)]
+    # The Courier's reports say "The Tesra Courier" or "Tesra Courier": one source, named once.
+    assert any("Tesra Courier" in o for o in outlets)
+    assert not any("The Tesra Courier" in o for o in outlets)

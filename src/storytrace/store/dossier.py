@@ -211,8 +211,9 @@ def list_events(
         where.append("e.type = ?")
         params.append(kind)
     sql = (
-        "SELECT e.*, (SELECT group_concat(DISTINCT d.outlet) FROM event_mentions m JOIN documents d "
-        "ON d.id = m.doc_id WHERE m.event_id = e.id) AS outlets FROM events e"
+        # Outlets by their source's name: one outlet however its reports' metadata write it ("The Tesra Courier").
+        "SELECT e.*, (SELECT group_concat(DISTINCT coalesce(s.name, d.outlet)) FROM event_mentions m JOIN documents d "
+        "ON d.id = m.doc_id LEFT JOIN sources s ON s.id = d.source_id WHERE m.event_id = e.id) AS outlets FROM events e"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY e.date IS NULL, e.date, e.first_seen"
     )
