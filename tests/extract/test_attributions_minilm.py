@@ -291,19 +291,21 @@ def test_a_wire_dateline_is_hidden_from_the_tagger(dateline: str) -> None:
 
 
 class FakeTagger:
-    """Records the units the gate lets through; every word is O."""
+    """Records the units it is asked to read; tags every word ``label`` (O: nothing found; B-CUE: each sentence it
+    read is told apart from the others)."""
 
     labels = LABELS
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "O") -> None:
         self.runs: list[list[list[str]]] = []
+        self.label = LABELS.index(label)
 
     def unit_probabilities(self, units: list[Unit]) -> list[np.ndarray[Any, np.dtype[np.float32]]]:
         self.runs.append([u.words for u in units])
         out = []
         for u in units:
             probs = np.zeros((len(u.words), len(LABELS)), dtype=np.float32)
-            probs[:, 0] = 1.0
+            probs[:, self.label] = 1.0
             out.append(probs)
         return out
 

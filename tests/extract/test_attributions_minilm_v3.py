@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pytest
 
 from storytrace.errors import PipelineError
@@ -18,10 +17,8 @@ from storytrace.extract.attributions_crf import (
     rules_tags,
 )
 from storytrace.extract.attributions_minilm import (
-    LABELS,
     V3_MODEL_DIR,
     CascadeAttributionTagger,
-    Unit,
     extract_attributions_minilm_v3,
     fill_content_gaps,
     load_cascade_tagger,
@@ -31,6 +28,7 @@ from storytrace.extract.attributions_minilm import (
 from storytrace.extract.sentences import split_sentences
 from storytrace.model import Document, Span, make_id
 from storytrace.pipeline import Pipeline, get_component
+from tests.extract.test_attributions_minilm import FakeTagger
 
 
 def tagged(text: str, marks: dict[str, str]) -> dict[str, list[Span]]:
@@ -148,27 +146,6 @@ def test_fill_content_gaps(text: str, tags: str, expected: str) -> None:
     assert got == [full[t] for t in expected.split()]
 
 
-class FakeEncoder:
-    """Records which units it is asked to read; tags every word B-CUE (so its sentences are told apart)."""
-
-    labels = LABELS
-
-    def __init__(self) -> None:
-        self.runs: list[list[list[str]]] = []
-
-    def unit_probabilities(self, units: list[Unit]) -> list[np.ndarray[Any, np.dtype[np.float32]]]:
-        self.runs.append([u.words for u in units])
-        out = []
-        for u in units:
-            probs = np.zeros((len(u.words), len(LABELS)), dtype=np.float32)
-            probs[:, LABELS.index("B-CUE")] = 1.0
-            out.append(probs)
-        return out
-
-    def decode(self, probs: Any) -> list[tuple[str, float]]:
-        return [(LABELS[int(k)], 1.0) for k in probs.argmax(axis=-1)]
-
-
 class FakeCRF:
     """A crfsuite tagger stand-in: O everywhere, unsure (marginal 0.3) on the words of ``unsure``, else 0.9."""
 
@@ -194,7 +171,7 @@ def test_the_cascade_encodes_only_candidate_sentences_where_the_crf_is_unsure() 
     sentences = split_sentences(text)
     parts = paragraphs(text, sentences)
     rule_tags = [rules_tags(p, rule_spans(extract_attributions(text, sentences))) for p in parts]
-    encoder = FakeEncoder()
+    encoder = FakeTagger("B-CUE")
     # "perhaps" is unsure but its sentence is no candidate; "said" is a candidate the CRF is sure of.
     crf = FakeCRF({"perhaps", "believes"})
     cascade = CascadeAttributionTagger(encoder, crf, _CUE_LIKE)  # type: ignore[arg-type]

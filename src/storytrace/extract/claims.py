@@ -1172,8 +1172,12 @@ def extract_claims(doc: Document, events: list[Span] | None = None, *, version: 
     description="Claims (attributed or in the outlet's voice) with speaker, chain, polarity, hedges and modality.",
 )
 def make_claim_extractor() -> ComponentFn:
+    return _claims_component(version=2)
+
+
+def _claims_component(version: int) -> ComponentFn:
     def run(doc: Document) -> Document:
-        doc.spans["claims"] = extract_claims(doc)
+        doc.spans["claims"] = extract_claims(doc, version=version)
         return doc
 
     return run
@@ -1187,8 +1191,4 @@ def make_claim_extractor() -> ComponentFn:
     "('«Ibdara has not supplied weapons», the ministry spokeswoman said'); 'the reported talks' is hedged.",
 )
 def make_claim_extractor_v3() -> ComponentFn:
-    def run(doc: Document) -> Document:
-        doc.spans["claims"] = extract_claims(doc, version=3)
-        return doc
-
-    return run
+    return _claims_component(version=3)

@@ -377,9 +377,9 @@ class ClaimClusterer:
             return None
         trail = self._trail.get(claim.doc_id, [])
         if claim.lead == "headline":
-            lede = next((index for c, index in trail if c.lead == "lede"), None)
-            if lede is not None and any(c.lead == "lede" and c.polarity in _REFUTING for c, _ in trail):
-                return lede, "placed with the report's lede: a headline denial summarises the lede's"
+            lede = next(((c, index) for c, index in trail if c.lead == "lede"), None)
+            if lede is not None and lede[0].polarity in _REFUTING:
+                return lede[1], "placed with the report's lede: a headline denial summarises the lede's"
             return None
         if not _REFERENCE.match(claim.text):
             return None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 from storytrace.errors import NotFound
 from storytrace.store.sqlite import Store, now_iso
 
 __all__ = [
+    "PLACE_NAME",
     "add_judgement",
     "entity_detail",
     "entity_filter",
@@ -18,7 +18,6 @@ __all__ = [
     "list_events",
     "list_judgements",
     "list_propositions",
-    "place_name",
     "proposition_detail",
 ]
 
@@ -213,7 +212,8 @@ def list_events(
     sql = (
         # Outlets by their source's name: one outlet however its reports' metadata write it ("The Tesra Courier").
         "SELECT e.*, (SELECT group_concat(DISTINCT coalesce(s.name, d.outlet)) FROM event_mentions m JOIN documents d "
-        "ON d.id = m.doc_id LEFT JOIN sources s ON s.id = d.source_id WHERE m.event_id = e.id) AS outlets FROM events e"
+        "ON d.id = m.doc_id LEFT JOIN sources s ON s.id = d.source_id WHERE m.event_id = e.id) AS outlets, "
+        f"{PLACE_NAME} FROM events e"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY e.date IS NULL, e.date, e.first_seen"
     )
@@ -221,20 +221,14 @@ def list_events(
     for r in store.db.execute(sql, params):
         row = dict(r)
         row["date_conflicts"] = json.loads(row["date_conflicts"])
-        row["place"] = place_name(store, row)
+        row["place"] = row.pop("place_name") or row["place"]
         rows.append(row)
     return rows
 
 
-def place_name(store: Store, event: Mapping[str, Any]) -> str | None:
-    """An event's place by its entity's name ("Qasr Numayr"), not as its first report wrote it ("QASR NMEIR", "the
-    Ibdaran city of Qasr Numayr"); the words as written when the place is no entity."""
-    if event.get("place_id"):
-        found = store.db.execute("SELECT name FROM entities WHERE id = ?", (event["place_id"],)).fetchone()
-        if found is not None:
-            return str(found[0])
-    place = event.get("place")
-    return str(place) if place else None
+# An event's place by its entity's name ("Qasr Numayr"), not as its first report wrote it ("QASR NMEIR", "the
+# Ibdaran city of Qasr Numayr"): a column of a query on ``events e`` (``row["place"]`` when the place is no entity).
+PLACE_NAME = "(SELECT name FROM entities WHERE id = e.place_id) AS place_name"
 
 
 def add_judgement(

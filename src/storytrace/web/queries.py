@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storytrace.store import Store
-from storytrace.store.dossier import entity_filter, list_propositions, place_name
+from storytrace.store.dossier import PLACE_NAME, entity_filter, list_propositions
 
 __all__ = [
     "Page",
@@ -252,7 +252,9 @@ def list_events_page(store: Store, *, kind: str | None, number: int, size: int =
     rows = [
         dict(r)
         for r in store.db.execute(
-            "SELECT * FROM events WHERE date IS NOT NULL" + where + " ORDER BY date, first_seen LIMIT ? OFFSET ?",
+            f"SELECT e.*, {PLACE_NAME} FROM events e WHERE date IS NOT NULL"
+            + where
+            + " ORDER BY date, first_seen LIMIT ? OFFSET ?",
             [*params, size + 1, offset],
         )
     ]
@@ -261,13 +263,15 @@ def list_events_page(store: Store, *, kind: str | None, number: int, size: int =
         rows += [
             dict(r)
             for r in store.db.execute(
-                "SELECT * FROM events WHERE date IS NULL" + where + " ORDER BY first_seen LIMIT ? OFFSET ?",
+                f"SELECT e.*, {PLACE_NAME} FROM events e WHERE date IS NULL"
+                + where
+                + " ORDER BY first_seen LIMIT ? OFFSET ?",
                 [*params, size + 1 - len(rows), max(0, offset - dated)],
             )
         ]
     for row in rows[:size]:
         row["date_conflicts"] = json.loads(row["date_conflicts"] or "[]")
-        row["place"] = place_name(store, row)
+        row["place"] = row.pop("place_name") or row["place"]
         row["evidence"] = [
             dict(m)
             for m in store.db.execute(
