@@ -175,6 +175,27 @@ def test_incremental_add_gives_the_same_result_as_batch(embedder: Embedder) -> N
     assert not together(batch[0], batch[2])
 
 
+def test_a_claim_close_to_one_member_joins_though_far_from_the_anchor() -> None:
+    """The member link: a later wording that matches one claim of a proposition joins it, even when the anchor
+    and the centroid are worded apart (a headline anchor, a lede in more words)."""
+
+    def unit(*xs: float) -> np.ndarray:
+        v = np.zeros(384, dtype=np.float32)
+        v[: len(xs)] = xs
+        return v / np.linalg.norm(v)
+
+    headline, lede = unit(1.0), unit(0.8, 0.6)  # the lede joins its headline at cosine 0.8
+    later = unit(0.3, 0.954)  # 0.81 from the lede, 0.3 from the headline, 0.59 from their centroid
+    apart = unit(0.0, 0.0, 1.0)
+    claims = [claim(f"Tamar bridge {w}", day=i + 1) for i, w in enumerate(("cut", "closed", "shut", "rebuilt"))]
+    clusterer = ClaimClusterer()
+    for c, vector in zip(claims, (headline, lede, later, apart), strict=True):
+        clusterer.add(c, vector)
+    assert together(claims[0], claims[1]) and together(claims[0], claims[2])
+    assert not together(claims[0], claims[3])
+    assert clusterer.clusters[0].member_ids == [claims[0].id, claims[1].id, claims[2].id]
+
+
 def test_blocking_compares_only_propositions_sharing_a_key(embedder: Embedder) -> None:
     same = [claim("Heavy rain flooded homes in Zor", day=1), claim("Heavy rain flooded homes in Zor", day=2)]
     assert len(ClaimClusterer(embedder=embedder).add_all(same)) == 1

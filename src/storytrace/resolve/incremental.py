@@ -96,7 +96,7 @@ STATE_VERSION = "1"
 # refutations by reference join the proposition they point to (resolve/claims.py ``_referred``). 2026-11-22-entities:
 # group short forms by head or tail, MISC names across kinds (resolve/entities.py). 2026-11-22-events: events other
 # than speech acts are grouped by the learned pair scorer (resolve/events.py ``group_events``).
-RESOLVER_RULES = "2026-11-22-events"
+RESOLVER_RULES = "2026-11-22-members"
 
 
 def judgements_signature(store: Store, up_to: int | None = None) -> str:
@@ -409,8 +409,9 @@ class StoredClusterer(ClaimClusterer):
         data = json.loads(state)
         seed, anchor = str(data["seed"]), str(data["anchor"])
         found = self.db.execute(f"{_CLAIM_SELECT} WHERE c.id = ?", (anchor,)).fetchone()
-        vectors = _stored_vectors(self.db, [seed, anchor])
-        if found is None or len(vectors) < len({seed, anchor}):
+        needed = {seed, anchor, *self.state_members(state)}
+        vectors = _stored_vectors(self.db, sorted(needed))
+        if found is None or len(vectors) < len(needed) or "members" not in data:
             raise NeedsFullRun(f"the claims of proposition {proposition_id} or their embeddings are missing")
         cluster = self.cluster_from(
             PropositionRecord(id=str(proposition_id), text=""),
@@ -419,6 +420,7 @@ class StoredClusterer(ClaimClusterer):
             vectors[anchor],
             total,
             state,
+            vectors,
         )
         self.clusters[index] = cluster
         self.stored.add(index)
