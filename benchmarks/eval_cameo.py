@@ -195,6 +195,7 @@ def main() -> None:
     parser.add_argument("--split", choices=("train", "test"), default="train")
     parser.add_argument("--errors", type=int, default=0, help="print N misclassified sentences")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--events", default=PIPELINE[-1], help="the event component to score (default: %(default)s)")
     parser.add_argument(
         "--pick",
         choices=("main", "conflict"),
@@ -203,7 +204,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     pick = classify_main if args.pick == "main" else classify
-    pipe = Pipeline.from_names(PIPELINE)
+    pipe = Pipeline.from_names((*PIPELINE[:-1], args.events))
 
     started = time.perf_counter()
     rows = read_class(args.split)

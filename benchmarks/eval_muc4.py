@@ -350,11 +350,12 @@ def main() -> None:
     parser.add_argument("--split", choices=("train", "dev", "test"), default="dev")
     parser.add_argument("--show", type=int, default=0, help="print predictions and gold for N documents")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--events", default=PIPELINE[-1], help="the event component to score (default: %(default)s)")
     args = parser.parse_args()
 
     data = json.loads((MUC / f"{args.split}.json").read_text(encoding="utf-8"))
     table = build_case_table()
-    pipe = Pipeline.from_names(PIPELINE)
+    pipe = Pipeline.from_names((*PIPELINE[:-1], args.events))
     tally: dict[str, Counter[str]] = {r: Counter() for r in ROLES}
     started = time.perf_counter()
     shown = 0

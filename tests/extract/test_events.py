@@ -383,3 +383,157 @@ def test_a_delivery_near_weapons_is_an_arms_transfer_and_otherwise_what_it_was(
 def test_laying_down_arms_is_no_arms_transfer() -> None:
     found = events("The fighters laid down their arms and were sent home.")
     assert "arms_transfer" not in [e["type"] for e in found]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# extract.events.rules.v3: occurrences an analyst can trust (v2 keeps its behaviour: stored reports name it)
+
+
+def events_v3(text: str, entities: list[Span] | None = None, times: list[Span] | None = None) -> list[dict[str, Any]]:
+    out = []
+    for span in extract_events(text, split_sentences(text), entities or [], times or [], version=3):
+        attrs = dict(span.attrs)
+        assert text[span.start_char : span.end_char] == attrs["trigger"]
+        out.append(attrs)
+    return out
+
+
+def kinds(found: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(e["type"], e["trigger"]) for e in found]
+
+
+def date(text: str, surface: str, value: str) -> Span:
+    start = text.index(surface)
+    return Span(start, start + len(surface), "DATE", (("value", value), ("precision", "day")))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A local official, who asked not to be named, said the road to Tel Amra was closed.",
+        "The council wants every member of the Dar Salim delegation to be named.",
+        "The army gave no casualty figures.",
+        "A driver who gave only his first name said the trucks turned back.",
+        "Residents of the besieged town queued for water at dawn.",
+        "The militia besieging Tel Amra let no trucks through.",
+        "On the tenth day of the siege, the bakeries of Tel Amra closed.",
+        "Traffic at the crossing has fallen by half since the siege began.",
+        "Doctors warned of the risk of cholera in the camps.",
+        "The ministry did not respond to a request for comment.",
+    ],
+)
+def test_events_v3_drops_false_events_that_v2_makes(text: str) -> None:
+    assert events(text), "v2 made an event here: the sentence pins a v2 false positive"
+    assert kinds(events_v3(text)) == []
+
+
+def test_events_v3_keeps_the_true_reading_of_the_same_words() -> None:
+    named = events_v3("Officials named Colonel Idris Fennan as governor of Wadi Qalam.")
+    assert kinds(named) == [("appointment", "named")]
+    gave = events_v3("The agency gave 300 tonnes of flour to Tel Amra.")
+    assert kinds(gave) == [("aid", "gave")]
+    onset = events_v3("The siege of Tel Amra began on 3 May.")
+    assert kinds(onset) == [("siege", "siege")]
+    since = events_v3("The militia has blockaded the town since 3 May.")
+    assert kinds(since) == [("siege", "blockaded")]
+
+
+def test_events_v3_release_from_custody_is_a_release_not_aid() -> None:
+    text = "A court in Dar Salim released the journalist Nour Haddad on bail on Tuesday."
+    assert [e["type"] for e in events(text)] == ["aid"]  # v2's reading, kept for its stored reports
+    e = events_v3(text)
+    assert kinds(e) == [("release", "released")]
+    assert e[0]["plover"] == "RETREAT" and e[0]["quad"] == "material_cooperation"
+    assert texts(e[0]["actors"]) == ["A court"] and texts(e[0]["targets"]) == ["the journalist Nour Haddad"]
+    assert kinds(events_v3("The ministry released a statement on Monday.")) == [("statement", "statement")]
+    assert kinds(events_v3("Aid agencies say the funds were released last week.")) == []
+
+
+def test_events_v3_a_demanded_or_traded_event_is_not_asserted() -> None:
+    demanded = events_v3("The group is demanding the release of its commander.")
+    assert [(e["type"], e["modality"]) for e in demanded] == [("demand", "asserted"), ("release", "demanded")]
+    called = events_v3("Lawmakers called for his resignation, accusing the minister of negligence.")
+    assert [(e["type"], e["modality"]) for e in called] == [
+        ("appeal", "asserted"),
+        ("resignation", "demanded"),
+        ("accusation", "asserted"),
+    ]
+    traded = events_v3("The militia offered to reopen the road in exchange for his release.")
+    assert [(e["type"], e["modality"]) for e in traded][-1] == ("release", "conditional")
+    awaited = events_v3("The group says it will lift the blockade once its commander, Adel Sarraf, is freed.")
+    assert [(e["type"], e["trigger"], e["modality"]) for e in awaited] == [
+        ("withdrawal", "lift the blockade", "future"),
+        ("release", "freed", "conditional"),
+    ]
+
+
+def test_events_v3_the_end_of_a_siege_is_a_withdrawal() -> None:
+    lifted = events_v3("The militia lifted the siege of Tel Amra on Sunday.")
+    assert kinds(lifted) == [("withdrawal", "lifted the siege")]
+    assert texts(lifted[0]["actors"]) == ["The militia"]
+    headline = events_v3("Militia lifts 30-day siege of mountain town")
+    assert kinds(headline) == [("withdrawal", "lifts 30-day siege")]
+    # one event: the pull-back is the end of the siege the participle clause names
+    ending = events_v3("Fighters pulled back from the bridge, ending a 30-day siege of the town.")
+    assert kinds(ending) == [("withdrawal", "pulled back")]
+    planned = events_v3("Elders said a deal to end the siege was within reach.")
+    assert [(e["type"], e["modality"]) for e in planned if e["type"] == "withdrawal"] == [("withdrawal", "planned")]
+    assert kinds(events_v3("The envoys met to discuss ending the blockade.")) == [("meeting", "met")]
+
+
+def test_events_v3_a_statement_that_only_carries_a_claim_is_no_event() -> None:
+    assert kinds(events_v3("The army said in a statement that two soldiers were wounded.")) == []
+    assert kinds(events_v3("The army said in a brief statement that the road was open.")) == []
+    claimed = events_v3("The group claimed the attack in a statement on its website.")
+    assert kinds(claimed) == [("attack", "attack")]
+    posted = events_v3("In a statement posted online, the group said the roads would stay closed.")
+    assert kinds(posted) == []
+    # the statement is the news
+    assert kinds(events_v3("The ministry issued a statement on Monday.")) == [("statement", "issued a statement")]
+    assert kinds(events_v3("The ministry declined to comment.")) == [("statement", "declined to comment")]
+
+
+def test_events_v3_a_since_date_bounds_the_state_not_the_other_event() -> None:
+    text = "The militia, which has blockaded the town since 3 May, claimed the ambush."
+    times = [date(text, "3 May", "2025-05-03")]
+    found = {e["type"]: e for e in events_v3(text, times=times)}
+    assert set(found) == {"siege", "attack"}
+    assert found["siege"]["time"]["value"] == "2025-05-03"  # the onset of the state
+    assert found["attack"]["time"] is None
+    assert {e["type"]: (e["time"] or {}).get("value") for e in events(text, times=times)}["attack"] == "2025-05-03"
+
+
+def test_events_v3_a_dateline_does_not_date_an_event_dated_in_the_sentence() -> None:
+    text = "DAR SALIM, May 9 (Wire) - A court released the activist Samir Touma on Friday."
+    times = [date(text, "May 9", "2025-05-09"), date(text, "Friday", "2025-05-08")]
+    (e,) = events_v3(text, times=times)
+    assert e["type"] == "release" and e["time"]["value"] == "2025-05-08"
+    (alone,) = events_v3("DAR SALIM, May 9 (Wire) - A court released the activist.", times=None)
+    assert alone["time"] is None
+
+
+def test_events_v3_modality_and_negation_read_after_a_noun_subject() -> None:
+    (meeting,) = events_v3("A second meeting could take place next week, a source said.")
+    assert (meeting["type"], meeting["modality"]) == ("meeting", "possible")
+    (signed,) = events_v3("The paper says nothing was signed.")
+    assert (signed["type"], signed["negated"]) == ("agreement", True)
+    (strike,) = events_v3("Claims that the commander was wounded in a drone strike could not be verified.")
+    assert strike["modality"] == "asserted"  # the modal is the claim's, not the strike's
+
+
+def test_events_v3_other_guards() -> None:
+    assert kinds(events_v3("He was arrested on smuggling charges.")) == [("arrest", "arrested")]
+    assert kinds(events_v3("The president declared a state of siege in the province.")) == [
+        ("coercion", "state of siege")
+    ]
+    assert kinds(events_v3("Envoys met in Dar Salim to discuss the road.")) == [("meeting", "met")]
+
+
+def test_events_v3_component_is_registered_beside_v2() -> None:
+    text = "The army gave no casualty figures. A court released the activist."
+    names = ["extract.sentences.rules.v1", "extract.times.rules.v1"]
+    v2 = Pipeline.from_names([*names, "extract.events.rules.v2"])(Document(id="d", text=text, locator="d"))
+    v3 = Pipeline.from_names([*names, "extract.events.rules.v3"])(Document(id="d", text=text, locator="d"))
+    assert [s.label for s in v2.spans["events"]] == ["aid", "aid"]
+    assert [s.label for s in v3.spans["events"]] == ["release"]
+    assert load_ontology(3).types["release"].plover == "RETREAT" and "release" not in load_ontology(2).types

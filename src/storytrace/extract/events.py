@@ -51,11 +51,38 @@ an event of their own: they give figures.
 Speed: about 4 ms of CPU per 1,000-word article on event-dense generated news (65 events per article), the same
 order as ``extract.attributions.rules.v3`` on the same text.
 
+**v3** (``extract.events.rules.v3``; v2 keeps its exact output, stored reports name it) records occurrences, not
+states, vehicles or wishes. It reads ``event_types.yaml`` with its ``v3`` overlay: a **release** type (a person
+set free: CAMEO 0841, PLOVER RETREAT; v2 called it aid), "named" as identified ("asked not to be named") and "gave"
+with information ("gave no casualty figures") are no appointment or aid, a reporter's "request for comment" is no
+appeal, "on smuggling charges" is no accusation, "warned of the risk of" is no threat, "declared a state of siege"
+is coercion. Then, per sentence:
+
+* a **siege** is kept at its onset ("the siege began on 3 May", "laid siege to", "besieged the town", "has
+  blockaded the town since 3 May"); its end ("lifted the siege", ", ending a 30-day siege", "will lift the
+  blockade") is a **withdrawal** (CAMEO 0872 "ease military blockade"), folded into a withdrawal the sentence
+  already reports; every other mention describes the ongoing siege ("the besieged town", "the militia besieging
+  X", "the 17th day of the siege", "since the siege began") and is dropped;
+* a **statement** that only carries a reported claim ("said in a statement that", "In a statement posted online,
+  the group said", "claimed the attack in a statement") is dropped: the claim is the news and the attributions
+  layer records its speaker; a statement that is itself the news stays ("issued a statement", "declined to
+  comment", "told a news conference");
+* "to discuss" after a meeting of the sentence is that meeting's purpose, not talks of their own;
+* **modality** ``demanded`` for a noun event someone demands ("demanding the release of", "called for his
+  resignation", "press for the release"), ``conditional`` for one traded or awaited ("in exchange for his
+  release", "until the release", "once X is freed"), a modal after a noun subject ("a second meeting could take
+  place") and "to end/lift" a siege (planned); a negative subject ("nothing was signed") negates;
+* **time**: a date after "since/until" bounds a state, so it dates only a siege; a dateline date ("HARBAL, March
+  24 (Wire) -") yields to another date of the sentence.
+
 Known gaps: no parser, so long subjects, nested clauses, prepositional modifiers of an arg ("the bastion in the
 country" stops at "in") and ellipsis lose or cut args; no cross-sentence coreference ("the attack" in a later
 sentence is a new mention, and "it"/"they" are kept as written); a noun trigger with no by-phrase, possessive or
 light verb has no actor; figure kinds rely on a casualty word within a few tokens; a symmetric event ("X met Y")
-puts Y among the targets; the ontology is English only.
+puts Y among the targets; the ontology is English only. v3: the siege rules know sieges and blockades only (an
+occupation or a curfew described as ongoing still gives events); a prisoner release in a subject with its modal far
+away ("a prisoner release … remains the likeliest way out") stays asserted; "a deal … was within reach" and
+"talk of a deal" are asserted agreements; a generic present ("everybody meets everybody") is an event.
 """
 
 from __future__ import annotations
@@ -131,13 +158,34 @@ def _key_word(words: tuple[str, ...]) -> str:
     return max(specific, key=len)
 
 
-@lru_cache(maxsize=1)
-def load_ontology() -> _Ontology:
-    """Read ``event_types.yaml`` once: the types and a first-word index of their triggers."""
+def _entries(raw: dict[str, Any], version: int) -> dict[str, dict[str, Any]]:
+    """The type entries a version reads: v2 the ``types`` section; v3 with the ``v3`` overlay (new types, dropped
+    and added triggers, more guards) applied on a copy."""
+    entries = {name: dict(entry) for name, entry in raw["types"].items()}
+    if version < 3:
+        return entries
+    overlay = raw.get("v3") or {}
+    for name, phrases in (overlay.get("drop") or {}).items():
+        gone = {str(p) for p in phrases}
+        for pos in ("verbs", "nouns"):
+            entries[name][pos] = [p for p in entries[name].get(pos, []) if str(p) not in gone]
+    for name, more in (overlay.get("add") or {}).items():
+        for pos in ("verbs", "nouns"):
+            entries[name][pos] = [*entries[name].get(pos, []), *more.get(pos, [])]
+    for name, guards in (overlay.get("guards") or {}).items():
+        entries[name]["guards"] = [*entries[name].get("guards", []), *guards]
+    for name, entry in (overlay.get("types") or {}).items():
+        entries[name] = dict(entry)
+    return entries
+
+
+@lru_cache(maxsize=4)
+def load_ontology(version: int = 2) -> _Ontology:
+    """Read ``event_types.yaml`` once per version: the types and a first-word index of their triggers."""
     raw = yaml.safe_load(resources.files("storytrace.extract").joinpath("event_types.yaml").read_text("utf-8"))
     types: dict[str, EventType] = {}
     seen: dict[tuple[str, ...], _Trigger] = {}
-    for name, entry in raw["types"].items():
+    for name, entry in _entries(raw, version).items():
         if entry["quad"] not in QUADS or not FIGURE_KINDS.issuperset(entry.get("figures", [])):
             raise ValueError(f"event type {name!r} in event_types.yaml has a bad quad or figure kind")
         types[name] = EventType(
@@ -258,7 +306,7 @@ _ON_TYPES = frozenset({"sanction", "protest", "accusation", "threat", "arrest", 
 # Noun triggers whose "of X" is the patient: "the murder of X", "the arrest of X", "the siege of X".
 _OF_TYPES = frozenset(
     {"killing", "abduction", "arrest", "siege", "bombing", "air_strike", "shelling", "displacement", "aid", "sanction",
-     "cooperation", "legal_action", "concession"}
+     "cooperation", "legal_action", "concession", "release"}
 )  # fmt: skip
 _MOVE_TYPES = frozenset({"visit", "deployment", "withdrawal", "relocation", "displacement", "office_opening"})
 _PLACE_NOUNS = frozenset(
@@ -819,7 +867,7 @@ def _left_actor(text: str, sent: _Sentence, index: int) -> list[dict[str, Any]]:
     return args
 
 
-def _fill_args(text: str, sent: _Sentence, m: _Mention) -> None:
+def _fill_args(text: str, sent: _Sentence, m: _Mention, onto: _Ontology | None = None) -> None:
     toks = sent.toks
     m.passive = _passive(sent, m)
     with_types = m.type in _WITH_TYPES
@@ -858,9 +906,10 @@ def _fill_args(text: str, sent: _Sentence, m: _Mention) -> None:
         if not m.actors:
             m.actors = _noun_actor(text, sent, m)
             # "Mahrouq's arrest", "the Letelier murder": the name before an arrest or a killing is its patient
-            if m.type in _PATIENT_TYPES | {"aid"} and m.actors and toks[m.first].start - m.actors[-1]["end_char"] <= 3:
+            patient = m.type in _PATIENT_TYPES | {"aid", "release"}
+            if patient and m.actors and toks[m.first].start - m.actors[-1]["end_char"] <= 3:
                 possessive = [m.actors.pop()]
-        if onto_type(m.type).violent or m.type in _ON_TYPES:
+        if (onto or load_ontology()).types[m.type].violent or m.type in _ON_TYPES:
             m.targets = _prep_phrase(text, sent, m, frozenset({"on", "against", "targeting", "targetting", "at"}))
         if not m.targets and with_types:
             m.targets = _prep_phrase(text, sent, m, frozenset({"with", "between"}))
@@ -967,9 +1016,16 @@ def _find_place(text: str, sent: _Sentence, m: _Mention, taken: list[tuple[int, 
     }
 
 
-def _find_time(text: str, sent: _Sentence, m: _Mention) -> dict[str, Any] | None:
+def _find_time(text: str, sent: _Sentence, m: _Mention, version: int = 2) -> dict[str, Any] | None:
     anchor = sent.toks[m.first].start
     spans = [s for s in sent.times if s.label in {"DATE", "TIME"}]
+    if version >= 3 and m.type not in _STATE_TYPES:
+        # "the militia that has blockaded the town since Mar. 3, claimed the attack": a "since/until" date bounds
+        # a state, not the occurrence of another event of the sentence
+        spans = [s for s in spans if not _BOUND_BEFORE.search(text, max(sent.start, s.start_char - 7), s.start_char)]
+    if version >= 3 and len(spans) > 1:
+        # "HARBAL, March 24 (Meridian Wire) - A court released X on Friday": the dateline dates the report
+        spans = [s for s in spans if not _is_dateline(text, sent, s)] or spans
     if not spans:
         return None
     span = min(spans, key=lambda s: abs(s.start_char - anchor))
@@ -1201,6 +1257,196 @@ def _hedges(sent: _Sentence) -> list[str]:
     return seen
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# v3: occurrences, not states or vehicles
+
+_STATE_TYPES = frozenset({"siege"})  # a "since X" date gives their onset
+_BOUND_BEFORE = re.compile(r"\b(?:since|until|till)\s+$", re.IGNORECASE)
+_SIEGE_ONSET_AFTER = frozenset("began begins begin begun started starts start".split())
+_SIEGE_ONSET_BEFORE = frozenset("imposed imposes imposing impose laid lay lays laying began begun placed put".split())
+_SIEGE_END_AFTER = frozenset("ended ends over".split())
+_SIEGE_END_PASSIVE = frozenset("lifted broken ended eased".split())
+# "lifted the siege", ", ending a 21-day siege", "will lift the blockade": the end of a siege (CAMEO 0872, "ease
+# military blockade", PLOVER RETREAT); "ending" and "end"/"lift" count only as a finite, participial or modal verb
+_SIEGE_END_VERBS = frozenset("lifted lifts ended ends broke eased eases".split())
+_SIEGE_END_BARE = frozenset("lift end break ease".split())
+_SIEGE_END_ING = frozenset("lifting ending breaking easing".split())
+_SUBORDINATE = frozenset("since before after until till when as once".split())
+_NP_FILLER = _DETERMINERS | frozenset("long day-long week-long month-long year-long crippling total full".split())
+# A noun event that is what someone demands ("demanding the release of", "called for his resignation", "press for
+# the release") has not happened; one traded or awaited ("in exchange for his release", "until the release") is
+# conditional.
+_DEMAND_WORDS = frozenset("demand demands demanded demanding urged urging urge urges".split())
+_FOR_DEMAND = frozenset(
+    "called calls call calling press pressing pressed push pushing pushed appealed appeal appeals asked asking".split()
+)
+_CONDITION_WORDS = frozenset("until unless once".split())
+_MODAL_AFTER = {"could": "possible", "may": "possible", "might": "possible", "will": "future", "'ll": "future",
+                "would": "conditional"}  # fmt: skip
+_STATEMENT_NOUNS = frozenset("statement statements communique announcement declaration".split())
+_NEGATIONS_V3 = _NEGATIONS | frozenset("nothing none nobody".split())
+
+
+def _np_start(sent: _Sentence, i: int) -> int:
+    """The first token of the noun phrase whose head is token ``i`` ("a 21-day siege", "the siege")."""
+    k = i
+    while k >= 1 and k > i - 5:
+        prev = sent.toks[k - 1]
+        hyphened = prev.text == "-" or (k >= 2 and sent.toks[k - 2].text == "-")  # "a 21-day siege"
+        if prev.low in _NP_FILLER or _FIGURE.fullmatch(prev.text) or hyphened or prev.low.endswith("'s"):
+            k -= 1
+            continue
+        break
+    return k
+
+
+_DATELINE_BEFORE = re.compile(r"\s*[A-Z][A-Z'’ .-]+,\s*")
+_DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,40}\)\s*)?[-–—]")
+
+
+def _is_dateline(text: str, sent: _Sentence, span: Span) -> bool:
+    """A date after a capitalised place at the start of the sentence and before "(Outlet) -"."""
+    return bool(
+        _DATELINE_BEFORE.fullmatch(text, sent.start, span.start_char)
+        and _DATELINE_AFTER.match(text, span.end_char, sent.end)
+    )
+
+
+def _siege_v3(sent: _Sentence, m: _Mention) -> str:
+    """What a siege mention is: "onset" (kept), "end" (becomes a withdrawal, ``m`` is moved onto the verb) or
+    "state" (dropped): "the besieged town", "the militia besieging X", "the 17th day of the siege", "since the
+    siege began" describe the ongoing siege, which has one onset and one end."""
+    toks = sent.toks
+    low = toks[m.first].low
+    if m.pos == "verb":
+        if low in {"laid", "lay"}:
+            return "onset"  # "laid siege to"
+        if low.endswith("ing"):
+            return "state"  # "the militia besieging the town", "are blockading"
+        return "onset"  # "besieged the town on Monday", "has blockaded the town since 3 March"
+    start = _np_start(sent, m.first)
+    before = toks[start - 1].low if start >= 1 else ""
+    j = m.last + 1
+    if j < len(toks) and toks[j].low == "of":  # "the siege of Tel Amra began": step over the "of" phrase
+        k = j + 1
+        while k < len(toks) and k - j <= 6 and _is_word(toks[k]) and toks[k].low not in _CLAUSE:
+            if toks[k].low in _SIEGE_ONSET_AFTER | _SIEGE_END_AFTER | _BE:
+                j = k
+                break
+            k += 1
+    after = toks[j].low if j < len(toks) else ""
+    after2 = toks[j + 1].low if j + 1 < len(toks) else ""
+    if before in _SIEGE_END_VERBS or (before in _SIEGE_END_ING and start >= 2 and toks[start - 2].text == ","):
+        m.first, m.pos = start - 1, "verb"
+        return "end"
+    if before in _SIEGE_END_BARE and start >= 2 and toks[start - 2].low in _FUTURE | _CONDITIONAL | {"to"}:
+        m.first, m.pos = start - 1, "verb"
+        return "end"
+    if after in _SIEGE_END_AFTER or (after in _BE and after2 in _SIEGE_END_PASSIVE):
+        m.last = j + (0 if after in _SIEGE_END_AFTER else 1)  # "the siege ended", "the siege of X was lifted"
+        return "end"
+    subordinate = before in _SUBORDINATE
+    if not subordinate and (after in _SIEGE_ONSET_AFTER or (after in _BE and after2 in {"imposed", "laid"})):
+        return "onset"  # "the siege began on 3 March", "Siege begins."
+    if before in _SIEGE_ONSET_BEFORE or (start >= 2 and toks[start - 2].low in _SIEGE_ONSET_BEFORE):
+        return "onset"  # "imposed a blockade on the town"
+    return "state"
+
+
+def _is_vehicle(sent: _Sentence, m: _Mention) -> bool:
+    """A statement that only carries a reported claim ("said in a statement that", "In a statement posted on its
+    channel, the group said", "claimed the attack in a statement"): the claim is the news, and the attributions
+    layer records who said it. A statement that is the news ("issued a statement", "declined to comment", "told a
+    news conference") stays."""
+    toks = sent.toks
+    words = [toks[k].low for k in range(m.first, m.last + 1)]
+    if words[:2] == ["said", "in"]:
+        return True
+    if m.pos != "noun" or words[-1] not in _STATEMENT_NOUNS:
+        return False
+    for k in range(m.first - 1, max(-1, m.first - 5), -1):
+        low = toks[k].low
+        if low == "in":
+            return True
+        if low in _CLAUSE or low in _PREPOSITIONS or not _is_word(toks[k]):
+            return False
+    return False
+
+
+def _modality_v3(sent: _Sentence, m: _Mention, modality: str) -> str:
+    """v3's readings on top of v2's window: a demanded or traded noun event, an event awaited with "once/until",
+    and a noun subject with a modal after it ("a second meeting could take place")."""
+    toks = sent.toks
+    if m.pos == "noun" or toks[m.first].low.endswith("ing"):
+        for k in range(m.first - 1, max(-1, m.first - 7), -1):
+            low = toks[k].low
+            if low in {";", ":", ".", ","} or (low in _CLAUSE and low not in _CONDITION_WORDS):
+                break
+            if low in _DEMAND_WORDS or (low == "for" and k >= 1 and toks[k - 1].low in _FOR_DEMAND):
+                return "demanded"
+            if low in _CONDITION_WORDS or (low == "exchange" and k >= 1 and toks[k - 1].low == "in"):
+                return "conditional"
+    if modality != "asserted":
+        return modality
+    if m.type == "withdrawal" and toks[m.first].low in _SIEGE_END_BARE and toks[m.first - 1].low == "to":
+        return "planned"  # "a deal to end the siege", "agreed to lift the blockade"
+    for k in range(m.first - 1, max(-1, m.first - 13), -1):
+        low = toks[k].low
+        if low in _CONDITION_WORDS:
+            return "conditional"  # "will lift the blockade once its deputy commander, X, is freed"
+        if low in {";", ":"} or (low in _CLAUSE and low not in _CONDITION_WORDS):
+            break
+    if m.pos == "noun" and m.last + 1 < len(toks) and toks[m.last + 1].low in _MODAL_AFTER:
+        start = _np_start(sent, m.first)
+        if start == 0 or toks[start - 1].low not in _PREPOSITIONS:  # the subject: not "wounded in a strike could"
+            return _MODAL_AFTER[toks[m.last + 1].low]
+    return modality
+
+
+def _negated_v3(sent: _Sentence, m: _Mention) -> bool:
+    """ "nothing was signed", "none were arrested": a negative subject right before the trigger."""
+    for k in range(m.first - 1, max(-1, m.first - 4), -1):
+        low = sent.toks[k].low
+        if low in _NEGATIONS_V3 - _NEGATIONS:
+            return True
+        if not _is_word(sent.toks[k]) or low in _CLAUSE:
+            break
+    return False
+
+
+def _is_purpose(sent: _Sentence, m: _Mention, before: list[_Mention]) -> bool:
+    """ "met in X to discuss the road": talks that are the purpose of a meeting the sentence already reports."""
+    return (
+        m.type == "talks"
+        and m.pos == "verb"
+        and m.first >= 1
+        and sent.toks[m.first - 1].low == "to"
+        and any(o.type in {"meeting", "talks"} and o.first < m.first for o in before)
+    )
+
+
+def _occurrences_v3(sent: _Sentence, mentions: list[_Mention]) -> list[_Mention]:
+    """Keep the mentions that report an occurrence: states of a siege go, its end becomes a withdrawal (unless the
+    sentence already reports one: "pulled back from the bridge, ending a 21-day siege"), a statement that is only
+    a vehicle goes, and "to discuss" after a meeting of the sentence is that meeting's purpose."""
+    kept: list[_Mention] = []
+    has_withdrawal = any(m.type == "withdrawal" for m in mentions)
+    for m in mentions:
+        if m.type == "siege":
+            kind = _siege_v3(sent, m)
+            if kind == "state" or (kind == "end" and has_withdrawal):
+                continue
+            if kind == "end":
+                m.type = "withdrawal"
+                m.start_char = sent.toks[m.first].start
+                # "lifted the siege": the verb is the end of the siege, not a trigger of its own (aid's "lifted")
+                kept = [o for o in kept if o.last < m.first or o.first > m.last]
+        elif (m.type == "statement" and _is_vehicle(sent, m)) or _is_purpose(sent, m, kept):
+            continue
+        kept.append(m)
+    return kept
+
+
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
@@ -1223,10 +1469,16 @@ def _has_trigger_phrase(lows: list[str], onto: _Ontology) -> bool:
 
 
 def extract_events(
-    text: str, sentences: Sequence[Span], entities: Sequence[Span] = (), times: Sequence[Span] = ()
+    text: str,
+    sentences: Sequence[Span],
+    entities: Sequence[Span] = (),
+    times: Sequence[Span] = (),
+    *,
+    version: int = 2,
 ) -> list[Span]:
-    """The ``events`` layer of ``text``: one span per event mention over its trigger (see the module docstring)."""
-    onto = load_ontology()
+    """The ``events`` layer of ``text``: one span per event mention over its trigger (see the module docstring);
+    ``version`` is that of ``extract.events.rules.v<version>`` (2 or 3)."""
+    onto = load_ontology(version)
     ents = sorted(entities, key=lambda s: s.start_char)
     tims = sorted(times, key=lambda s: s.start_char)
     ent_starts = [x.start_char for x in ents]
@@ -1253,15 +1505,22 @@ def extract_events(
             _within(tims, tim_starts, s, e),
         )
         mentions = _find_triggers(text, sent, onto)
+        if version >= 3:
+            mentions = _occurrences_v3(sent, mentions)
         if not mentions:
             continue
         sent.stops = frozenset(sent.toks[k].low for m in mentions for k in range(m.first, m.last + 1))
+        if version >= 3:  # "The militia lifted the siege": a determiner inside a trigger phrase ends no phrase
+            sent.stops -= _DETERMINERS
         violent = any(onto.types[m.type].violent for m in mentions)
         instruments = _instruments(text, sent) if violent and not _WEAPON_WORDS.isdisjoint(words) else []
         previous: _Mention | None = None
         for m in mentions:
-            _fill_args(text, sent, m)
+            _fill_args(text, sent, m, onto)
             m.negated, m.modality = _negation_and_modality(sent, m)
+            if version >= 3:
+                m.negated = m.negated or _negated_v3(sent, m)
+                m.modality = _modality_v3(sent, m, m.modality)
             _retype(text, sent, m, instruments, onto)
             # "visited Baghdad and met X": the second verb shares the first one's subject
             left = _skip_left(sent, m.first - 1)
@@ -1292,7 +1551,7 @@ def extract_events(
                 ("targets", m.targets),
                 ("instruments", list(instruments) if etype.violent else []),
                 ("place", m.place),
-                ("time", _find_time(text, sent, m)),
+                ("time", _find_time(text, sent, m, version)),
                 ("figures", sorted(m.figures, key=lambda f: f["start_char"])),
                 ("negated", m.negated),
                 ("modality", m.modality),
@@ -1310,12 +1569,27 @@ def extract_events(
 )
 def make_event_extractor() -> ComponentFn:
     """Build the extractor; uses ``times`` and the entities (merged or per model) when the document has them."""
-    load_ontology()
+    return _events_component(version=2)
+
+
+def _events_component(version: int) -> ComponentFn:
+    load_ontology(version)
 
     def run(doc: Document) -> Document:
         doc.spans["events"] = extract_events(
-            doc.text, doc.spans.get("sentences", []), entity_spans(doc), doc.spans.get("times", [])
+            doc.text, doc.spans.get("sentences", []), entity_spans(doc), doc.spans.get("times", []), version=version
         )
         return doc
 
     return run
+
+
+@register(
+    "extract.events.rules.v3",
+    requires=("spans.sentences",),
+    assigns=("spans.events",),
+    description="Typed events as v2, occurrences only: no siege states or statement vehicles; releases; demands.",
+)
+def make_event_extractor_v3() -> ComponentFn:
+    """v2 with the v3 overlay of ``event_types.yaml`` and the occurrence rules (see the module docstring)."""
+    return _events_component(version=3)
