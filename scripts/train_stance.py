@@ -18,7 +18,9 @@ without the pair's fold and the out-of-fold probabilities of encoders trained wi
 (``train_stance_encoder.py emergent --fold K --predict-out FILE``, one file per fold; several seeds' files are
 averaged per pair, an ensemble): the pooled out-of-fold accuracy (report level) for a grid of gates and weights,
 on 2,071 pairs instead of the 443 of the dev split. Only the folds whose pairs all have an encoder prediction are
-scored (it says which).
+scored (it says which). ``stance_of`` shows the encoder a text without its narrowing tail (", though not at
+ministerial level"), which the fold encoders read in full: such a pair gets the full pair's prediction, and the
+run says how many did (2 of Emergent train's pairs).
 
     python scripts/train_stance.py                        # all of train -> src/storytrace/models/stance-emergent
     python scripts/train_stance.py --cv                   # cross-validation by claim on train, grid of C
@@ -130,9 +132,25 @@ class LookupReader:
     def __init__(self, table: dict[tuple[str, str], np.ndarray], labels: Sequence[str]) -> None:
         self.table = table
         self.labels = tuple(labels)
+        self.shown: dict[tuple[str, str], tuple[str, str]] | None = None  # built when first needed
+        self.fallbacks = 0  # pairs asked in the wording stance_of shows the encoder (see ``lookup``)
 
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        return np.stack([self.table[pair] for pair in pairs]).astype(np.float32)
+        return np.stack([self.lookup(pair) for pair in pairs]).astype(np.float32)
+
+    def lookup(self, pair: tuple[str, str]) -> np.ndarray:
+        """The prediction for the pair. ``stance_of`` shows the encoder both texts without their narrowing tails
+        (``stance.without_narrowing_tails``), which the fold encoders read in full: such a pair gets the full
+        pair's prediction (counted in ``fallbacks``); a pair the folds never saw is a ``KeyError``."""
+        if pair in self.table:
+            return self.table[pair]
+        if self.shown is None:
+            from storytrace.resolve.stance import without_narrowing_tails
+
+            self.shown = {(without_narrowing_tails(a, c), without_narrowing_tails(c, a)): (a, c) for a, c in self.table}
+        full = self.shown[pair]
+        self.fallbacks += 1
+        return self.table[full]
 
 
 def encoder_oof(files: Sequence[Path], epoch: int) -> tuple[dict[tuple[str, str], np.ndarray], tuple[str, ...]]:
@@ -198,7 +216,7 @@ def cv_product(
                 correct[(gate, weight)] += int(label == pairs.labels[i])
                 if "model: " not in stance.reason:
                     sure[i] = label
-            anchor_negated[i] = int(is_negated(anchor_text))
+            anchor_negated[i] = int(is_negated(anchor_text, claim_text))
     if dump is not None:
         np.savez(
             dump,
@@ -255,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             reader = LookupReader(table, labels)
         results = cv_product(pairs, reader, args.gates, args.weights if reader else [0.0], args, args.dump, covered)
         n = sum(len(held_out[f]) for f in covered)
+        if reader is not None and reader.fallbacks:
+            print(f"  {reader.fallbacks} encoder calls on a text shortened by stance_of (full text's prediction)")
         for (gate, weight), score in results.items():
             print(f"gate {gate:.2f} weight {weight:.2f}: {100 * score:.2f}% (out-of-fold, folds {covered}, {n} pairs)")
         return 0

@@ -54,6 +54,22 @@ def test_many_reports_of_one_unverified_origin_are_circular() -> None:
     assert p.status == "circular" and "3 reports carry it, all from one origin" in p.reasons
 
 
+def test_a_refusal_to_comment_adds_no_origin_to_a_circular_rumour() -> None:
+    """ "X declined to comment on the leader's health" sits with the rumour it does not address: its speaker is no
+    origin, relayed or not, so the rumour stays circular (the claims layer may leave "declined" in the cue)."""
+    qurmuzi = Hop("Anas Qurmuzi", "named", "per/qurmuzi")
+    refusal = claim("dddd", "reports", "speaker:per/qurmuzi", qurmuzi)
+    refusal.text = "to comment on the health of the group's leader"
+    rumour = (
+        claim("a", "reports", "social:unnamed"),
+        claim("b", "reports", "social:unnamed"),
+        claim("cc", "supports", "social:unnamed"),
+    )
+    assert status(*rumour, refusal).status == "circular"
+    refusal.text = "the leader was wounded"  # a relay that says something is an origin of its own
+    assert status(*rumour, refusal).status != "circular"
+
+
 def test_a_party_concerned_denies_a_single_source_claim() -> None:
     p = status(
         claim("a", "supports", "outlet:courier"),

@@ -14,11 +14,14 @@ from storytrace.resolve.claims import default_embedder
 from storytrace.resolve.stance import (
     ENCODER_ASK_BELOW,
     MODEL_PATH,
+    NONCOMMITTAL,
     default_pair_reader,
     default_stance_model,
+    is_negated,
     relayed_speaker,
     rule_stance,
     stance_of,
+    without_narrowing_tails,
 )
 from storytrace.resolve.stance_features import (
     SCALAR_NAMES,
@@ -322,3 +325,91 @@ def test_without_the_encoder_the_regression_decides_alone(monkeypatch: pytest.Mo
         claim("The engineers are home"), claim(ANCHOR), vector=unit(1), anchor_vector=unit(2), model=unsure
     )
     assert stance.reason == f"model: supports (p={stance.score:.2f})"
+
+
+# Session 14: a negation that narrows a detail, or negates nothing the proposition says, is not a refutation.
+CONTACTS = "There were contacts with the Red Hand Brigade through intermediaries in Sela"
+NARROWED = "Contacts with the Red Hand Brigade did take place in Sela, though not at ministerial level"
+
+
+@pytest.mark.parametrize(
+    ("text", "against", "negated"),
+    [
+        (NARROWED, CONTACTS, False),  # the tail names nothing the proposition says
+        (NARROWED, "Ministers met the Red Hand Brigade at ministerial level", True),  # it names the level
+        (NARROWED, None, True),  # read alone, as before
+        ("Four commanders came, the source said, but not their leader, Omar Vesk", "Four commanders came", False),
+        ("Four commanders came, the source said, but not their leader, Omar Vesk", "Omar Vesk came to Sela", True),
+        ("Hundreds, if not thousands, of people left Sela on Monday", "Hundreds of people left Sela", False),
+        ("From what I was told, it was not at that level", "There were contacts in Sela", False),
+        ("There were no contacts with the Red Hand Brigade", CONTACTS, True),  # the main clause: still a denial
+        ("The brigade must not be confused with the Sela border guard", None, False),
+        ("This did not happen without the governor's knowledge", None, False),  # a double negation affirms
+        ("We have seen no evidence either way", "The minister did not provide evidence", True),  # the same "no"
+        ("The police gave no details", "A bomb exploded in Sela", False),  # no details: about something else
+    ],
+)
+def test_negation_is_read_against_the_other_text(text: str, against: str | None, negated: bool) -> None:
+    assert is_negated(text, against) is negated
+
+
+def test_a_narrowed_confirmation_supports_by_the_rules_and_by_the_model_features() -> None:
+    anchor, narrowed = claim(CONTACTS), claim(NARROWED)
+    ruled = rule_stance(narrowed, anchor)
+    assert (ruled.label, ruled.reason) == ("supports", "asserted in the report's own voice")
+    assert rule_stance(claim("There were no contacts with the Red Hand Brigade"), anchor).label == "refutes"
+    tables = FeatureTables(idf={}, default_idf=1.0, vocabulary=("not", "reportedly"))
+    names = feature_names(tables)
+    row = pair_features(narrowed, anchor, unit(1), unit(2), tables)
+    for name in ("claim_negated", "negation_mismatch", "adds:not"):  # at training as at run time
+        assert row[names.index(name)] == 0.0, name
+    denial = pair_features(claim("There were no contacts, not one"), anchor, unit(1), unit(2), tables)
+    assert denial[names.index("negation_mismatch")] == 1.0 and denial[names.index("adds:not")] == 1.0
+
+
+def test_a_negation_word_is_not_an_added_cue_when_both_texts_negate() -> None:
+    tables = FeatureTables(idf={}, default_idf=1.0, vocabulary=("no", "not"))
+    names = feature_names(tables)
+    anchor = claim("The minister did not provide evidence")
+    row = pair_features(claim("We have seen no evidence of it"), anchor, unit(1), unit(2), tables)
+    assert row[names.index("negation_mismatch")] == 0.0 and row[names.index("adds:no")] == 0.0
+    affirmative = pair_features(claim("There is no evidence"), claim("He gave evidence"), unit(1), unit(2), tables)
+    assert affirmative[names.index("adds:no")] == 1.0
+
+
+def test_the_encoder_is_shown_the_claim_without_its_narrowing_tail() -> None:
+    anchor, narrowed = claim(CONTACTS), claim(NARROWED)
+    encoder = FakeEncoder((1.0, 0.0, 0.0))
+    unsure = constant_model((0.5, 0.0, 0.0))
+    stance = stance_of(narrowed, anchor, vector=unit(1), anchor_vector=unit(2), model=unsure, encoder=encoder)
+    assert encoder.asked == [(CONTACTS, "Contacts with the Red Hand Brigade did take place in Sela")]
+    assert stance.label == "supports" and "negated" not in stance.reason
+    assert without_narrowing_tails(NARROWED, "talks at ministerial level") == NARROWED
+
+
+@pytest.mark.parametrize(
+    ("hedges", "speaker", "why"),
+    [
+        (("reportedly",), None, "hedged: relayed, not endorsed (overrules model: supports (p=0.91)); hedged"),
+        ((), Hop("an account", "social"), "an unverified online source: relayed, not endorsed (overrules model"),
+    ],
+)
+def test_the_model_never_makes_a_hedge_or_an_online_rumour_the_reports_support(
+    hedges: tuple[str, ...], speaker: Hop | None, why: str
+) -> None:
+    supporting = constant_model((3.0, 0.0, 0.0))  # would say "supports" to anything
+    c = claim("The Red Hand Brigade freed the two engineers", hedges=hedges, speaker=speaker)
+    stance = stance_of(c, claim(ANCHOR), vector=unit(1), anchor_vector=unit(2), model=supporting)
+    assert (stance.report, stance.label) == ("reports", "reports")
+    assert stance.reason.startswith(why)
+    assert stance.score == pytest.approx(1 - np.exp(0) / (np.exp(3) + 2), abs=1e-3)  # anything but a refutation
+    plain = stance_of(claim(c.text), claim(ANCHOR), vector=unit(1), anchor_vector=unit(2), model=supporting)
+    assert plain.report == "supports"
+
+
+def test_the_content_of_a_refusal_to_comment_is_non_committal() -> None:
+    """The claims layer may read "declined" as the cue and "to comment on …" as the content."""
+    assert NONCOMMITTAL.search("to comment on the health of the group's leader")
+    assert NONCOMMITTAL.search("to confirm the figure")
+    assert not NONCOMMITTAL.search("to comment that the talks went well")  # a comment that says something
+    assert not NONCOMMITTAL.search("plans to comment on Friday")

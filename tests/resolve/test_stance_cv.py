@@ -64,3 +64,14 @@ def test_stance_of_blends_the_out_of_fold_prediction_of_the_pair_it_is_asked() -
     assert stance.report == "reports" and "with the encoder" in stance.reason
     with pytest.raises(KeyError):  # a pair without an out-of-fold prediction is an error, not a silent guess
         stance_of(claim("Another claim"), a, vector=unit(1), anchor_vector=unit(2), model=unsure, encoder=reader)
+
+
+def test_a_pair_shown_without_its_narrowing_tail_reads_the_full_pairs_prediction() -> None:
+    anchor = "There were contacts with the Red Hand Brigade through intermediaries in Sela"
+    full = "Contacts did take place in Sela, though not at ministerial level"
+    reader = LookupReader({(anchor, full): np.array([0.7, 0.1, 0.2])}, ("for", "against", "observing"))
+    shown = (anchor, "Contacts did take place in Sela")
+    np.testing.assert_allclose(reader.probabilities([shown])[0], [0.7, 0.1, 0.2])
+    assert reader.fallbacks == 1
+    with pytest.raises(KeyError):  # any other unseen wording is still an error
+        reader.probabilities([(anchor, "Contacts did take place")])

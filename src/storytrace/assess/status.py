@@ -3,7 +3,7 @@
 * **corroborated**: two or more independent origins support it and none refutes it;
 * **single_source**: one origin supports it (however many reports carry it: see circular);
 * **circular**: three or more reports (copies counted once) carry it, endorsed or not, and they all trace back
-  to one origin;
+  to one origin (a refusal to comment, "declined to comment on …", relays nothing and names no origin);
 * **denied**: a party concerned (an actor the proposition names, or its spokesman) denies or refutes it,
   and fewer than two independent origins support it;
 * **contested**: it is refuted by an origin independent of the parties concerned, or denied by a party while
@@ -39,6 +39,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
+from storytrace.resolve.stance import NONCOMMITTAL
 
 __all__ = ["CORRECTED", "STATUSES", "assess", "is_sure_refutation", "origin_label", "parties_of", "party_key"]
 
@@ -133,7 +134,10 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
         return folded.get(claim.origin, claim.origin) if claim.origin else None
 
     origins = sorted({o for c in supporting if (o := origin_of(c))})
-    relay_origins = sorted({o for c in relaying if (o := origin_of(c))} - set(origins))
+    # A refusal to comment relays nothing: its speaker is no origin of the proposition, even unendorsed.
+    relay_origins = sorted(
+        {o for c in relaying if (o := origin_of(c)) and not NONCOMMITTAL.search(c.text)} - set(origins)
+    )
     reports = {c.copy_root or c.doc_id for c in claims}
     by_party = [c for c in refuting if _is_party(c, party_ids)]
     independent_refuters = sorted({o for c in refuting if (o := origin_of(c)) and c not in by_party} - set(origins))

@@ -482,8 +482,8 @@ def order_for_clustering(claims: Iterable[ClaimRecord]) -> list[ClaimRecord]:
 
 def representative(claims: Sequence[ClaimRecord]) -> str | None:
     """The earliest affirmative, unhedged, asserted claim's wording; else the earliest claim's."""
-    for claim in claims:
-        if _firm(claim) and claim.stance == "supports" and not is_negated(claim.text):
+    for claim in claims:  # negated as read against the first claim ("no evidence" is no negation of itself)
+        if _firm(claim) and claim.stance == "supports" and not is_negated(claim.text, claims[0].text):
             return claim.text
     for claim in claims:
         if _firm(claim) and claim.stance == "supports":

@@ -6,9 +6,13 @@
 - **scalars** (``SCALAR_NAMES``): the embedding cosine; TF-IDF cosine (IDF from the training texts, shipped in
   ``tables``); content-word overlap (Jaccard, share of the anchor's words in the claim and the reverse, shared
   bigrams); denial and hedge word counts and negation (``resolve/stance.py`` lists) in each text and the negation
-  mismatch; non-committal phrases; question marks; lengths; and the claims layer's reading of each claim;
+  mismatch, each text's negation read against the other (``stance.is_negated(text, against)``: a tail like
+  ", though not at ministerial level" that names nothing of the other text does not count); non-committal
+  phrases; question marks; lengths; and the claims layer's reading of each claim;
 - **added cue words**: which of ``tables.vocabulary`` the claim adds to the anchor's wording, as 0/1: what a report
-  adds to a proposition ("hoax", "reportedly", "says", "not") is what tells its stance. The vocabulary is the
+  adds to a proposition ("hoax", "reportedly", "says", "not") is what tells its stance. They are read from the
+  claim without the negations ``is_negated`` ignores, and a negation word is not "added" when both texts are
+  negated ("no evidence" against "did not provide evidence"). The vocabulary is the
   words of ``CUE_WORDS`` (reporting, hedging, denying, confirming, negating, forecasting) frequent enough in the
   training texts; topic words are left out by design.
 
@@ -71,6 +75,7 @@ CUE_WORDS = frozenset(
     myth lie lies confirmed confirms confirm true real actually officially video watch photo photos pictures
     sources source suggests suggest believed thought seems appears""".split()
 )
+_NEGATION_CUES = frozenset("not no never isn t didn doesn wasn".split())  # CUE_WORDS that negate
 _READING = ("denies", "hedged", "possible", "planned", "speaker", "social", "anonymous")
 SCALAR_NAMES: tuple[str, ...] = (
     "cosine",
@@ -161,12 +166,19 @@ def pair_features(
     """The feature vector of ``claim`` read against ``anchor`` (see the module docstring)."""
     # Imported here: stance.py imports this module for the model, and this one needs stance's cue lists.
     from storytrace.resolve.claims import signature_words
-    from storytrace.resolve.stance import DENIAL_WORDS, HEDGE_WORDS, NONCOMMITTAL, is_negated
+    from storytrace.resolve.stance import (
+        DENIAL_WORDS,
+        HEDGE_WORDS,
+        NONCOMMITTAL,
+        is_negated,
+        without_ignored_negations,
+    )
 
     ctok, atok = text_tokens(claim.text), text_tokens(anchor.text)
     cs, as_ = signature_words(claim.text), signature_words(anchor.text)
     anchor_bigrams, claim_bigrams = set(pairwise(atok)), set(pairwise(ctok))
-    claim_negated, anchor_negated = is_negated(claim.text), is_negated(anchor.text)
+    # Each text's negation as read against the other (a narrowing tail about something else does not count).
+    claim_negated, anchor_negated = is_negated(claim.text, anchor.text), is_negated(anchor.text, claim.text)
     scalars = [
         float(np.asarray(claim_vector, dtype=np.float32) @ np.asarray(anchor_vector, dtype=np.float32)),
         tables.tfidf_cosine(atok, ctok),
@@ -189,7 +201,11 @@ def pair_features(
         *_reading(claim),
         *_reading(anchor),
     ]
-    added = set(ctok) - set(atok)
+    # The cue words the claim adds, read without the negations that say nothing against the anchor (as above);
+    # when both are negated, a negation word is not added ("no evidence" against "did not provide evidence").
+    added = set(text_tokens(without_ignored_negations(claim.text, anchor.text))) - set(atok)
+    if claim_negated and anchor_negated:
+        added -= _NEGATION_CUES
     cues = [float(w in added) for w in tables.vocabulary]
     return np.asarray(scalars + cues, dtype=np.float32)
 
