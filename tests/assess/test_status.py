@@ -70,6 +70,22 @@ def test_a_refusal_to_comment_adds_no_origin_to_a_circular_rumour() -> None:
     assert status(*rumour, refusal).status != "circular"
 
 
+def test_a_claim_through_an_outlet_is_the_one_origin_that_outlets_own_report_names() -> None:
+    """ "According to the Herald, a lawmaker said …" is the lawmaker the Herald's own report quotes by name."""
+    courier = claim("a", "supports", "outlet:courier")
+    courier.source_id = "courier"
+    mp = claim("b", "supports", "speaker:per/qaddusi", Hop("Hisham al-Qaddusi", "named", "per/qaddusi"))
+    mp.source_id = "herald"
+    through = claim("cc", "supports", "outlet:herald", Hop("a lawmaker", "anonymous"))
+    through.source_id = "centre"
+    p = status(courier, mp, through)
+    assert p.origins == 2 and p.status == "corroborated"
+    assert any("reached us through" in r and "as its own report says" in r for r in p.reasons)
+    herald_own = claim("dd", "supports", "outlet:herald")  # the Herald also reports it in its own voice
+    herald_own.source_id = "herald"
+    assert status(courier, mp, through, herald_own).origins == 3
+
+
 def test_a_party_concerned_denies_a_single_source_claim() -> None:
     p = status(
         claim("a", "supports", "outlet:courier"),

@@ -83,3 +83,14 @@ def test_a_named_speaker_that_is_an_outlet_of_the_store_is_that_outlets_origin()
     assert origin == "outlet:src_cfss" and "is the outlet Frontier Studies" in reason
     # Only its exact name: a named speaker sharing a last word with an outlet stays a speaker.
     assert assign_origin(claim("d_courier", Hop("Studies", "named")), outlets, ROOTS)[0] == "speaker:studies"
+
+
+def test_an_outlet_named_only_by_what_it_is_stands_for_the_reporter() -> None:
+    """A copy of the Courier says "…, the newspaper said, citing two sources": "the newspaper" is no outlet key."""
+    newspaper = Hop("the newspaper", "outlet")
+    relayed, why = assign_origin(
+        claim("d_copy", newspaper, Hop("two sources", "anonymous"), root="d_courier"), OUTLETS, ROOTS
+    )
+    cited, _ = assign_origin(claim("d_copy", newspaper, root="d_courier"), OUTLETS, ROOTS)
+    assert relayed == cited == "outlet:src_courier"
+    assert "own source" in why

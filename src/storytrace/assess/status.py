@@ -21,7 +21,9 @@ Counting is by origin (resolve/sources.py), never by report; copies of one repor
 social-media chatter ("claims on social media", ``social:unnamed``) is counted with the one account the
 proposition's claims name, when they name exactly one: posts nobody can tell apart are never independent of
 the account they echo, so a rumour relayed by five outlets, some naming its account and some not, stays one
-origin (and is circular).
+origin (and is circular). A claim that came through an outlet ("according to the Herald, a lawmaker said …")
+counts as the one origin that outlet's own report in the proposition rests on, when it rests on exactly one other
+than itself (the chain joined across reports: the lawmaker the Herald quotes by name), and the reasons say so.
 
 **Parties concerned** (``parties_of``): the actors the supporting claims name, plus every refuter who speaks
 on the record for a side: a named speaker whose words or title say so ("government spokesman", "the
@@ -92,6 +94,21 @@ def _folded_social(claims: Sequence[ClaimRecord]) -> dict[str, str]:
     return {_UNNAMED_SOCIAL: next(iter(handles))} if len(handles) == 1 else {}
 
 
+def _through_outlets(claims: Sequence[ClaimRecord]) -> dict[str, str]:
+    """``outlet:X`` -> the one origin X's own claims in the proposition rest on, when they rest on exactly one other
+    than X itself: "according to the Herald, a lawmaker said …" is the lawmaker the Herald's own report names (the
+    chain joined across reports), not a second origin beside him. Refutations are left out."""
+    own: dict[str, set[str]] = {}
+    for claim in claims:
+        if claim.source_id and claim.origin and claim.stance != "refutes":
+            own.setdefault(claim.source_id, set()).add(claim.origin)
+    return {
+        f"outlet:{source}": next(iter(origins))
+        for source, origins in own.items()
+        if len(origins) == 1 and f"outlet:{source}" not in origins
+    }
+
+
 def origin_label(key: str, claims: Sequence[ClaimRecord]) -> str:
     """An origin key of resolve/sources.py as a reader says it: ``outlet:src_…`` -> "Tesra Courier (outlet)".
 
@@ -129,9 +146,13 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
             (refuting if is_sure_refutation(claim) else unsure).append(claim)
     relaying = [c for c in claims if c.stance == "reports"]
     folded = _folded_social(claims)
+    through = _through_outlets(claims)
 
     def origin_of(claim: ClaimRecord) -> str | None:
-        return folded.get(claim.origin, claim.origin) if claim.origin else None
+        if not claim.origin:
+            return None
+        origin = through.get(claim.origin, claim.origin)
+        return folded.get(origin, origin)
 
     origins = sorted({o for c in supporting if (o := origin_of(c))})
     # A refusal to comment relays nothing: its speaker is no origin of the proposition, even unendorsed.
@@ -155,6 +176,11 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
     reasons = [f"supported by {_plural(len(origins), 'independent origin')}: {named(origins) or 'none'}"]
     if folded and any(c.origin == _UNNAMED_SOCIAL for c in claims):
         reasons.append(f"unnamed social-media posts counted with {named(folded.values())}, the one account named")
+    # Claims of other reports that came through an outlet whose own report names the one origin behind it.
+    joined = sorted({c.origin for c in claims if c.origin in through and f"outlet:{c.source_id}" != c.origin})
+    for outlet in joined:
+        behind = named([through[outlet]])
+        reasons.append(f"what reached us through {named([outlet])} is {behind}, as its own report says")
     if relay_origins:
         reasons.append(f"relayed without endorsement from {named(relay_origins)}")
     if by_party:

@@ -128,14 +128,11 @@ def assign_origin(claim: ClaimRecord, outlets: OutletIndex, root_source: Mapping
             return f"outlet:{outlet}", f"the named speaker {speaker.text!r} is the outlet {name}"
     if speaker.kind in ("named", "pronoun") and (speaker.kind == "named" or speaker.entity_id):
         return f"speaker:{_speaker_key(speaker)}", f"a named speaker, {speaker.text!r}, whoever carries it"
-    if speaker.kind == "outlet":
-        found = outlets.find(speaker.text)
-        key = found or normalise_outlet(speaker.text)
+    # An outlet named only by what it is ("the newspaper", "the agency") is unknown: the reporter stands for it.
+    if speaker.kind == "outlet" and (key := outlets.find(speaker.text) or normalise_outlet(speaker.text)):
         return f"outlet:{key}", f"the outlet {speaker.text!r} is cited as the source"
     # Anonymous, documentary or unresolved: the nearest outlet that carried it, else the reporter itself.
     for hop in claim.chain[:-1]:
-        if hop.kind == "outlet":
-            found = outlets.find(hop.text)
-            key = found or normalise_outlet(hop.text)
+        if hop.kind == "outlet" and (key := outlets.find(hop.text) or normalise_outlet(hop.text)):
             return f"outlet:{key}", f"{speaker.text!r} reached us through {hop.text!r}"
     return f"outlet:{reporter}", f"{speaker.text!r} is {reporter_name}'s own source{via_copy}"
