@@ -30,7 +30,7 @@ KEY = yaml.safe_load((ROOT / "examples" / "expected-dossier.yaml").read_text(enc
 # transfer no longer joins the talks it shares a setting with; P05a contested once a report's lede joins its
 # headline's proposition). Misses: P04 and P05b, whose evidence is split over several clusters. Session 14 (member
 # link, events v3, stance read against the other text, chains joined across reports): found 1.00, alignment 0.66,
-# status 0.80, purity 0.98, origins 0.75.
+# status 0.80, purity 0.98 (1.00 with claims v4), origins 0.75.
 PROPOSITIONS_FOUND_FLOOR = 1.0  # share of key propositions whose claims are found in their reports
 PROPOSITION_ALIGNMENT_FLOOR = 0.6  # mean share of a proposition's reports whose claim joins the main cluster
 STATUS_FLOOR = 0.8  # share of key propositions whose main cluster has the key's status

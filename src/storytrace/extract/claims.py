@@ -61,6 +61,17 @@ Bashura"; not the GPE that acts, "Ibdara rejects"; plus the place of an event th
 claim) and ``figures`` (the events' figures inside the claim, or, with no events layer, casualty and arrest
 figures read here: "at least 12 people were killed").
 
+**One fact per claim (v4).** A non-restrictive relative clause (", who/which/whose …") or a past participle,
+bare or after a short role noun (", led by …", ", the smuggler arrested on March 1"), that ends a claim and states
+its own fact about the phrase before its comma (a name, or a definite phrase: "the pumping station, which was built
+in 1988") becomes its own claim: pieces [antecedent, predicate] ("Sufyan al-Mahrouq" + "was arrested in Harbal on
+1 March"; "whose …" keeps its relative word), text "Sufyan al-Mahrouq, who was arrested in Harbal on 1 March", with
+the claim's attribution, speaker, chain and hedges and its own polarity and modality; the main claim ends at the
+antecedent. Not split: a clause without a verb of its own ("its leader, Marwan al-Qutrubi", "a former smuggler"),
+a restrictive clause (no comma), naming ("who is known as …"), speech ("the Courier, which reported that …": the
+attribution layer's), the source's own situation ("who spoke on condition of anonymity", "reached by phone"), a
+headline, or a split that would leave the main claim under three words.
+
 Beyond the layer spec, a claim carries ``pieces`` (its content pieces, one for an outlet claim) and
 ``headline`` (bool).
 
@@ -71,7 +82,13 @@ speech, scare quotes, imperatives and rhetorical questions is taken at face valu
 attribution layer misses ("said in an audio message that …", a title-case "Claims" in a headline) leaves the
 sentence an outlet claim; refutation by counter-evidence ("the minister was at his desk that day", "the
 footage is old") reads as ``asserts``; the quality of attributed claims is that of the attribution layer
-they come from (its speaker errors, "Police in Varnela" read as "Varnela", pass through).
+they come from (its speaker errors, "Police in Varnela" read as "Varnela", pass through). v4 splits only a clause
+that ends its claim: a claim's stored text runs from its first piece to its last, so a clause in mid-sentence ("The
+militia, which has held the roads since 3 March, did not respond") would stay in the main claim's text (tried: it
+bridged unrelated claims in the demo, P08 purity 0.25); a clause is read up to its next comma ("arrested in Harbal,
+the capital, on 1 March" loses the date); the antecedent is the nearest name or definite phrase ("An officer with
+the escort, reached …" would read "the escort"; naming and source cues keep that case out); a participle needs a verb
+before it in the claim ("…, reopened on Monday" after a subject is the main verb).
 """
 
 from __future__ import annotations
@@ -384,7 +401,8 @@ class _Context:
     event_starts: list[int]
     event_attrs: list[dict[str, Any]]  # per event (layer order): its attrs as a dict, built once
     has_events: bool
-    version: int = 2  # 3: an official's negated statement about a named actor is a denial; "reported talks" hedged
+    version: int = 2  # 3: an official's negated statement about a named actor is a denial; "reported talks" hedged;
+    # 4: a final relative or participial clause with its own fact is its own claim
 
 
 def _words(text: str) -> list[str]:
@@ -1100,10 +1118,217 @@ def _social_relays(ctx: _Context, sentences: list[Span], attributions: list[Span
     return out
 
 
+# v4: a non-restrictive relative clause ("Sufyan al-Mahrouq, who was arrested in Harbal on 1 March") or a past
+# participle, bare or after a short role noun ("the militia, led by …", "Sufyan al-Mahrouq, the smuggler arrested
+# on March 1"), that states its own fact about the noun phrase before its comma.
+_RELATIVE = re.compile(r",\s+(who|which|whose)\s+")
+_PARTICIPIAL = re.compile(
+    r",\s+(?:(?:the|a|an)\s+(?:[a-z][\w'’-]*\s+){0,2}[a-z][\w'’-]*\s+)?"
+    r"((?:[a-z]{3,}ed|led|held|taken|seen|known|shown|given|built|sent|caught|brought|kept|won|struck|shot|hit)\s+"
+    r"(?:by|in|on|at|from|since|near|during|after|before|last|earlier|outside|inside)\b)"
+)
+# Naming, not a fact: "who is known as Abu Ruwayd", "a group called …"; the source's own situation: "who spoke on
+# condition of anonymity", "who gave his name only as …", "reached by phone"; speech ("the Courier, which revealed
+# that …"), which is an attribution's to read, not a fact about the antecedent.
+_NAMING = re.compile(
+    r"(?:(?:is|are|was|were|has\s+been|had\s+been)\s+)?(?:also\s+)?(?:known|called|named|nicknamed|dubbed|"
+    r"referred\s+to|spelled|spelt|styled)\b|(?:(?:has|have|had|also|later|first)\s+)?(?:spoke|speaks|asked|"
+    r"gave|give|gives|declined|requested|reached|contacted|interviewed|quoted|quotes|cited|cites|said|says|say|"
+    r"told|tells|reported|reports|revealed|reveals|claimed|claims|announced|announces|wrote|writes|added|"
+    r"stated|states|alleged|alleges|denied|denies|insisted|insists)\b",
+    re.IGNORECASE,
+)
+_NAME_WORD = r"(?:[A-Z][\w'’-]+|(?:al|el|bin|ibn|abu|de|van|von)[-\s][A-Z][\w'’-]+)"
+_NAME_BEFORE = re.compile(r"(?<![\w'’-])" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,3}$")
+_DETERMINERS = frozenset("the its their his her this that these those our".split())
+_ED_NOT_PARTICIPLES = _ED_NOT_VERBS | frozenset("united limited based".split())
+
+
+def _clause_end(text: str, start: int, end: int) -> int:
+    """Where a clause opened at ``start`` ends: its next comma, semicolon, dash or bracket outside quotation marks."""
+    depth = 0
+    for i in range(start, end):
+        c = text[i]
+        if c in _OPEN_QUOTES and c != '"':
+            depth += 1
+        elif c in _CLOSE_QUOTES and c != '"':
+            depth = max(0, depth - 1)
+        elif depth == 0 and (c in ",;()" or (c in "—–" and text[i - 1] == " ")):
+            return i
+    return end
+
+
+def _antecedent(ctx: _Context, lo: int, comma: int) -> int | None:
+    """The start of the noun phrase that ends at ``comma``: a name (an entity, or "Name, <apposition>"), else a
+    definite phrase of at most six words ("the town's water pumping station", "his deputy"); None otherwise."""
+    k = bisect.bisect_right(ctx.entity_starts, comma) - 1
+    while k >= 0 and ctx.entities[k].end_char > comma:
+        k -= 1
+    if k >= 0 and ctx.entities[k].end_char == comma and ctx.entities[k].start_char >= lo:
+        return ctx.entities[k].start_char
+    before = ctx.text[lo:comma]
+    name = _NAME_BEFORE.search(before)
+    if name is not None:
+        return lo + name.start()  # a name no entity layer marked: "Idris Kavelli, who …"
+    words = list(_WORD.finditer(before))[-7:]
+    for j in range(len(words) - 1, -1, -1):
+        w = words[j].group(0)
+        if w.lower() in _DETERMINERS:
+            start = lo + words[j].start()
+            if any(c in ',;:“”«»"' for c in ctx.text[start:comma]):
+                return None
+            phrase = _words(ctx.text[start:comma])
+            if _has_verb(phrase[1:]) or len(phrase) < 2:
+                return None
+            # "Name, the group's deputy commander, whose …": the name fronts the apposition
+            m = re.search(r",\s*$", ctx.text[lo:start])
+            if m is not None:
+                named = _antecedent(ctx, lo, lo + m.start())
+                if named is not None:
+                    return named
+            return start
+    return None
+
+
+def _clause_splits(ctx: _Context, start: int, end: int, attributions: list[Span]) -> list[tuple[int, int, int, int]]:
+    """(antecedent start, clause comma, predicate start, clause end) of each clause in ``text[start:end]``."""
+    text = ctx.text
+    found: list[tuple[int, int, int, int]] = []
+    matches = [(m, True) for m in _RELATIVE.finditer(text, start, end)]
+    matches += [(m, False) for m in _PARTICIPIAL.finditer(text, start, end)]
+    for m, relative in sorted(matches, key=lambda x: x[0].start()):
+        comma = m.start()
+        if found and comma < found[-1][3]:
+            continue
+        if relative:
+            pred = m.start(1) if m.group(1).lower() == "whose" else m.end()
+        else:
+            word = m.group(1).split()[0]
+            if word in _ED_NOT_PARTICIPLES:
+                continue
+            pred = m.start(1)
+        stop = _clause_end(text, m.end(), end)
+        predicate = _words(text[pred:stop])
+        if len(predicate) < 2 or _NAMING.match(text, pred):
+            continue
+        # its own verb, early: "who was arrested", "which has let", "whose arrest … triggered"
+        if relative and not _has_verb(predicate[: 8 if m.group(1).lower() == "whose" else 3]):
+            continue
+        if _ANONYMITY.search(text, pred, stop) or _NO_COMMENT.search(text, pred, stop):
+            continue
+        lead = _antecedent(ctx, start, comma)
+        if lead is None or lead >= comma:
+            continue
+        # ", reopened on Monday" after a subject is the main verb, not a participle: a participle needs a main
+        # clause with a verb of its own before its antecedent, and no clause opened before it
+        if not relative and ("," in text[start:comma] or not _has_verb(_words(text[start:lead]))):
+            continue
+        if any(_speaks_inside(a, lead, stop) for a in attributions):
+            continue
+        found.append((lead, comma, pred, stop))
+    return found
+
+
+def _speaks_inside(attribution: Span, lead: int, stop: int) -> bool:
+    """Is the attribution's cue inside the clause ("the Courier, which said …"), or the antecedent its speaker?"""
+    attrs = dict(attribution.attrs)
+    cue = attrs.get("cue") or {}
+    if lead <= int(cue.get("start_char", -1)) < stop:
+        return True
+    speaker = attrs.get("speaker") or {}
+    return bool(speaker) and int(speaker.get("start_char", -1)) == lead
+
+
+def _skip_marks(text: str, start: int, end: int) -> int:
+    while start < end and text[start] in " ,;—–-\n":
+        start += 1  # what follows a clause: ", did not respond …"
+    return start
+
+
+def _split_clauses(ctx: _Context, claims: list[Span], attributions: list[Span]) -> list[Span]:
+    """v4: each clause of ``_clause_splits`` in a claim becomes its own claim (antecedent and predicate), with the
+    parent's speaker, chain, attribution and hedges and its own polarity and modality; the parent loses it."""
+    out: list[Span] = []
+    text = ctx.text
+    for claim in claims:
+        attrs = dict(claim.attrs)
+        pieces: list[tuple[int, int]] = [(int(a), int(b)) for a, b in attrs["pieces"]]
+        if attrs.get("headline"):
+            out.append(claim)
+            continue
+        # Only a clause that ends the claim: the stored claim text runs from its first piece to its last, so a
+        # clause in the middle would stay in the main claim's text and bridge the two in clustering.
+        last = pieces[-1]
+        splits = [
+            (last[0], *split)
+            for split in _clause_splits(ctx, last[0], last[1], attributions)
+            if not _words(text[split[3] : last[1]])
+        ]
+        kept: list[tuple[int, int]] = []
+        for s, e in pieces:
+            cursor = s
+            for _, _, comma, _, stop in (x for x in splits if x[0] == s):
+                kept.append((cursor, comma))
+                cursor = stop
+            if cursor < e:
+                kept.append((cursor, e))
+        kept = [(a, b) for a, b in (_strip(text, _skip_marks(text, a, b), b) for a, b in kept) if b > a]
+        rest = [w for a, b in kept for w in _words(text[a:b])]
+        if not splits or len(rest) < 3:  # the verb list is too short to ask the rest for a verb
+            out.append(claim)  # nothing left that stands alone: the claim is the clause's
+            continue
+        sentence = (int(attrs["sentence"][0]), int(attrs["sentence"][1]))
+        hint = _word_set(text[sentence[0] : sentence[1]])
+        common = {
+            "attribution": attrs["attribution"],
+            "speaker": attrs["speaker"],
+            "chain": attrs["chain"],
+            "headline": False,
+            "hint": hint,
+        }
+        out.append(
+            _claim_span(
+                ctx,
+                claim.label,
+                kept,
+                sentence,
+                polarity=attrs["polarity"],
+                hedges=list(attrs["hedges"]),
+                modality=attrs["modality"],
+                **common,
+            )
+        )
+        speaker = attrs["speaker"] or {}
+        for _, lead, comma, pred, stop in splits:
+            own = [(lead, comma), _strip(text, pred, stop)]
+            own_text = f"{text[lead:comma]} {text[own[1][0] : own[1][1]]}"
+            if claim.label == "outlet":
+                polarity = _outlet_polarity(own_text, hint)
+            else:
+                polarity = _polarity(
+                    text, "", str(speaker.get("text", "")), str(speaker.get("kind", "")), own, "", hint
+                )
+            modality = _modality(own_text, None, reported=claim.label != "outlet", hint=_word_set(own_text))
+            out.append(
+                _claim_span(
+                    ctx,
+                    claim.label,
+                    own,
+                    sentence,
+                    polarity=polarity,
+                    hedges=list(attrs["hedges"]),
+                    modality=modality,
+                    **common,
+                )
+            )
+    return out
+
+
 def extract_claims(doc: Document, events: list[Span] | None = None, *, version: int = 2) -> list[Span]:
     """The ``claims`` layer of ``doc`` (it needs its ``sentences`` and ``attributions`` layers) as
     ``extract.claims.rules.v<version>`` reads it: 3 also reads an official's negated statement about a named actor
-    as a denial (``_official_negates``) and "reported" before a noun as a hedge (``_REPORTED_BEFORE_NOUN``)."""
+    as a denial (``_official_negates``) and "reported" before a noun as a hedge (``_REPORTED_BEFORE_NOUN``); 4 also
+    gives a clause that ends a claim and states its own fact its own claim (``_split_clauses``)."""
     text = doc.text
     sentences = sorted(doc.spans.get("sentences", []), key=lambda s: s.start_char)
     if not sentences:
@@ -1161,6 +1386,8 @@ def extract_claims(doc: Document, events: list[Span] | None = None, *, version: 
             if claim is not None:
                 claims.append(claim)
     claims.extend(_social_relays(ctx, sentences, attributions, claims))
+    if version >= 4:
+        claims = _split_clauses(ctx, claims, attributions)
     claims.sort(key=lambda c: (c.start_char, c.end_char))
     return claims
 
@@ -1192,3 +1419,14 @@ def _claims_component(version: int) -> ComponentFn:
 )
 def make_claim_extractor_v3() -> ComponentFn:
     return _claims_component(version=3)
+
+
+@register(
+    "extract.claims.rules.v4",
+    requires=("spans.sentences", "spans.attributions"),
+    assigns=("spans.claims",),
+    description="v3, and a non-restrictive relative or participial clause that states its own fact about the "
+    "phrase before it is its own claim ('Sufyan al-Mahrouq, who was arrested in Harbal on 1 March').",
+)
+def make_claim_extractor_v4() -> ComponentFn:
+    return _claims_component(version=4)

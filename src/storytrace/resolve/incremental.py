@@ -96,7 +96,7 @@ STATE_VERSION = "1"
 # refutations by reference join the proposition they point to (resolve/claims.py ``_referred``). 2026-11-22-entities:
 # group short forms by head or tail, MISC names across kinds (resolve/entities.py). 2026-11-22-events: events other
 # than speech acts are grouped by the learned pair scorer (resolve/events.py ``group_events``).
-RESOLVER_RULES = "2026-11-22-chains"
+RESOLVER_RULES = "2026-11-22-clauses"
 
 
 def judgements_signature(store: Store, up_to: int | None = None) -> str:
