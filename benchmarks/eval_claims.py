@@ -5,6 +5,7 @@
     python benchmarks/eval_claims.py --emergent test          # TEST: reported once, never tuned on
     python benchmarks/eval_claims.py --speed 100              # ms per 1,000 words on generated articles
     python benchmarks/eval_claims.py --json                   # machine-readable
+    python benchmarks/eval_claims.py --claims extract.claims.rules.v4 --emergent test   # another version
 
 **Fixture** (tests/fixtures/claims_dev.jsonl, sentences and snippets we wrote, with the claims we expect): a
 predicted claim matches a gold claim when their word tokens overlap with F1 >= 0.5 (one-to-one, greedy by
@@ -79,9 +80,14 @@ def claim_record(doc: Document, span: Span) -> dict[str, Any]:
     }
 
 
-def score_fixture(path: Path = FIXTURE) -> dict[str, Any]:
+def _pipeline(claims: str | None) -> Pipeline:
+    """``PIPELINE``, with ``claims`` (a component name) in place of its claims stage when given."""
+    return Pipeline.from_names((*PIPELINE[:-1], claims) if claims else PIPELINE)
+
+
+def score_fixture(path: Path = FIXTURE, claims: str | None = None) -> dict[str, Any]:
     """Detection P/R/F1 and per-attribute accuracy on the matched claims; ``errors`` lists every miss."""
-    pipeline = Pipeline.from_names(PIPELINE)
+    pipeline = _pipeline(claims)
     gold_n = pred_n = matched = 0
     right = Counter[str]()
     errors: list[str] = []
@@ -157,12 +163,12 @@ def headline_reading(doc: Document) -> str:
     return "for"
 
 
-def score_emergent(data: Path, split: str) -> dict[str, Any]:
+def score_emergent(data: Path, split: str, claims: str | None = None) -> dict[str, Any]:
     name = {
         "train": "url-versions-2015-06-14-clean-train.csv",
         "test": "url-versions-2015-06-14-clean-test.csv",
     }[split]
-    pipeline = Pipeline.from_names(PIPELINE)
+    pipeline = _pipeline(claims)
     confusion: Counter[tuple[str, str]] = Counter()
     started = time.perf_counter()
     with (data / name).open(encoding="utf-8", newline="") as f:
@@ -246,13 +252,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument("--errors", action="store_true", help="list the fixture's misses")
     parser.add_argument("--speed", type=int, metavar="N", help="also time the component on N generated articles")
+    parser.add_argument("--claims", help=f"the claims component to score (default: {PIPELINE[-1]})")
     args = parser.parse_args(argv)
-    result: dict[str, Any] = {"fixture": score_fixture(args.fixture)}
+    result: dict[str, Any] = {"fixture": score_fixture(args.fixture, args.claims)}
     if args.emergent:
         if not (args.data / "url-versions-2015-06-14-clean-train.csv").exists():
             print(f"Error: no Emergent CSV files under {args.data}; pass --data", file=sys.stderr)
             return 2
-        result["emergent"] = score_emergent(args.data, args.emergent)
+        result["emergent"] = score_emergent(args.data, args.emergent, args.claims)
     if args.speed:
         result["speed"] = measure_speed(args.speed)
     if args.json:
