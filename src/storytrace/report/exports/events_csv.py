@@ -87,6 +87,7 @@ UNCODED = frozenset(
         "cooperation",
         "concession",
         "legal_action",
+        "release",  # events v3: a release from custody (CAMEO 0841); ACLED has no such type
     }
 )
 
