@@ -188,6 +188,7 @@ class _Cluster:
     core_size: int = -1
     member_ids: list[str] = field(default_factory=list)  # its first ``MAX_MEMBERS`` claims, for the member link
     members: list[FloatArray] = field(default_factory=list)  # their embeddings (the claims' own arrays: no copy)
+    member_matrix: FloatArray | None = None  # ``members`` stacked, built when first scored against (one BLAS call)
 
 
 # Event types said of anything (a statement, a denial, an accusation): they name no happening to tell apart.
@@ -263,7 +264,9 @@ class ClaimClusterer:
         anchor = cluster.anchor_vector if cluster.anchor_vector is not None else cluster.seed
         cosine += self.seed_weight * float(anchor @ vector)
         if cluster.size > 1:  # the member link: as close as its closest claim, when that is closer
-            cosine = max(cosine, max(float(member @ vector) for member in cluster.members))
+            if cluster.member_matrix is None or len(cluster.member_matrix) != len(cluster.members):
+                cluster.member_matrix = np.stack(cluster.members)
+            cosine = max(cosine, float(np.max(cluster.member_matrix @ vector)))
         floor = max(1, cluster.size // 3)  # the words at least a third of its claims share
         if cluster.core_size != cluster.size:  # computed once per claim added, not once per candidate scored
             cluster.core, cluster.core_size = frozenset(w for w, n in cluster.words.items() if n >= floor), cluster.size
