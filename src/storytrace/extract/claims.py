@@ -1256,26 +1256,22 @@ def _split_clauses(ctx: _Context, claims: list[Span], attributions: list[Span]) 
         if attrs.get("headline"):
             out.append(claim)
             continue
-        # Only a clause that ends the claim: the stored claim text runs from its first piece to its last, so a
-        # clause in the middle would stay in the main claim's text and bridge the two in clustering.
-        last = pieces[-1]
-        splits = [
-            (last[0], *split)
-            for split in _clause_splits(ctx, last[0], last[1], attributions)
-            if not _words(text[split[3] : last[1]])
-        ]
-        kept: list[tuple[int, int]] = []
-        for s, e in pieces:
-            cursor = s
-            for _, _, comma, _, stop in (x for x in splits if x[0] == s):
-                kept.append((cursor, comma))
-                cursor = stop
-            if cursor < e:
-                kept.append((cursor, e))
+        # Only a clause that ends the claim (so at most one: clauses do not overlap): the stored claim text runs
+        # from its first piece to its last, so a clause in the middle would stay in the main claim's text and bridge
+        # the two in clustering.
+        last_start, last_end = pieces[-1]
+        split = next(
+            (x for x in _clause_splits(ctx, last_start, last_end, attributions) if not _words(text[x[3] : last_end])),
+            None,
+        )
+        if split is None:
+            out.append(claim)
+            continue
+        lead, comma, pred, stop = split
+        kept = [(last_start, comma) if k == len(pieces) - 1 else piece for k, piece in enumerate(pieces)]
         kept = [(a, b) for a, b in (_strip(text, _skip_marks(text, a, b), b) for a, b in kept) if b > a]
-        rest = [w for a, b in kept for w in _words(text[a:b])]
-        if not splits or len(rest) < 3:  # the verb list is too short to ask the rest for a verb
-            out.append(claim)  # nothing left that stands alone: the claim is the clause's
+        if len([w for a, b in kept for w in _words(text[a:b])]) < 3:  # too short to stand alone: the clause's
+            out.append(claim)
             continue
         sentence = (int(attrs["sentence"][0]), int(attrs["sentence"][1]))
         hint = _word_set(text[sentence[0] : sentence[1]])
@@ -1299,28 +1295,25 @@ def _split_clauses(ctx: _Context, claims: list[Span], attributions: list[Span]) 
             )
         )
         speaker = attrs["speaker"] or {}
-        for _, lead, comma, pred, stop in splits:
-            own = [(lead, comma), _strip(text, pred, stop)]
-            own_text = f"{text[lead:comma]} {text[own[1][0] : own[1][1]]}"
-            if claim.label == "outlet":
-                polarity = _outlet_polarity(own_text, hint)
-            else:
-                polarity = _polarity(
-                    text, "", str(speaker.get("text", "")), str(speaker.get("kind", "")), own, "", hint
-                )
-            modality = _modality(own_text, None, reported=claim.label != "outlet", hint=_word_set(own_text))
-            out.append(
-                _claim_span(
-                    ctx,
-                    claim.label,
-                    own,
-                    sentence,
-                    polarity=polarity,
-                    hedges=list(attrs["hedges"]),
-                    modality=modality,
-                    **common,
-                )
+        own = [(lead, comma), _strip(text, pred, stop)]
+        own_text = f"{text[lead:comma]} {text[own[1][0] : own[1][1]]}"
+        if claim.label == "outlet":
+            polarity = _outlet_polarity(own_text, hint)
+        else:
+            polarity = _polarity(text, "", str(speaker.get("text", "")), str(speaker.get("kind", "")), own, "", hint)
+        modality = _modality(own_text, None, reported=claim.label != "outlet", hint=_word_set(own_text))
+        out.append(
+            _claim_span(
+                ctx,
+                claim.label,
+                own,
+                sentence,
+                polarity=polarity,
+                hedges=list(attrs["hedges"]),
+                modality=modality,
+                **common,
             )
+        )
     return out
 
 

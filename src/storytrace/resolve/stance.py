@@ -329,10 +329,12 @@ def _unendorsed(claim: ClaimRecord) -> str | None:
     # layer found, or an online account as its speaker.
     if claim.hedges:
         return "hedged"
-    speaker = claim.speaker
-    if speaker is not None and (speaker.kind == "social" or _SOCIAL.search(speaker.text)):
-        return "an unverified online source"
-    return None
+    return "an unverified online source" if _online(claim.speaker) else None
+
+
+def _online(speaker: Hop | None) -> bool:
+    """Is the speaker an online account or rumour ("an anonymous account", "social media"), never an origin's word?"""
+    return speaker is not None and (speaker.kind == "social" or bool(_SOCIAL.search(speaker.text)))
 
 
 def relayed_speaker(claim: ClaimRecord) -> Hop | None:
@@ -342,7 +344,7 @@ def relayed_speaker(claim: ClaimRecord) -> Hop | None:
     Such a claim is that speaker's support even where the report itself only relays it (its ``report`` stance).
     """
     speaker = claim.speaker
-    if speaker is None or speaker.kind == "social" or _SOCIAL.search(speaker.text):
+    if speaker is None or _online(speaker):
         return None
     if claim.polarity != "asserts" or claim.hedges or claim.modality != "asserted" or NONCOMMITTAL.search(claim.text):
         return None
@@ -371,7 +373,7 @@ def rule_stance(claim: ClaimRecord, anchor: ClaimRecord | None = None) -> Stance
     if claim.modality in planned and anchor is not None and anchor is not claim and anchor.modality not in planned:
         return _same("reports", 0.6, f"{claim.modality}: a forecast is not a report that it happened")
     speaker = claim.speaker
-    if speaker is not None and (speaker.kind == "social" or _SOCIAL.search(speaker.text)):
+    if speaker is not None and _online(speaker):
         return _same("reports", 0.6, f"relays an unverified online source ({speaker.text})")
     if speaker is not None:
         # One fact gives both readings: the speaker asserts it (its support); the report relays the speaker.
