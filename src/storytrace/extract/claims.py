@@ -72,6 +72,12 @@ a restrictive clause (no comma), naming ("who is known as …"), speech ("the Co
 attribution layer's), the source's own situation ("who spoke on condition of anonymity", "reached by phone"), a
 headline, or a split that would leave the main claim under three words.
 
+**What was not said (v5).** A speech act negated or refused ("has not said", "would not say", "declined to say")
+over an indirect question ("whether it will try to retake the bridge", "how many soldiers were hurt") gives no claim:
+the speaker asserts nothing, and v4 read the question as the speaker's claim. The sentence gives no outlet claim
+either. A refusal to comment ("declined to comment on …") still gives its claim, which the stance reads as
+non-committal.
+
 Beyond the layer spec, a claim carries ``pieces`` (its content pieces, one for an outlet claim) and
 ``headline`` (bool).
 
@@ -402,7 +408,8 @@ class _Context:
     event_attrs: list[dict[str, Any]]  # per event (layer order): its attrs as a dict, built once
     has_events: bool
     version: int = 2  # 3: an official's negated statement about a named actor is a denial; "reported talks" hedged;
-    # 4: a final relative or participial clause with its own fact is its own claim
+    # 4: a final relative or participial clause with its own fact is its own claim; 5: what a speaker would not
+    # say ("has not said whether …") is no claim
 
 
 def _words(text: str) -> list[str]:
@@ -939,6 +946,22 @@ def _attributed_claim(
     )
 
 
+# v5: a speech act negated or refused ("has not said", "would not say", "declined to say") over an indirect
+# question ("whether it will retake the bridge", "how many soldiers were hurt") says nothing: v4 made the question
+# the speaker's claim ("how many soldiers were hurt", asserted by the army).
+_WITHHELD_CUE = re.compile(r"\b(?:not|n[’']t|never|declin\w*|refus\w*)\b", re.IGNORECASE)
+_WITHHELD_CONTENT = re.compile(
+    r"(?:to\s+(?:say|tell|disclose|specify|reveal|explain|confirm|discuss|elaborate\s+on|comment\s+on)\s+)?"
+    r"(?:whether|if|who|whom|whose|what|which|when|where|why|how)\b",
+    re.IGNORECASE,
+)
+
+
+def _withheld(text: str, cue_text: str, start: int) -> bool:
+    """Does the attribution say that the speaker did not say something (v5; see ``_WITHHELD_CUE``)?"""
+    return _WITHHELD_CUE.search(cue_text) is not None and _WITHHELD_CONTENT.match(text, start) is not None
+
+
 def _attributed_claims(
     ctx: _Context, attributions: list[Span], sentences: list[Span], starts: list[int], headline: tuple[int, int] | None
 ) -> tuple[list[Span], list[tuple[int, int]]]:
@@ -995,6 +1018,8 @@ def _attributed_claims(
             continue  # and its text stays open to an outlet claim: "the search continued …" is no attribution
         covered.append((attribution.start_char, cover_end))
         if _ANONYMITY.match(text, pieces[0][0]):
+            continue
+        if ctx.version >= 5 and _withheld(text, cue_text, pieces[0][0]):
             continue
         key = (pieces[0][0], pieces[-1][1])
         if key in seen:
@@ -1321,7 +1346,8 @@ def extract_claims(doc: Document, events: list[Span] | None = None, *, version: 
     """The ``claims`` layer of ``doc`` (it needs its ``sentences`` and ``attributions`` layers) as
     ``extract.claims.rules.v<version>`` reads it: 3 also reads an official's negated statement about a named actor
     as a denial (``_official_negates``) and "reported" before a noun as a hedge (``_REPORTED_BEFORE_NOUN``); 4 also
-    gives a clause that ends a claim and states its own fact its own claim (``_split_clauses``)."""
+    gives a clause that ends a claim and states its own fact its own claim (``_split_clauses``); 5 also gives no
+    claim for what a speaker would not say (``_withheld``)."""
     text = doc.text
     sentences = sorted(doc.spans.get("sentences", []), key=lambda s: s.start_char)
     if not sentences:
@@ -1423,3 +1449,14 @@ def make_claim_extractor_v3() -> ComponentFn:
 )
 def make_claim_extractor_v4() -> ComponentFn:
     return _claims_component(version=4)
+
+
+@register(
+    "extract.claims.rules.v5",
+    requires=("spans.sentences", "spans.attributions"),
+    assigns=("spans.claims",),
+    description="v4, and what a speaker would not say is no claim: 'has not said whether it will retake the bridge', "
+    "'declined to say who was arrested' give none.",
+)
+def make_claim_extractor_v5() -> ComponentFn:
+    return _claims_component(version=5)
