@@ -209,3 +209,34 @@ def test_a_party_written_two_ways_is_named_once() -> None:
     # The same names, whatever the order the claims come in.
     again = status(*reversed(members), parties=tuple(parties_of(PropositionRecord(id="p", text="t"), members)))
     assert reason in again.reasons
+
+
+def test_an_outlet_restating_a_reported_fact_days_later_is_background_not_an_origin() -> None:
+    """The ministry announced an arrest on the 11th; a paper's story on the 12th mentions it in passing, in its own
+    voice: what the paper read, not a second origin (the key of the demo corpus counts the ministry only)."""
+    ministry = Hop("the Interior Ministry", "named", "org/ministry")
+    announced = claim("a", "supports", "speaker:org/ministry", speaker=ministry)
+    restated = claim("bb", "supports", "outlet:herald")
+    p = status(announced, restated)
+    assert p.status == "single_source" and p.origins == 1
+    assert any(r.startswith("restated as background by outlet:herald") for r in p.reasons)
+    # Three reports, one origin behind them all: circular, as relays of one source are.
+    p = status(announced, restated, claim("cc", "supports", "outlet:mirror"))
+    assert p.status == "circular" and p.origins == 1
+
+
+def test_an_outlet_leading_with_the_fact_or_reporting_it_the_same_day_is_an_origin() -> None:
+    ministry = Hop("the Interior Ministry", "named", "org/ministry")
+    announced = claim("a", "supports", "speaker:org/ministry", speaker=ministry)
+    # The same day: its own reporting, whatever came first within the day.
+    assert status(announced, claim("b", "supports", "outlet:herald")).origins == 2
+    # Days later, but its headline or lede is this proposition: the report is about it, not restating it.
+    lede = claim("bb", "supports", "outlet:herald")
+    lede.lead = "lede"
+    later = claim("bb", "supports", "outlet:herald")
+    later.id = "c_bb_body"
+    p = status(announced, lede, later)
+    assert p.status == "corroborated" and p.origins == 2
+    # An attributed claim days later is its speaker's, never background.
+    witness = Hop("a shopkeeper", "anonymous", None)
+    assert status(announced, claim("cc", "supports", "speaker:shopkeeper", speaker=witness)).origins == 2

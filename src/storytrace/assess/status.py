@@ -24,6 +24,11 @@ the account they echo, so a rumour relayed by five outlets, some naming its acco
 origin (and is circular). A claim that came through an outlet ("according to the Herald, a lawmaker said …")
 counts as the one origin that outlet's own report in the proposition rests on, when it rests on exactly one other
 than itself (the chain joined across reports: the lawmaker the Herald quotes by name), and the reasons say so.
+**Background is no origin** (``_background``): an outlet's own-voice mention of the proposition outside its
+report's headline and lede (when no claim of that report leads with it), in a report dated after another origin
+had carried it ("He was detained in Harbal on 1 March", in a story a week later about something else), is what
+the outlet read; the reasons name it as background. A report that leads with the proposition, a same-day report
+and an attributed claim are never background.
 
 **Parties concerned** (``parties_of``): the actors the supporting claims name, plus every refuter who speaks
 on the record for a side: a named speaker whose words or title say so ("government spokesman", "the
@@ -32,7 +37,9 @@ ministry", "Ibdara's foreign ministry"), even when it is not resolved to an enti
 Known gaps: a party is recognised by its title, not by its relation to the proposition, so a government
 spokesman refuting a claim about another country counts as a party too; an anonymous official's denial is
 never a party's (it is not on the record); two different unnamed social sources in one proposition that also
-names one account are folded into that account.
+names one account are folded into that account; background is told by date and lead position only, so an
+outlet's own later reporting that adds a new witness in its own voice, without attributing it, is read as
+background too.
 """
 
 from __future__ import annotations
@@ -109,6 +116,22 @@ def _through_outlets(claims: Sequence[ClaimRecord]) -> dict[str, str]:
     }
 
 
+def _background(supporting: Sequence[ClaimRecord]) -> list[ClaimRecord]:
+    """The supporting claims that restate the proposition as background: in an outlet's own voice (or a copy of
+    it), outside the report's headline and lede while no claim of that report leads with the proposition, in a
+    report dated after another origin had already carried it. "He was detained in Harbal on 1 March", a week
+    after the ministry announced it, is what the outlet read, not an origin of its own."""
+    leading = {c.doc_id for c in supporting if c.lead is not None}
+    out = []
+    for claim in supporting:
+        origin, day = claim.origin or "", (claim.published_at or "")[:10]
+        if claim.voice != "outlet" or not origin.startswith("outlet:") or not day or claim.doc_id in leading:
+            continue
+        if any(c.origin and c.origin != origin and c.published_at and c.published_at[:10] < day for c in supporting):
+            out.append(claim)
+    return out
+
+
 def origin_label(key: str, claims: Sequence[ClaimRecord]) -> str:
     """An origin key of resolve/sources.py as a reader says it: ``outlet:src_…`` -> "Tesra Courier (outlet)".
 
@@ -154,7 +177,8 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
         origin = through.get(claim.origin, claim.origin)
         return folded.get(origin, origin)
 
-    origins = sorted({o for c in supporting if (o := origin_of(c))})
+    background = _background(supporting)
+    origins = sorted({o for c in supporting if c not in background and (o := origin_of(c))})
     # A refusal to comment relays nothing: its speaker is no origin of the proposition, even unendorsed.
     relay_origins = sorted(
         {o for c in relaying if (o := origin_of(c)) and not NONCOMMITTAL.search(c.text)} - set(origins)
@@ -183,6 +207,10 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
         reasons.append(f"what reached us through {named([outlet])} is {behind}, as its own report says")
     if relay_origins:
         reasons.append(f"relayed without endorsement from {named(relay_origins)}")
+    if restated := sorted({o for c in background if (o := origin_of(c))} - set(origins)):
+        reasons.append(
+            f"restated as background by {named(restated)}, after other origins had reported it: not counted as origins"
+        )
     if by_party:
         who: dict[str, str] = {}  # one name per speaker however written: "Government" and "The government"
         for claim in by_party:

@@ -95,8 +95,9 @@ STATE_VERSION = "1"
 # propositions read the old way. 2026-11-22: only sure refutations count for contested and denied. 2026-11-22-claims:
 # refutations by reference join the proposition they point to (resolve/claims.py ``_referred``). 2026-11-22-entities:
 # group short forms by head or tail, MISC names across kinds (resolve/entities.py). 2026-11-22-events: events other
-# than speech acts are grouped by the learned pair scorer (resolve/events.py ``group_events``).
-RESOLVER_RULES = "2026-11-22-clauses"
+# than speech acts are grouped by the learned pair scorer (resolve/events.py ``group_events``). 2026-11-22-background:
+# an outlet's own-voice restatement after other origins is background, not an origin (assess/status.py).
+RESOLVER_RULES = "2026-11-22-background"
 
 
 def judgements_signature(store: Store, up_to: int | None = None) -> str:
