@@ -84,6 +84,13 @@ def _all_cites(b: Briefing) -> list[Citation]:
     return [c for s in b.statements() for c in s.cites]
 
 
+def test_brief_timeline_lists_only_events_a_report_says_happened(store: Store, briefing: Briefing) -> None:
+    asserted = dict(store.db.execute("SELECT id, asserted FROM events").fetchall())
+    assert briefing.timeline and all(asserted[t.id] for t in briefing.timeline)
+    # the demanded release of 1 March (reported by several outlets) would otherwise rank among the first
+    assert store.db.execute("SELECT COUNT(*) FROM events WHERE NOT asserted AND reports >= 3").fetchone()[0]
+
+
 def test_brief_route_9_ambush_is_cited_to_both_reports(store: Store, briefing: Briefing) -> None:
     herald = _doc(store, file="01-harbal-herald-convoy-ambush.html")
     wire = _doc(store, original_id="MW-2025-0519")

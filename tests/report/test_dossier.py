@@ -47,7 +47,7 @@ def test_the_json_export_follows_its_schema_and_offsets_hold(resolved_db: str, t
 def test_the_jsonl_export_types_every_record(resolved_db: str) -> None:
     result = CliRunner().invoke(cli, ["export", "jsonl", "--db", resolved_db])
     records = [json.loads(line) for line in result.output.splitlines()]
-    assert records[0] == {"type": "header", "schema_version": "1.2", "generator": records[0]["generator"]}
+    assert records[0] == {"type": "header", "schema_version": "1.3", "generator": records[0]["generator"]}
     kinds = {r["type"] for r in records}
     assert {"document", "entity", "mention", "edge"} <= kinds
     assert sum(r["type"] == "document" for r in records) == 16
@@ -62,3 +62,20 @@ def test_claims_carry_the_speakers_stance_and_the_reports_own(resolved_db: str) 
     assert relayed and all(c["voice"] == "attributed" and not c["hedges"] for c in relayed)
     # The report's own voice is never a relay of a speaker.
     assert all(c["report_stance"] == c["stance"] for c in claims if c["voice"] == "outlet")
+
+
+def test_events_say_whether_a_report_says_they_happened(resolved_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "dossier.json"
+    assert CliRunner().invoke(cli, ["export", "json", "--db", resolved_db, "-o", str(out)]).exit_code == 0
+    events = json.loads(out.read_text(encoding="utf-8"))["events"]
+    assert all((e["modality"] is None) == e["asserted"] for e in events)
+    # The demo's demands for the deputy commander's release are releases no report says happened: each one's
+    # modality is the most frequent of its evidence's (ties: the first by name), and no piece of it is asserted.
+    unasserted = [e for e in events if e["type"] == "release" and not e["asserted"]]
+    assert unasserted
+    for event in unasserted:
+        said = [s["modality"] for s in event["evidence"]]
+        assert None not in said
+        assert event["modality"] == min(set(said), key=lambda m: (-said.count(m), m))
+    # the release on bail did happen (a court released him on 21 March)
+    assert any(e["type"] == "release" and e["asserted"] and e["date"] == "2025-03-21" for e in events)

@@ -33,7 +33,7 @@ _TABLES = {
     "entities": "SELECT id, kind, name, pack_id, mentions, documents, first_seen, last_seen FROM entities ORDER BY id",
     "mentions": "SELECT * FROM mentions ORDER BY doc_id, start_char, end_char",
     "events": "SELECT id, type, date, date_precision, date_conflicts, place_id, place, summary, reports, first_seen, "
-    "last_seen FROM events ORDER BY id",
+    "last_seen, asserted, modality FROM events ORDER BY id",
     "event_mentions": "SELECT * FROM event_mentions ORDER BY doc_id, start_char, end_char",
     "claims": "SELECT * FROM claims ORDER BY id",
     "propositions": "SELECT id, text, status, reasons, origins, supports, refutes, reports, event_id, first_seen, "

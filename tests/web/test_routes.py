@@ -161,24 +161,40 @@ def test_routes_pagination_walks_the_board_without_repeating_rows(live: RunningS
     assert len(ids) == len(set(ids)) == total
 
 
-def test_routes_timeline_pages_give_dated_events_in_order_then_undated(live: RunningServer) -> None:
+@pytest.mark.parametrize("everything", [False, True])
+def test_routes_timeline_pages_give_dated_events_in_order_then_undated(live: RunningServer, everything: bool) -> None:
+    # By default only the events a report says happened; ?all=1 adds those only demanded, denied, planned …
+    where = "" if everything else " WHERE asserted = 1"
     with _db(live) as db:
         expected = [
-            r[0] for r in db.execute("SELECT id FROM events ORDER BY date IS NULL, date, first_seen, id").fetchall()
+            r[0]
+            for r in db.execute(f"SELECT id FROM events{where} ORDER BY date IS NULL, date, first_seen, id").fetchall()
         ]
-        undated = {r[0] for r in db.execute("SELECT id FROM events WHERE date IS NULL")}
+        undated = {r[0] for r in db.execute(f"SELECT id FROM events WHERE date IS NULL{where.replace('WHERE', 'AND')}")}
     assert undated and len(expected) > PAGE_SIZE  # the walk crosses pages, and from dated to undated events
     seen: list[str] = []
     page_number = 1
     while True:
-        html = _get(live, f"/timeline?page={page_number}").text
+        html = _get(live, f"/timeline?page={page_number}" + ("&all=1" if everything else "")).text
         seen += re.findall(r'<li id="(evt_[0-9a-f]+)" class="event">', html)
         if 'rel="next"' not in html:
             break
+        assert ("all=1" in html.split('rel="next"')[1].split(">")[0]) == everything  # the pager keeps the toggle
         page_number += 1
     assert sorted(seen) == sorted(expected) and len(seen) == len(set(seen))
     first_undated = min(seen.index(e) for e in undated)
     assert set(seen[first_undated:]) == undated
+
+
+def test_routes_timeline_shows_what_an_unasserted_event_was_only_when_asked(live: RunningServer) -> None:
+    with _db(live) as db:
+        demanded = db.execute("SELECT id FROM events WHERE modality = 'demanded' ORDER BY id LIMIT 1").fetchone()[0]
+        kind = db.execute("SELECT type FROM events WHERE id = ?", (demanded,)).fetchone()[0]
+    html = _get(live, "/timeline", params={"type": kind}).text
+    assert demanded not in html and 'name="all" value="1">' in html
+    html = _get(live, "/timeline", params={"type": kind, "all": "1"}).text
+    assert f'<li id="{demanded}" class="event">' in html
+    assert "not reported as happened: demanded" in html and 'name="all" value="1" checked>' in html
 
 
 def test_routes_search_syntax_error_is_explained(live: RunningServer) -> None:

@@ -265,14 +265,30 @@ def stance_command(claim_id: str, stance: str, db_path: str, note: str | None) -
 @click.option("--since", help="Events on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Events on or before this date (YYYY-MM-DD).")
 @click.option("--type", "kind", help="Only this event type (attack, meeting, arrest, …).")
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Also list the events no report says happened (only demanded, denied, planned, …), with their modality.",
+)
 @output_options
-def timeline_command(db_path: str, since: str | None, until: str | None, kind: str | None, fmt: str) -> None:
-    """Events merged across reports, in date order, with the date's precision and the dates reports disagree on."""
+def timeline_command(
+    db_path: str, since: str | None, until: str | None, kind: str | None, show_all: bool, fmt: str
+) -> None:
+    """Events merged across reports, in date order, with the date's precision and the dates reports disagree on.
+
+    Only the events some report says happened or is happening are listed: a release that is only demanded, a
+    meeting that is denied, a visit that is planned are not, unless --all is given, which lists them too with
+    their modality (what their reports say instead: negated, demanded, future, planned, conditional, …).
+    JSON and CSV output always carry `asserted` and `modality`.
+    """
     with Store(db_path, create=False) as store:
-        rows = list_events(store, since=since, until=until, kind=kind)
+        rows = list_events(store, since=since, until=until, kind=kind, asserted_only=not show_all)
     for row in rows:
         row["conflicts"] = "; ".join(f"{c['date']} in {len(c['reports'])} report(s)" for c in row["date_conflicts"])
-    columns = ["date", "date_precision", "type", "place", "reports", "outlets", "conflicts", "summary"]
-    if fmt != "table":
-        columns = ["id", *columns, "date_conflicts"]
+    rest = ["place", "reports", "outlets", "conflicts", "summary"]
+    if fmt == "table":
+        columns = ["date", "date_precision", "type", *(["modality"] if show_all else []), *rest]
+    else:
+        columns = ["id", "date", "date_precision", "type", "asserted", "modality", *rest, "date_conflicts"]
     emit(rows, fmt, columns, wide="summary")

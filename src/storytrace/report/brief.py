@@ -908,7 +908,8 @@ def build_briefing(store: Store, options: BriefOptions | None = None) -> Briefin
     events = list_events(store)
     if scope.event_ids is not None:
         events = [e for e in events if e["id"] in scope.event_ids]
-    dated = [e for e in events if _is_dated(e)]
+    # The timeline says what happened: not a release only demanded, a meeting denied, a visit planned
+    dated = [e for e in events if _is_dated(e) and e["asserted"]]
     picked = sorted(dated, key=lambda e: (-e["reports"], e["date"]))[: max(opts.limit, 0) * 2]
     picked.sort(key=lambda e: (e["date"], e["first_seen"] or ""))
     conflict_events = [e for e in events if e["reports"] >= 2]

@@ -17,7 +17,9 @@ from storytrace.store import Store, now_iso
 
 __all__ = ["SCHEMA_PATH", "SCHEMA_VERSION", "dossier", "iter_dossier_records"]
 
-SCHEMA_VERSION = "1.2"  # 1.1: claims gain stance_reason; 1.2: report_stance
+# 1.1: claims gain stance_reason; 1.2: report_stance; 1.3: events gain asserted and modality (store v11), and each
+# piece of an event's evidence its own modality
+SCHEMA_VERSION = "1.3"
 SCHEMA_PATH = Path(__file__).with_name("dossier.schema.json")
 
 
@@ -137,7 +139,13 @@ def _events(store: Store) -> Iterator[dict[str, Any]]:
     evidence: dict[str, list[dict[str, Any]]] = {}
     for r in store.db.execute("SELECT * FROM event_mentions ORDER BY doc_id, start_char"):
         evidence.setdefault(r["event_id"], []).append(
-            {"doc_id": r["doc_id"], "start": r["start_char"], "end": r["end_char"], "date": r["date"]}
+            {
+                "doc_id": r["doc_id"],
+                "start": r["start_char"],
+                "end": r["end_char"],
+                "date": r["date"],
+                "modality": r["modality"],
+            }
         )
     for r in store.db.execute("SELECT * FROM events ORDER BY date, id"):
         spans = evidence.get(r["id"], [])
@@ -150,6 +158,8 @@ def _events(store: Store) -> Iterator[dict[str, Any]]:
             "place_id": r["place_id"],
             "place": r["place"],
             "summary": r["summary"],
+            "asserted": bool(r["asserted"]),
+            "modality": r["modality"],
             "evidence": spans,
             "reports": sorted({s["doc_id"] for s in spans}),
         }

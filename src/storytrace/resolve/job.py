@@ -245,11 +245,35 @@ def _group_antecedent(
 _RELATIVE_RULES = ("weekday", "relative", "yesterday", "today", "tomorrow", "last", "next", "ago")
 
 
-def _event_mentions_of(doc: Document, info: _DocInfo, entities: EntityResolution) -> list[EventMention]:
+# An event mention's key: its report and trigger offsets (the ``event_mentions`` primary key).
+_MentionKey = tuple[str, int, int]
+
+
+def _mention_modality(attrs: Mapping[str, object]) -> str | None:
+    """None when the report says the event happened or is happening, else what it says instead, in the
+    extraction's words ("negated", "demanded", "future", "planned", "conditional" ...). Schema v11's migration
+    reads old stores the same way in SQL (store/migrations.py): change both together."""
+    if attrs.get("negated"):
+        return "negated"
+    modality = str(attrs.get("modality") or "")
+    return None if modality in ("asserted", "") else modality
+
+
+def _event_mentions_of(
+    doc: Document,
+    info: _DocInfo,
+    entities: EntityResolution,
+    modalities: dict[_MentionKey, str | None] | None = None,
+) -> list[EventMention]:
+    """The report's event mentions as the grouping reads them; ``modalities``, if given, gains each one's
+    ``_mention_modality`` (the grouping keeps only whether it is asserted, the events table stores the word)."""
     times = {(s.start_char, s.end_char): dict(s.attrs) for s in doc.spans.get("times", [])}
     out = []
     for span in doc.spans.get("events", []):
         a = dict(span.attrs)
+        modality = _mention_modality(a)
+        if modalities is not None:
+            modalities[(doc.id, span.start_char, span.end_char)] = modality
 
         def resolved(arg: object) -> str | None:
             if not isinstance(arg, dict) or "start_char" not in arg:
@@ -283,7 +307,7 @@ def _event_mentions_of(doc: Document, info: _DocInfo, entities: EntityResolution
                 summary=" ".join(doc.text[first:last].split())[:300],
                 sentence=doc.text[first:last] if inside else None,
                 trigger_span=(span.start_char - first, span.end_char - first) if inside else None,
-                asserted=not a.get("negated") and str(a.get("modality") or "") in ("asserted", ""),
+                asserted=modality is None,
             )
         )
     return out
@@ -419,9 +443,10 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
     event_mentions: list[EventMention] = []
     claims: list[ClaimRecord] = []
     own_events: dict[str, list[tuple[str, int, int]]] = {}
+    modalities: dict[_MentionKey, str | None] = {}
     for doc in _iter_documents(store, _CLAIM_LAYERS):
         info = infos[doc.id]
-        event_mentions.extend(_event_mentions_of(doc, info, entities))
+        event_mentions.extend(_event_mentions_of(doc, info, entities, modalities))
         claims.extend(_claims_of(doc, info, roots[doc.id], entities, own_events))
     clock.lap("read_events_claims")
     event_vectors = _EventVectors(store)
@@ -455,7 +480,8 @@ def _resolve(store: Store, on_document: Callable[[str], None] | None) -> Resolve
         votes = [e for c in members for e in c.event_ids]
         proposition.event_id = max(sorted(set(votes)), key=votes.count) if votes else None  # ties: the first id
     clock.lap("status")
-    report.rows_written = _write(store, mentions, entities, claims, propositions) + _write_events(store, events)
+    report.rows_written = _write(store, mentions, entities, claims, propositions)
+    report.rows_written += _write_events(store, events, modalities)
     _write_vectors(store, fresh)
     event_vectors.flush(prune=True)
     _write_state(store, pile, name_votes, event_pile, clusterer, stamp)
@@ -508,9 +534,10 @@ def _join(
     event_mentions: list[EventMention] = []
     claims: list[ClaimRecord] = []
     own_events: dict[str, list[tuple[str, int, int]]] = {}
+    modalities: dict[_MentionKey, str | None] = {}
     for doc in _iter_documents(store, _CLAIM_LAYERS, new):
         info = infos[doc.id]
-        event_mentions.extend(_event_mentions_of(doc, info, entities))
+        event_mentions.extend(_event_mentions_of(doc, info, entities, modalities))
         claims.extend(_claims_of(doc, info, _copy_root(infos, doc.id), entities, own_events))
     clock.lap("read_events_claims")
     event_vectors = _EventVectors(store)
@@ -555,8 +582,10 @@ def _join(
         )
         rows = entity_rows(db, entities.links, mentions, entities.kinds, entities.names, entities.pack_ids)
         written += _upsert(db, "entities", _ENTITY_COLUMNS, rows, stamped=True)
-        written += _upsert(db, "events", _EVENT_COLUMNS, _event_rows(events), stamped=True)
-        written += _upsert(db, "event_mentions", _EVENT_MENTION_COLUMNS, _event_mention_rows(events))
+        # A stored event's earlier mentions are not read back: their modalities are counted from their rows.
+        stored = _stored_modalities(db, [e.id for e in events])
+        written += _upsert(db, "events", _EVENT_COLUMNS, _event_rows(events, modalities, stored), stamped=True)
+        written += _upsert(db, "event_mentions", _EVENT_MENTION_COLUMNS, _event_mention_rows(events, modalities))
         written += _upsert(db, "claims", _CLAIM_COLUMNS, [_claim_row(c) for c in claims])
         db.executemany(
             "UPDATE claims SET origin = ?, origin_reason = ? WHERE id = ?",
@@ -847,7 +876,7 @@ _PROPOSITION_COLUMNS = (
 )
 _EVENT_COLUMNS = (
     *("id", "type", "date", "date_precision", "date_conflicts", "place_id", "place", "summary", "reports"),
-    *("first_seen", "last_seen"),
+    *("first_seen", "last_seen", "asserted", "modality"),
 )
 _CLAIM_COLUMNS = (
     "id",
@@ -933,31 +962,69 @@ def _claim_row(c: ClaimRecord) -> tuple[Any, ...]:
     )
 
 
-def _event_rows(events: Iterable[ResolvedEvent]) -> list[tuple[Any, ...]]:
-    return [
-        (
-            e.id,
-            e.type,
-            e.date,
-            e.precision,
-            json.dumps(e.date_conflicts, ensure_ascii=False),
-            e.place,
-            e.place_text,
-            e.summary,
-            e.reports_count,
-            e.first_seen,
-            e.last_seen,
+def _assertion(counts: Counter[str | None]) -> tuple[int, str | None]:
+    """An event's ``asserted`` and ``modality`` from its mentions' modalities (None: asserted): asserted when one
+    report says it happened; else what most say instead (ties: the first by name, so that the order reports
+    arrive in, a join's or a full run's, does not matter)."""
+    said = {m: n for m, n in counts.items() if m is not None and n > 0}
+    if counts[None] > 0 or not said:
+        return 1, None
+    return 0, min(said, key=lambda m: (-said[m], m))
+
+
+def _stored_modalities(db: sqlite3.Connection, event_ids: Sequence[str]) -> dict[str, Counter[str | None]]:
+    """The modalities of the stored mentions of these events (a join adds its new mentions to them)."""
+    out: dict[str, Counter[str | None]] = defaultdict(Counter)
+    for chunk in chunks(sorted(set(event_ids))):
+        sql = (
+            f"SELECT event_id, modality, COUNT(*) FROM event_mentions WHERE event_id IN ({marks(chunk)}) GROUP BY 1, 2"
         )
-        for e in events
-    ]
+        for event_id, modality, n in db.execute(sql, chunk):
+            out[event_id][modality] += int(n)
+    return out
+
+
+def _event_rows(
+    events: Iterable[ResolvedEvent],
+    modalities: Mapping[_MentionKey, str | None],
+    stored: Mapping[str, Counter[str | None]] | None = None,
+) -> list[tuple[Any, ...]]:
+    """The events' rows; ``modalities``: of their mentions (this run's), ``stored``: of their stored mentions."""
+    rows = []
+    for e in events:
+        # One count per mention row, as the table keys them (and as the v11 migration counts them)
+        keys = {(m.doc_id, m.start_char, m.end_char) for m in e.mentions}
+        counts = Counter(modalities.get(k) for k in keys)
+        if stored and e.id in stored:
+            counts.update(stored[e.id])
+        rows.append(
+            (
+                e.id,
+                e.type,
+                e.date,
+                e.precision,
+                json.dumps(e.date_conflicts, ensure_ascii=False),
+                e.place,
+                e.place_text,
+                e.summary,
+                e.reports_count,
+                e.first_seen,
+                e.last_seen,
+                *_assertion(counts),
+            )
+        )
+    return rows
 
 
 _EVENT_MENTION_COLUMNS = (
     *("doc_id", "start_char", "end_char", "event_id", "type", "date", "precision", "score", "explanation"),
+    "modality",
 )
 
 
-def _event_mention_rows(events: Iterable[ResolvedEvent]) -> list[tuple[Any, ...]]:
+def _event_mention_rows(
+    events: Iterable[ResolvedEvent], modalities: Mapping[_MentionKey, str | None]
+) -> list[tuple[Any, ...]]:
     """The rows of the events' mentions (an event's id is derived from the mention that founded it)."""
     rows = []
     for e in events:
@@ -968,16 +1035,16 @@ def _event_mention_rows(events: Iterable[ResolvedEvent]) -> list[tuple[Any, ...]
                 if first
                 else f"same {e.type} family, compatible date and place, shared participants"
             )
-            rows.append(
-                (m.doc_id, m.start_char, m.end_char, e.id, m.type, m.date, m.precision, 1.0 if first else 0.8, why)
-            )
+            key = (m.doc_id, m.start_char, m.end_char)
+            score = 1.0 if first else 0.8
+            rows.append((*key, e.id, m.type, m.date, m.precision, score, why, modalities.get(key)))
     return rows
 
 
-def _write_events(store: Store, events: list[ResolvedEvent]) -> int:
+def _write_events(store: Store, events: list[ResolvedEvent], modalities: Mapping[_MentionKey, str | None]) -> int:
     with store.transaction() as db:
-        written = _sync(db, "events", _EVENT_COLUMNS, 1, _event_rows(events), stamped=True)
-        written += _sync(db, "event_mentions", _EVENT_MENTION_COLUMNS, 3, _event_mention_rows(events))
+        written = _sync(db, "events", _EVENT_COLUMNS, 1, _event_rows(events, modalities), stamped=True)
+        written += _sync(db, "event_mentions", _EVENT_MENTION_COLUMNS, 3, _event_mention_rows(events, modalities))
     return written
 
 

@@ -195,11 +195,19 @@ def proposition_detail(store: Store, ref: str) -> dict[str, Any]:
 
 
 def list_events(
-    store: Store, *, since: str | None = None, until: str | None = None, kind: str | None = None
+    store: Store,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    kind: str | None = None,
+    asserted_only: bool = False,
 ) -> list[dict[str, Any]]:
-    """Events merged across reports, in date order (undated last), with their conflicts and reports."""
+    """Events merged across reports, in date order (undated last), with their conflicts and reports;
+    ``asserted_only``: only those a report says happened or is happening (not only demanded, denied, planned …)."""
     where: list[str] = []
     params: list[Any] = []
+    if asserted_only:
+        where.append("e.asserted = 1")
     if since:
         where.append("e.date >= ?")
         params.append(since)
@@ -222,6 +230,7 @@ def list_events(
         row = dict(r)
         row["date_conflicts"] = json.loads(row["date_conflicts"])
         row["place"] = row.pop("place_name") or row["place"]
+        row["asserted"] = bool(row["asserted"])
         rows.append(row)
     return rows
 

@@ -440,6 +440,38 @@ CREATE TABLE event_embeddings (
 );
 """
 
+_EVENT_ASSERTION = """
+-- Whether a report says an event happened or is happening: the timeline lists those by default. An event mention's
+-- `modality` is NULL when its report asserts it, else what the report says instead, in the extraction's words
+-- (negated, demanded, future, planned, conditional, possible ...); an event is asserted when one of its mentions is,
+-- else its `modality` is its mentions' most frequent (ties: the first by name). resolve/job.py writes them.
+ALTER TABLE event_mentions ADD COLUMN modality TEXT;
+ALTER TABLE events ADD COLUMN asserted INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE events ADD COLUMN modality TEXT;
+-- A store resolved before v11 is read again from each mention's `events` span, as resolve/job.py reads it, so its
+-- timeline is right at once and a later join (which updates only the events it touches) agrees with a full run.
+UPDATE event_mentions SET modality = (
+    SELECT CASE
+        WHEN json_extract(s.attrs, '$.negated') THEN 'negated'
+        WHEN coalesce(json_extract(s.attrs, '$.modality'), '') IN ('', 'asserted') THEN NULL
+        ELSE json_extract(s.attrs, '$.modality')
+    END
+    FROM spans s
+    WHERE s.doc_id = event_mentions.doc_id AND s.layer = 'events'
+        AND s.start_char = event_mentions.start_char AND s.end_char = event_mentions.end_char
+    ORDER BY s.id LIMIT 1
+);
+UPDATE events SET asserted = (
+    SELECT COUNT(*) = 0 OR SUM(m.modality IS NULL) > 0 FROM event_mentions m WHERE m.event_id = events.id
+);
+UPDATE events SET modality = (
+    SELECT m.modality FROM event_mentions m WHERE m.event_id = events.id
+    GROUP BY m.modality ORDER BY COUNT(*) DESC, m.modality LIMIT 1
+) WHERE asserted = 0;
+-- The timeline's default page: the asserted events in date order.
+CREATE INDEX events_asserted_date ON events (asserted, date, first_seen);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "dossier", _DOSSIER),
@@ -451,5 +483,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "resolve_state", _RESOLVE_STATE),
     Migration(9, "report_stance", _REPORT_STANCE),
     Migration(10, "event_embeddings", _EVENT_EMBEDDINGS),
+    Migration(11, "event_assertion", _EVENT_ASSERTION),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

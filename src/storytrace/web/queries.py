@@ -244,10 +244,14 @@ def _entity_at(store: Store, doc_id: str, end: dict[str, Any]) -> str | None:
     return None
 
 
-def list_events_page(store: Store, *, kind: str | None, number: int, size: int = PAGE_SIZE) -> Page:
-    """Events in date order, undated last: dated ones first, then the undated, so each part can use an index."""
+def list_events_page(
+    store: Store, *, kind: str | None, number: int, size: int = PAGE_SIZE, everything: bool = False
+) -> Page:
+    """Events in date order, undated last: dated ones first, then the undated, so each part can use an index.
+    Only the events a report says happened or is happening, unless ``everything`` (then with their modality)."""
     offset = _offset(number, size)
-    where = " AND type = ?" if kind else ""
+    where = "" if everything else " AND asserted = 1"
+    where += " AND type = ?" if kind else ""
     params: list[Any] = [kind] if kind else []
     rows = [
         dict(r)

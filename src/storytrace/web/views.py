@@ -97,10 +97,12 @@ def build_app(workspace: Workspace, *, write_token: str | None = None) -> App:
     def timeline(request: Request) -> Response:
         kind = request.arg("type") or None
         number = request.int_arg("page", 1, low=1)
+        everything = request.arg("all") == "1"  # also the events only demanded, denied, planned …
         with workspace.store() as store:
-            page = queries.list_events_page(store, kind=kind, number=number)
+            page = queries.list_events_page(store, kind=kind, number=number, everything=everything)
             types = cached(store, "event types", lambda: _event_types(store))
-        return render("timeline.html", request, page=page, kind=kind, types=types, query={"type": kind})
+        query = {"type": kind, "all": "1" if everything else None}
+        return render("timeline.html", request, page=page, kind=kind, types=types, everything=everything, query=query)
 
     @app.route("GET", "/graph")
     def graph(request: Request) -> Response:
