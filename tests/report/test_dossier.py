@@ -49,7 +49,10 @@ def test_the_jsonl_export_types_every_record(resolved_db: str) -> None:
     records = [json.loads(line) for line in result.output.splitlines()]
     assert records[0] == {"type": "header", "schema_version": "1.3", "generator": records[0]["generator"]}
     kinds = {r["type"] for r in records}
-    assert {"document", "entity", "mention", "edge"} <= kinds
+    assert kinds == {"header", "document", "entity", "mention", "claim", "proposition", "event", "edge"}
+    # An event's own type is event_type on its line (it overwrote the line's type before 1.3).
+    events = [r for r in records if r["type"] == "event"]
+    assert events and {"release", "attack"} <= {e["event_type"] for e in events}
     assert sum(r["type"] == "document" for r in records) == 16
 
 

@@ -195,9 +195,11 @@ def dossier(store: Store) -> dict[str, Any]:
 
 
 def iter_dossier_records(store: Store) -> Iterator[dict[str, Any]]:
-    """The same records one per line (`storytrace export jsonl`): each with its ``type``."""
+    """The same records one per line (`storytrace export jsonl`): each with its ``type``; a record's own
+    ``type`` (an event's: "attack") is ``<kind>_type`` there ("event_type"), so the line's stays the record's kind."""
     yield {"type": "header", "schema_version": SCHEMA_VERSION, "generator": f"storytrace {__version__}"}
     for name, read in SECTIONS.items():
         kind = name.removesuffix("s") if name != "entities" else "entity"
         for record in read(store):
-            yield {"type": kind, **record}
+            own = {f"{kind}_type" if key == "type" else key: value for key, value in record.items()}
+            yield {"type": kind, **own}
