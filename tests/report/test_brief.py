@@ -114,6 +114,9 @@ def test_brief_route_9_ambush_is_cited_to_both_reports(store: Store, briefing: B
     assert {"5", "7"} <= set(values)
     assert "Defence Ministry" in values["5"].text and wire in {c.doc_id for c in values["5"].cites}
     assert "medical source" in values["7"].text and herald in {c.doc_id for c in values["7"].cites}
+    # an approximate figure keeps its report's wording: Qarnassa Rising's "dozens" wounded, not "about at least 24"
+    wounded = [k for k in briefing.conflicts if k.quantity == "wounded" and "ambush" in (k.subject.quote or "")]
+    assert wounded and "dozens" in {s.text.split(":")[0] for s in wounded[0].values}
 
 
 def test_brief_every_sentence_cites_report_sentences_that_exist(store: Store, briefing: Briefing) -> None:

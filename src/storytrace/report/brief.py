@@ -563,6 +563,10 @@ def _proposition(reader: _Reader, row: dict[str, Any]) -> PropositionItem:
 
 
 def _figure_value(f: dict[str, Any]) -> str:
+    """A figure as a reader compares it: the number, or the report's own wording when that is approximate
+    ("dozens", not "about at least 24", the lower bound the extraction reads it as)."""
+    if f.get("approximate") and f.get("text"):
+        return " ".join(str(f["text"]).split())
     low, high = f.get("low"), f.get("high")
     if low is None and high is None:
         return str(f.get("text", "?"))
@@ -912,7 +916,8 @@ def build_briefing(store: Store, options: BriefOptions | None = None) -> Briefin
     dated = [e for e in events if _is_dated(e) and e["asserted"]]
     picked = sorted(dated, key=lambda e: (-e["reports"], e["date"]))[: max(opts.limit, 0) * 2]
     picked.sort(key=lambda e: (e["date"], e["first_seen"] or ""))
-    conflict_events = [e for e in events if e["reports"] >= 2]
+    # and so do the conflicts: two dates for a demanded release are no conflict about an event
+    conflict_events = [e for e in events if e["reports"] >= 2 and e["asserted"]]
     conflicts = _conflicts(reader, conflict_events, propositions)
     about_name = reader.name(scope.entity) if scope.entity else None
     title = "Briefing" + (f": {about_name}" if about_name else "") + (f" - {scope.topic}" if scope.topic else "")
