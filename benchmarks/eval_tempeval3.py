@@ -58,6 +58,7 @@ COMPONENTS = (
     "extract.times.rules.v3",
     "extract.times.rules.v4",
     "extract.times.rules.v5",
+    "extract.times.rules.v6",
     "extract.times.rules_crf.v1",
 )
 PARTS = ("TimeBank", "AQUAINT")  # TBAQ-cleaned's two sub-corpora (the folders)
@@ -357,7 +358,7 @@ def main() -> None:
     parser.add_argument(
         "--groups", type=int, default=0, metavar="N", help="print the N largest groups of errors (by pattern) to stderr"
     )
-    parser.add_argument("--component", choices=COMPONENTS, default="extract.times.rules.v5", help="the time extractor")
+    parser.add_argument("--component", choices=COMPONENTS, default="extract.times.rules.v6", help="the time extractor")
     parser.add_argument("--part", choices=PARTS, help="score one sub-corpus of TBAQ-cleaned (--split train)")
     parser.add_argument("--model", help="extract.times.rules_crf.v1: a crfsuite model instead of the shipped one")
     parser.add_argument(

@@ -401,8 +401,8 @@ def test_find_times_v1_values_kept_for_changed_forms() -> None:
 
 
 def test_find_times_unknown_version_message() -> None:
-    with pytest.raises(PipelineError, match="no version 6 of the time rules"):
-        find_times("Talks on Monday.", split_sentences("Talks on Monday."), WEDNESDAY, [], 6)
+    with pytest.raises(PipelineError, match="no version 7 of the time rules"):
+        find_times("Talks on Monday.", split_sentences("Talks on Monday."), WEDNESDAY, [], 7)
 
 
 def test_extractor_v2_is_registered_and_runs_in_a_pipeline() -> None:

@@ -180,7 +180,8 @@ def test_v5_prefilters_change_no_candidate(sentence: str) -> None:
 def test_extractor_v5_is_registered_named_and_reads_packs() -> None:
     info = get_component("extract.times.rules.v5")
     assert (info.requires, info.assigns) == (("spans.sentences",), ("spans.times",))
-    assert "extract.times.rules.v5" in PIPELINES["fast"] and "extract.times.rules.v5" in PIPELINES["default"]
+    # v6 replaced v5 in the named pipelines (test_times_v6.py); v5 stays registered for the reports made with it.
+    assert "extract.times.rules.v5" not in PIPELINES["fast"] and "extract.times.rules.v5" not in PIPELINES["default"]
     assert "extract.times.rules.v5" in PACK_READERS
     pipeline = Pipeline.from_names(["extract.sentences.rules.v1", "extract.times.rules.v5"])
     text = "Shops were shut on Labor Day."
