@@ -196,6 +196,31 @@ def test_a_claim_close_to_one_member_joins_though_far_from_the_anchor() -> None:
     assert clusterer.clusters[0].member_ids == [claims[0].id, claims[1].id, claims[2].id]
 
 
+def test_a_long_claim_whose_words_the_proposition_holds_joins_though_its_vocabulary_is_larger() -> None:
+    """Containment: Dice between a claim's 7 content words and a proposition's 20-word core is under a half even
+    when the core holds every one of them; the share of the claim's words in the core is not."""
+
+    def unit(*xs: float) -> np.ndarray:
+        v = np.zeros(384, dtype=np.float32)
+        v[: len(xs)] = xs
+        return v / np.linalg.norm(v)
+
+    texts = (
+        "Pumps at the Varnel waterworks stopped after the feeder cable was cut",
+        "Residents of Varnel queued for tanker water on the third day",
+        "The waterworks engineer said repairs would take several weeks",
+        "Varnel waterworks pumps stopped when the feeder cable was cut",
+    )
+    later = unit(0.55, 0.835)  # cosine 0.55 with each earlier claim: under the threshold on its own
+    for words, joins in ((6, True), (99, False)):
+        claims = [claim(t, day=i + 1) for i, t in enumerate(texts)]
+        clusterer = ClaimClusterer(containment_words=words)
+        for c, vector in zip(claims, (unit(1.0), unit(1.0), unit(1.0), later), strict=True):
+            clusterer.add(c, vector)
+        assert together(claims[0], claims[2])
+        assert together(claims[0], claims[3]) is joins
+
+
 def test_blocking_compares_only_propositions_sharing_a_key(embedder: Embedder) -> None:
     same = [claim("Heavy rain flooded homes in Zor", day=1), claim("Heavy rain flooded homes in Zor", day=2)]
     assert len(ClaimClusterer(embedder=embedder).add_all(same)) == 1

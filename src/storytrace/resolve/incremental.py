@@ -97,7 +97,8 @@ STATE_VERSION = "1"
 # group short forms by head or tail, MISC names across kinds (resolve/entities.py). 2026-11-22-events: events other
 # than speech acts are grouped by the learned pair scorer (resolve/events.py ``group_events``). 2026-11-22-background:
 # an outlet's own-voice restatement after other origins is background, not an origin (assess/status.py).
-RESOLVER_RULES = "2026-11-22-background"
+# 2026-11-22-containment: the word bonus reads a long claim's share of words in the core (resolve/claims.py).
+RESOLVER_RULES = "2026-11-22-containment"
 
 
 def judgements_signature(store: Store, up_to: int | None = None) -> str:
