@@ -2,7 +2,7 @@
 
 Reads ``../shared/data/cameo-conflibert`` (research only, never copied into the repo; see its SOURCE.md). Each
 sentence goes through ``extract.sentences.rules.v1``, ``extract.times.rules.v1``, ``extract.entities.gazetteer.v1``,
-``extract.entities.crf.v1``, ``extract.entities.merge.v1`` and ``extract.events.rules.v3`` (``--events`` another).
+``extract.entities.crf.v1``, ``extract.entities.merge.v1`` and ``extract.events.rules.v4`` (``--events`` another).
 
 What the labels mean, read off the train split (SOURCE.md only presumes it): 1 = verbal cooperation (meet, host,
 praise, offer, establish ties), 2 = material cooperation (release, free, lift a ban, give aid, joint exercises,
@@ -49,7 +49,7 @@ PIPELINE = (
     "extract.entities.gazetteer.v1",
     "extract.entities.crf.v1",
     "extract.entities.merge.v1",
-    "extract.events.rules.v3",
+    "extract.events.rules.v4",
 )
 QUAD_CLASS = {"verbal_cooperation": 1, "material_cooperation": 2, "verbal_conflict": 3, "material_conflict": 4}
 # Label 0, as the train split shows it, holds CAMEO 01 (make a statement: comments, hopes, condolences, claims or

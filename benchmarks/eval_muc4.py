@@ -3,7 +3,7 @@
 Reads ``../shared/data/muc4-grit/{train,dev,test}.json`` (research-only FBIS texts, never copied into the repo;
 see its SOURCE.md). Each document goes through our own pipeline, ``extract.sentences.rules.v1``,
 ``extract.times.rules.v1``, ``extract.entities.gazetteer.v1``, ``extract.entities.crf.v1``,
-``extract.entities.merge.v1`` and ``extract.events.rules.v3`` (``--events`` another).
+``extract.entities.merge.v1`` and ``extract.events.rules.v4`` (``--events`` another).
 
 Text handling (same length, so every offset holds): the texts are all upper case, which our rules (names,
 capitalised triggers) and the CRF's shape features rely on, so they are first re-cased with a table built from
@@ -71,7 +71,7 @@ PIPELINE = (
     "extract.entities.gazetteer.v1",
     "extract.entities.crf.v1",
     "extract.entities.merge.v1",
-    "extract.events.rules.v3",
+    "extract.events.rules.v4",
 )
 VIOLENT = frozenset(
     {"attack", "armed_clash", "air_strike", "drone_strike", "shelling", "bombing", "killing", "abduction"}

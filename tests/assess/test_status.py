@@ -81,7 +81,8 @@ def test_a_claim_through_an_outlet_is_the_one_origin_that_outlets_own_report_nam
     p = status(courier, mp, through)
     assert p.origins == 2 and p.status == "corroborated"
     assert any("reached us through" in r and "as its own report says" in r for r in p.reasons)
-    herald_own = claim("dd", "supports", "outlet:herald")  # the Herald also reports it in its own voice
+    # The Herald also reports it in its own voice, the same day as the Courier (later, it would be background)
+    herald_own = claim("d", "supports", "outlet:herald")
     herald_own.source_id = "herald"
     assert status(courier, mp, through, herald_own).origins == 3
 
@@ -240,3 +241,19 @@ def test_an_outlet_leading_with_the_fact_or_reporting_it_the_same_day_is_an_orig
     # An attributed claim days later is its speaker's, never background.
     witness = Hop("a shopkeeper", "anonymous", None)
     assert status(announced, claim("cc", "supports", "speaker:shopkeeper", speaker=witness)).origins == 2
+
+
+def test_what_another_report_credits_to_a_backgrounded_outlet_is_background_too() -> None:
+    """The paper mentions the arrest in passing days later; a site quoting "the paper's sources" a day after that
+    carries the paper's background, not a second origin."""
+    ministry = Hop("the Interior Ministry", "named", "org/ministry")
+    announced = claim("a", "supports", "speaker:org/ministry", speaker=ministry)
+    paper = claim("bb", "supports", "outlet:courier")
+    paper.source_id = "courier"
+    credited = claim("ccc", "supports", "outlet:courier", speaker=Hop("the Courier's sources", "anonymous"))
+    credited.source_id = "site"
+    p = status(announced, paper, credited)
+    assert p.origins == 1 and p.status == "circular"
+    # When the paper's own mention leads its report, the paper is an origin, and so is what is credited to it.
+    paper.lead = "lede"
+    assert status(announced, paper, credited).origins == 2

@@ -125,7 +125,7 @@ def test_csv_leaves_a_date_that_is_no_calendar_date_empty_and_says_so(tmp_path: 
 
 
 def test_acled_mapping_covers_every_type_of_the_ontology() -> None:
-    types = set(load_ontology().types) | set(load_ontology(3).types)  # the types of every version
+    types = set(load_ontology().types) | set(load_ontology(3).types) | set(load_ontology(4).types)  # every version
     assert types == set(ACLED_TYPES) | UNCODED
     assert not set(ACLED_TYPES) & UNCODED
 

@@ -94,3 +94,16 @@ def test_an_outlet_named_only_by_what_it_is_stands_for_the_reporter() -> None:
     cited, _ = assign_origin(claim("d_copy", newspaper, root="d_courier"), OUTLETS, ROOTS)
     assert relayed == cited == "outlet:src_courier"
     assert "own source" in why
+
+
+def test_sources_credited_to_an_outlet_of_the_store_are_that_outlets() -> None:
+    """ "According to the Courier's sources, …" in the wire's report is the Courier's scoop, not the wire's own."""
+    credited, why = assign_origin(claim("d_wire", Hop("the Courier's sources", "anonymous")), OUTLETS, ROOTS)
+    assert credited == "outlet:src_courier" and "The Tesra Courier's own sources" in why
+    # An outlet the store does not hold, or the reporter's own sources, stay the reporter's.
+    assert assign_origin(claim("d_wire", Hop("the Guardian's sources", "anonymous")), OUTLETS, ROOTS)[0] == (
+        "outlet:src_wire"
+    )
+    assert assign_origin(claim("d_wire", Hop("Meridian Wire's sources", "anonymous")), OUTLETS, ROOTS)[0] == (
+        "outlet:src_wire"
+    )

@@ -28,7 +28,8 @@ than itself (the chain joined across reports: the lawmaker the Herald quotes by 
 report's headline and lede (when no claim of that report leads with it), in a report dated after another origin
 had carried it ("He was detained in Harbal on 1 March", in a story a week later about something else), is what
 the outlet read; the reasons name it as background. A report that leads with the proposition, a same-day report
-and an attributed claim are never background.
+and an attributed claim are never background, except what another report credits to an outlet whose own mentions
+here are all background ("according to the Courier's sources, … the smuggler arrested on March 1").
 
 **Parties concerned** (``parties_of``): the actors the supporting claims name, plus every refuter who speaks
 on the record for a side: a named speaker whose words or title say so ("government spokesman", "the
@@ -122,13 +123,26 @@ def _background(supporting: Sequence[ClaimRecord]) -> list[ClaimRecord]:
     report dated after another origin had already carried it. "He was detained in Harbal on 1 March", a week
     after the ministry announced it, is what the outlet read, not an origin of its own."""
     leading = {c.doc_id for c in supporting if c.lead is not None}
-    out = []
+
+    def restated(claim: ClaimRecord) -> bool:  # dated after another origin had carried the proposition
+        origin, day = claim.origin, (claim.published_at or "")[:10]
+        return bool(day) and any(
+            c.origin != origin and (c.published_at or "")[:10] < day for c in supporting if c.origin
+        )
+
+    out = [
+        c
+        for c in supporting
+        if c.voice == "outlet" and (c.origin or "").startswith("outlet:") and c.doc_id not in leading and restated(c)
+    ]
+    # What another report credits to an outlet ("according to the Courier's sources, …") is that outlet's
+    # background too, when every claim of the outlet's own reports here is background.
+    own: dict[str, list[ClaimRecord]] = {}
     for claim in supporting:
-        origin, day = claim.origin or "", (claim.published_at or "")[:10]
-        if claim.voice != "outlet" or not origin.startswith("outlet:") or not day or claim.doc_id in leading:
-            continue
-        if any(c.origin and c.origin != origin and c.published_at and c.published_at[:10] < day for c in supporting):
-            out.append(claim)
+        if claim.source_id and claim.origin == f"outlet:{claim.source_id}":
+            own.setdefault(claim.origin, []).append(claim)
+    faded = {origin for origin, claims in own.items() if all(c in out for c in claims)}
+    out += [c for c in supporting if c.origin in faded and c not in out and c.doc_id not in leading and restated(c)]
     return out
 
 

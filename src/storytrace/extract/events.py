@@ -75,6 +75,31 @@ is coercion. Then, per sentence:
 * **time**: a date after "since/until" bounds a state, so it dates only a siege; a dateline date ("HARBAL, March
   24 (Wire) -") yields to another date of the sentence.
 
+**v4** (``extract.events.rules.v4``; v3 keeps its exact output) reads what the analyst's timeline stands on:
+whether the report says the event happened, and where and when. It reads ``event_types.yaml`` with the ``v3`` and
+``v4`` overlays ("asking what it will take" is a question, not an appeal). Then:
+
+* **no event**: a noun named in a contrast ("a straight answer, not a press release", "rather than a statement"),
+  a bare plural statement after "of" ("reposts of army statements"), a present-tense verb whose subject is
+  anyone at all ("everybody meets everybody");
+* **negated**: a refusal to comment ("declined to comment": CAMEO 011 codes it as a statement; it stays a
+  ``statement`` mention, negated, so the timeline leaves it out and ``--all`` shows it), a trigger in the subject
+  of a passive denial ("the report of a 9 March meeting has been flatly denied"), a negative subject before
+  auxiliaries ("nothing should ever have been discussed"); a speech-act noun that is a denial's object is **not**
+  negated ("rejected as «baseless» an allegation by an official": the allegation was made, its content is
+  denied), while one after a verb is ("denied making threats");
+* **modality**: ``demanded`` after "should/ought"; ``possible`` for a noun subject whose predicate weighs it up
+  ("a prisoner release … remains the likeliest way out", "a deal … was within reach") and a noun in prospect
+  ("talk of a deal"); a modal 7 to 10 tokens before a noun trigger with no clause or past verb between ("said
+  they would set off on Saturday on a march"); a purpose ("… on a march to demand an end") shares the modality of
+  the event before it; ``alleged`` inside the "that" clause of a claim or allegation noun ("unverified claims that
+  he was wounded in a drone strike", "an allegation … that drones had been sent");
+* **place and time** come from the trigger's clause: a ";" or a comma before "and/but/who/which/whose/as/after
+  …" ends it (not "when" or "where", which share the clause's date or place), so "his deputy, who was arrested
+  in Harbal on Mar. 1" gives its place and date to the arrest only, not to "is demanding the release"; a dateline
+  date still dates the sentence's events when their clause has none (a dateline place does not); a country's
+  adjective ("the Qarnassan town") is no place.
+
 Known gaps: no parser, so long subjects, nested clauses, prepositional modifiers of an arg ("the bastion in the
 country" stops at "in") and ellipsis lose or cut args; no cross-sentence coreference ("the attack" in a later
 sentence is a new mention, and "it"/"they" are kept as written); a noun trigger with no by-phrase, possessive or
@@ -82,7 +107,13 @@ light verb has no actor; figure kinds rely on a casualty word within a few token
 puts Y among the targets; the ontology is English only. v3: the siege rules know sieges and blockades only (an
 occupation or a curfew described as ongoing still gives events); a prisoner release in a subject with its modal far
 away ("a prisoner release … remains the likeliest way out") stays asserted; "a deal … was within reach" and
-"talk of a deal" are asserted agreements; a generic present ("everybody meets everybody") is an event.
+"talk of a deal" are asserted agreements; a generic present ("everybody meets everybody") is an event. v4: the
+clause of a place or date is cut at punctuation and a few openers only ("that its officials had met … on Mar. 9"
+is not cut; "– and that every member of the Qasr Numayr delegation" is); the report's own date or place, or a
+reporting verb's ("said on Monday that X was arrested"), can still date an event of the sentence; "alleged"
+needs a claim noun (a verb, "an account claimed that …", keeps the event asserted, as does "reported that");
+a generic present is only caught with an "everybody"-like subject ("people meet here" stays an event); the
+object of a move verb can still be a country's adjective ("lifts siege of northern Qarnassan town").
 """
 
 from __future__ import annotations
@@ -160,11 +191,15 @@ def _key_word(words: tuple[str, ...]) -> str:
 
 def _entries(raw: dict[str, Any], version: int) -> dict[str, dict[str, Any]]:
     """The type entries a version reads: v2 the ``types`` section; v3 with the ``v3`` overlay (new types, dropped
-    and added triggers, more guards) applied on a copy."""
+    and added triggers, more guards) applied on a copy; v4 with the ``v4`` overlay on top."""
     entries = {name: dict(entry) for name, entry in raw["types"].items()}
-    if version < 3:
-        return entries
-    overlay = raw.get("v3") or {}
+    for step in range(3, version + 1):  # each version applies its own overlay on top of the previous ones
+        _overlay(entries, raw.get(f"v{step}") or {})
+    return entries
+
+
+def _overlay(entries: dict[str, dict[str, Any]], overlay: dict[str, Any]) -> None:
+    """Apply one version's overlay (dropped and added triggers, more guards, new types) in place."""
     for name, phrases in (overlay.get("drop") or {}).items():
         gone = {str(p) for p in phrases}
         for pos in ("verbs", "nouns"):
@@ -176,7 +211,6 @@ def _entries(raw: dict[str, Any], version: int) -> dict[str, dict[str, Any]]:
         entries[name]["guards"] = [*entries[name].get("guards", []), *guards]
     for name, entry in (overlay.get("types") or {}).items():
         entries[name] = dict(entry)
-    return entries
 
 
 @lru_cache(maxsize=4)
@@ -963,7 +997,9 @@ def _noun_actor(text: str, sent: _Sentence, m: _Mention) -> list[dict[str, Any]]
     return []
 
 
-def _find_place(text: str, sent: _Sentence, m: _Mention, taken: list[tuple[int, int]]) -> dict[str, Any] | None:
+def _find_place(
+    text: str, sent: _Sentence, m: _Mention, taken: list[tuple[int, int]], version: int = 2
+) -> dict[str, Any] | None:
     """A place phrase ("in the village of X") or a place entity not already an actor or target in the sentence."""
     toks = sent.toks
     candidates: list[tuple[int, dict[str, Any]]] = []
@@ -998,8 +1034,16 @@ def _find_place(text: str, sent: _Sentence, m: _Mention, taken: list[tuple[int, 
         return min(candidates, key=lambda c: c[0])[1]
     best: tuple[int, Span] | None = None
     anchor = toks[m.first].start
+    lo, hi = _clause_range(sent, m) if version >= 4 else (sent.start, sent.end)
     for ent in sent.entities:
         if ent.label not in _PLACE_LABELS or any(s < ent.end_char and ent.start_char < e for s, e in taken):
+            continue
+        # v4: a place entity of another clause ("…, and the trucks can cross the Jisr al-Wahi bridge"), the
+        # dateline's included (it places the report), or a country's adjective ("the Qarnassan town") is not
+        # where the event happened
+        if version >= 4 and not (lo <= ent.start_char and ent.end_char <= hi):
+            continue
+        if version >= 4 and _is_demonym(text, sent, ent):
             continue
         distance = abs(ent.start_char - anchor)
         if best is None or distance < best[0]:
@@ -1023,6 +1067,12 @@ def _find_time(text: str, sent: _Sentence, m: _Mention, version: int = 2) -> dic
         # "the militia that has blockaded the town since Mar. 3, claimed the attack": a "since/until" date bounds
         # a state, not the occurrence of another event of the sentence
         spans = [s for s in spans if not _BOUND_BEFORE.search(text, max(sent.start, s.start_char - 7), s.start_char)]
+    if version >= 4:
+        # "is demanding the release of his deputy, who was arrested in Harbal on Mar. 1": the date of another
+        # clause is not this event's; the dateline still dates the report's events when the clause has none
+        lo, hi = _clause_range(sent, m)
+        inside = [s for s in spans if lo <= s.start_char and s.end_char <= hi]
+        spans = inside or [s for s in spans if _is_dateline(text, sent, s)]
     if version >= 3 and len(spans) > 1:
         # "HARBAL, March 24 (Meridian Wire) - A court released X on Friday": the dateline dates the report
         spans = [s for s in spans if not _is_dateline(text, sent, s)] or spans
@@ -1039,7 +1089,9 @@ def _find_time(text: str, sent: _Sentence, m: _Mention, version: int = 2) -> dic
     }
 
 
-def _negation_and_modality(sent: _Sentence, m: _Mention) -> tuple[bool, str]:
+def _negation_and_modality(sent: _Sentence, m: _Mention, *, deny_sayings: bool = True) -> tuple[bool, str]:
+    """v2's negation and modality window; ``deny_sayings=False`` (v4) keeps a denial's scope off a speech-act noun
+    that is its object ("rejected the allegation"), not off one after a verb ("denied making threats")."""
     toks = sent.toks
     negated = False
     modality = "asserted"
@@ -1060,7 +1112,9 @@ def _negation_and_modality(sent: _Sentence, m: _Mention) -> tuple[bool, str]:
         if toks[k].text in {";", ":"} or toks[k].low in {"but", "while", "although"}:
             break
         if toks[k].low in _DENY_SCOPE and m.type != "denial":
-            negated = True
+            between = toks[k + 1 : m.first]
+            if deny_sayings or any(_is_ing_verb(t) or t.low == "that" for t in between):
+                negated = True
             break
     if m.pos == "noun" and m.first >= 1 and toks[m.first - 1].low == "no":
         negated = True
@@ -1447,6 +1501,213 @@ def _occurrences_v3(sent: _Sentence, mentions: list[_Mention]) -> list[_Mention]
     return kept
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# v4: what the analyst's timeline stands on (asserted or not, and where and when)
+
+# Types whose noun names a speech act: "rejected an allegation" denies its content, not that it was made.
+_SAYING_TYPES = frozenset({"accusation", "statement", "threat", "demand", "appeal", "denial"})
+_GENERIC_SUBJECTS = frozenset("everybody everyone anybody anyone somebody someone".split())
+_OBLIGATION = frozenset("should ought".split())
+_NEGATIVE_SUBJECTS = frozenset("nothing none nobody".split())
+_SUBJECT_SKIP = _AUX | frozenset("ever even yet".split())
+# "A prisoner release … remains the likeliest way out", "a deal … was within reach": a noun subject whose
+# predicate weighs it up has not happened.
+_COPULAS = frozenset("remains remain remained is are was were seems seem seemed looks looked appears appeared".split())
+_WEIGHING = frozenset(
+    """likeliest likelier likely unlikely possible possibility option options way solution reach hope prospect
+    best only table cards horizon sight""".split()
+)
+# "talk of a deal", "hopes for a ceasefire", "the prospect of talks": a noun event only in prospect
+_PROSPECT_NOUNS = frozenset(
+    "talk prospect prospects hope hopes chance chances possibility likelihood speculation rumours rumors".split()
+)
+_ALLEGATION_NOUNS = frozenset("claim claims allegation allegations rumour rumours rumor rumors".split())
+_DENIED_PARTICIPLES = frozenset("denied dismissed rejected refuted".split())
+# After a comma, these open another clause: its place and date are not the trigger's ("when" and "where" are
+# not among them: "began on March 3, when fighters seized the roads" shares the date, ", where" the place)
+_CLAUSE_OPENERS = frozenset(
+    "and but or while whereas who whom whose which because although though as after before since until".split()
+)
+_CONTRAST = frozenset({",", "and", "but"})
+
+
+def _dropped_v4(sent: _Sentence, m: _Mention) -> bool:
+    """A noun that names a kind, not an occurrence: "a straight answer, not a press release", "rather than a
+    statement"; "reposts of army statements" (a bare plural statement after "of")."""
+    toks = sent.toks
+    if m.pos != "noun":
+        return False
+    k = m.first - 1
+    if k >= 0 and toks[k].low in {"a", "an"}:
+        k -= 1
+    if k >= 1 and toks[k].low == "not" and toks[k - 1].low in _CONTRAST:
+        return True
+    if k >= 1 and (toks[k - 1].low, toks[k].low) in {("rather", "than"), ("instead", "of")}:
+        return True
+    if m.type == "statement" and toks[m.last].low.endswith("s") and m.first >= 1:
+        j = m.first - 1
+        if j >= 1 and toks[j].text[0].islower() and toks[j].low not in _DETERMINERS and toks[j].low != "of":
+            j -= 1  # "of army statements"
+        return toks[j].low == "of"
+    return False
+
+
+def _generic_v4(sent: _Sentence, m: _Mention) -> bool:
+    """ "Everybody meets everybody": a present-tense verb whose subject is anyone at all describes a habit."""
+    low = sent.toks[m.first].low
+    if m.pos != "verb" or not low.endswith("s") or low.endswith("ss") or not m.actors:
+        return False  # "everybody met at the school" is one meeting
+    return all(a["text"].split()[-1].lower() in _GENERIC_SUBJECTS for a in m.actors)
+
+
+def _denied_subject(sent: _Sentence, m: _Mention) -> bool:
+    """ "The report of a 9 March meeting has been flatly denied": a trigger in the subject of a passive denial."""
+    toks = sent.toks
+    k = m.last + 1  # "a secret meeting" may have been read as a verb: the passive after it decides
+    while k < len(toks) and k - m.last <= 8:
+        low = toks[k].low
+        if low in _BE or low in _AUX:
+            break
+        if not _is_word(toks[k]) or low in _CLAUSE:
+            return False
+        k += 1
+    while k < len(toks) and (toks[k].low in _BE or toks[k].low in _AUX or toks[k].low.endswith("ly")):
+        k += 1
+    return k < len(toks) and toks[k].low in _DENIED_PARTICIPLES
+
+
+def _negated_v4(sent: _Sentence, m: _Mention, negated: bool) -> bool:
+    toks = sent.toks
+    if m.type == "statement" and toks[m.first].low in _REFUSE:
+        return True  # "declined to comment": no statement was made (CAMEO 011 counts it; the timeline does not)
+    if m.pos == "noun" and m.type in _SAYING_TYPES:
+        if negated:  # "rejected as «baseless» an allegation": the allegation was made, its content is denied
+            negated, _ = _negation_and_modality(sent, m, deny_sayings=False)
+        return negated  # "the allegation was denied": the same
+    if negated:
+        return True
+    if _denied_subject(sent, m):
+        return True
+    k = m.first - 1  # "nothing should ever have been discussed": a negative subject before the auxiliaries
+    while k >= 0 and m.first - k <= 6 and (toks[k].low in _SUBJECT_SKIP or toks[k].low.endswith("ly")):
+        k -= 1
+    return k >= 0 and toks[k].low in _NEGATIVE_SUBJECTS
+
+
+def _far_modal(sent: _Sentence, m: _Mention) -> str | None:
+    """A modal 7 to 10 tokens before a noun trigger, with no clause or past verb between: "said they would set
+    off on Saturday on a march" (v2's window stops at 6)."""
+    toks = sent.toks
+    for k in range(m.first - 1, max(-1, m.first - 11), -1):
+        tok = toks[k]
+        if not _is_word(tok) or tok.low in _CLAUSE or (tok.low.endswith("ed") and not _is_head(tok)):
+            return None
+        if m.first - k < 7:
+            continue
+        if tok.low in _FUTURE:
+            return "future"
+        if tok.low in _CONDITIONAL:
+            return "conditional"
+        if tok.low in _PLANNED:
+            return "planned"
+    return None
+
+
+def _weighed_v4(sent: _Sentence, m: _Mention) -> bool:
+    """A noun subject whose predicate weighs it up ("a prisoner release in exchange for X remains the likeliest
+    way out", "a deal to end the siege was within reach") or a noun in prospect ("talk of a deal")."""
+    toks = sent.toks
+    start = _np_start(sent, m.first)
+    if start >= 2 and toks[start - 1].low in {"of", "for", "about"} and toks[start - 2].low in _PROSPECT_NOUNS:
+        return True
+    if start >= 1 and toks[start - 1].low in _PREPOSITIONS:
+        return False  # not a subject
+    k = m.last + 1
+    while k < len(toks) and k - m.last <= 10:
+        tok = toks[k]
+        if tok.low in _COPULAS:
+            return any(t.low in _WEIGHING for t in toks[k + 1 : k + 6])
+        if tok.text in {",", ";", ":", "."} or tok.low in _CLAUSE - {"and"}:
+            return False
+        k += 1
+    return False
+
+
+def _alleged_v4(sent: _Sentence, m: _Mention) -> bool:
+    """Inside the "that" clause of a claim or allegation noun: "an allegation by an official that drones had been
+    sent", "unverified claims on social media that he was wounded in a drone strike"."""
+    toks = sent.toks
+    for k in range(m.first - 1, max(-1, m.first - 25), -1):
+        if toks[k].text in {";", ".", ","}:  # "The claim that X …, and Ibdara has denied it": another clause
+            return False
+        if toks[k].low != "that":
+            continue
+        for j in range(k - 1, max(-1, k - 9), -1):
+            if toks[j].low in _ALLEGATION_NOUNS:
+                return True
+            if not _is_word(toks[j]) and toks[j].text not in _CONTENT_PUNCT:
+                break
+        return False
+    return False
+
+
+def _modality_v4(sent: _Sentence, m: _Mention, modality: str, previous: _Mention | None) -> str:
+    """v4's readings on top of v3's, for an event v3 calls asserted (see the module docstring)."""
+    if modality != "asserted":
+        return modality
+    toks = sent.toks
+    for k in range(m.first - 1, max(-1, m.first - 5), -1):
+        if toks[k].low in _OBLIGATION:
+            return "demanded"  # "should have been discussed", "ought to resign": what someone says should happen
+        if not _is_word(toks[k]) or toks[k].low in _CLAUSE:
+            break
+    if m.pos == "noun":
+        far = _far_modal(sent, m)
+        if far is not None:
+            return far
+        if _weighed_v4(sent, m):
+            return "possible"
+    # "a march on the capital to demand an end": a purpose shares the modality of the event it is the purpose of
+    if (
+        m.pos == "verb"
+        and m.first >= 1
+        and toks[m.first - 1].low == "to"
+        and previous is not None
+        and not previous.negated
+        and previous.modality != "asserted"
+        and m.first - previous.last <= 6
+    ):
+        return previous.modality
+    if _alleged_v4(sent, m):
+        return "alleged"
+    return modality
+
+
+def _clause_range(sent: _Sentence, m: _Mention) -> tuple[int, int]:
+    """The character range of the trigger's clause: up to a ";" or a comma that opens another clause (", who
+    was arrested in Harbal on Mar. 1", ", and the trucks can cross the Jisr al-Wahi bridge")."""
+    toks = sent.toks
+
+    def boundary(k: int) -> bool:
+        if toks[k].text == ";":
+            return True
+        return toks[k].text == "," and k + 1 < len(toks) and toks[k + 1].low in _CLAUSE_OPENERS
+
+    lo = next((k + 1 for k in range(m.first - 1, -1, -1) if boundary(k)), 0)
+    hi = next((k - 1 for k in range(m.last + 1, len(toks)) if boundary(k)), len(toks) - 1)
+    return toks[lo].start, toks[hi].end
+
+
+def _is_demonym(text: str, sent: _Sentence, ent: Span) -> bool:
+    """ "the Qarnassan town", "an Ibdaran notable": an adjective of a country names no place of the event."""
+    name = str(dict(ent.attrs).get("name") or "")
+    surface = text[ent.start_char : ent.end_char]
+    if not name or surface.lower() == name.lower() or not surface.lower().endswith(("an", "i", "ese", "ish")):
+        return False
+    nxt = next((t for t in sent.toks if t.start >= ent.end_char), None)
+    return nxt is not None and nxt.text[0].islower()
+
+
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
@@ -1477,7 +1738,7 @@ def extract_events(
     version: int = 2,
 ) -> list[Span]:
     """The ``events`` layer of ``text``: one span per event mention over its trigger (see the module docstring);
-    ``version`` is that of ``extract.events.rules.v<version>`` (2 or 3)."""
+    ``version`` is that of ``extract.events.rules.v<version>`` (2, 3 or 4)."""
     onto = load_ontology(version)
     ents = sorted(entities, key=lambda s: s.start_char)
     tims = sorted(times, key=lambda s: s.start_char)
@@ -1507,6 +1768,8 @@ def extract_events(
         mentions = _find_triggers(text, sent, onto)
         if version >= 3:
             mentions = _occurrences_v3(sent, mentions)
+        if version >= 4:
+            mentions = [m for m in mentions if not _dropped_v4(sent, m)]
         if not mentions:
             continue
         sent.stops = frozenset(sent.toks[k].low for m in mentions for k in range(m.first, m.last + 1))
@@ -1515,12 +1778,18 @@ def extract_events(
         violent = any(onto.types[m.type].violent for m in mentions)
         instruments = _instruments(text, sent) if violent and not _WEAPON_WORDS.isdisjoint(words) else []
         previous: _Mention | None = None
+        before: _Mention | None = None  # the previous mention of the sentence (v4's purpose rule)
         for m in mentions:
             _fill_args(text, sent, m, onto)
             m.negated, m.modality = _negation_and_modality(sent, m)
             if version >= 3:
                 m.negated = m.negated or _negated_v3(sent, m)
                 m.modality = _modality_v3(sent, m, m.modality)
+            if version >= 4:
+                m.negated = _negated_v4(sent, m, m.negated)
+                m.modality = _modality_v4(sent, m, m.modality, before)
+                m.dropped = _generic_v4(sent, m)
+                before = m
             _retype(text, sent, m, instruments, onto)
             # "visited Baghdad and met X": the second verb shares the first one's subject
             left = _skip_left(sent, m.first - 1)
@@ -1539,7 +1808,7 @@ def extract_events(
                 continue
             etype = onto.types[m.type]
             if m.place is None:
-                m.place = _find_place(text, sent, m, taken)
+                m.place = _find_place(text, sent, m, taken, version)
             start, end = toks[m.first].start, toks[m.last].end
             attrs: tuple[tuple[str, Any], ...] = (
                 ("type", m.type),
@@ -1593,3 +1862,14 @@ def _events_component(version: int) -> ComponentFn:
 def make_event_extractor_v3() -> ComponentFn:
     """v2 with the v3 overlay of ``event_types.yaml`` and the occurrence rules (see the module docstring)."""
     return _events_component(version=3)
+
+
+@register(
+    "extract.events.rules.v4",
+    requires=("spans.sentences",),
+    assigns=("spans.events",),
+    description="Typed events as v3; asserted or not as the timeline needs it; place and date of the trigger's clause.",
+)
+def make_event_extractor_v4() -> ComponentFn:
+    """v3 with the ``v4`` overlay of ``event_types.yaml`` and the v4 rules (see the module docstring)."""
+    return _events_component(version=4)

@@ -98,7 +98,9 @@ STATE_VERSION = "1"
 # than speech acts are grouped by the learned pair scorer (resolve/events.py ``group_events``). 2026-11-22-background:
 # an outlet's own-voice restatement after other origins is background, not an origin (assess/status.py).
 # 2026-11-22-containment: the word bonus reads a long claim's share of words in the core (resolve/claims.py).
-RESOLVER_RULES = "2026-11-22-containment"
+# 2026-11-22-events-v4: sources credited to an outlet of the store are its origin, and its background when its own
+# mentions are (resolve/sources.py, assess/status.py).
+RESOLVER_RULES = "2026-11-22-events-v4"
 
 
 def judgements_signature(store: Store, up_to: int | None = None) -> str:

@@ -9,7 +9,8 @@ attribution chain (nearest hop first) and from the copy links of its report:
   speaker of its own;
 * an **outlet** in the chain ("according to the Courier", "sources told the Mirror") is the origin of the
   anonymous or documentary material it carried (``outlet:<source id>``), and so is the reporting outlet for
-  its own reporting and its own anonymous sources; a near-duplicate counts as the outlet it copied;
+  its own reporting and its own anonymous sources, and an outlet of the store for the sources credited to it
+  ("according to the Courier's sources"); a near-duplicate counts as the outlet it copied;
 * an **anonymous social-media account** ("an anonymous account on X", "social media", "open-source
   monitors") is one origin per handle, and all unnamed ones together are one (``social:<handle>``): a rumour
   passed along by five outlets stays one rumour. That holds when the outlet says it in its own sentence too
@@ -33,6 +34,8 @@ __all__ = ["OutletIndex", "assign_origin", "normalise_outlet"]
 _LEADING = re.compile(r"^(?:the|daily|newspaper|paper|agency|news\s+agency|website|site|broadcaster|channel|\s)+", re.I)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _HANDLE = re.compile(r"@\w+")
+# "the Courier's sources", "the Herald's own source": anonymous sources an outlet of the store is credited with.
+_OUTLETS_SOURCES = re.compile(r"^(?P<outlet>.+?)['’]s?\s+(?:own\s+)?(?:sources?|informants?|contacts?)$", re.I)
 # Chains that end in unnamed online chatter are one origin together: they cannot be told apart.
 _SOCIAL_WORDS = re.compile(
     r"\b(?:social media|online|open[- ]source monitors?|accounts?|posts?|channels?|users?)\b", re.I
@@ -131,6 +134,11 @@ def assign_origin(claim: ClaimRecord, outlets: OutletIndex, root_source: Mapping
     # An outlet named only by what it is ("the newspaper", "the agency") is unknown: the reporter stands for it.
     if speaker.kind == "outlet" and (key := outlets.find(speaker.text) or normalise_outlet(speaker.text)):
         return f"outlet:{key}", f"the outlet {speaker.text!r} is cited as the source"
+    # Anonymous sources credited to another outlet are that outlet's: a copy of its scoop, not a second origin.
+    credited = _OUTLETS_SOURCES.match(speaker.text.strip())
+    owner = outlets.find(credited.group("outlet")) if credited is not None else None
+    if owner is not None and owner != reporter:
+        return f"outlet:{owner}", f"{speaker.text!r} are {outlets.names.get(owner, owner)}'s own sources"
     # Anonymous, documentary or unresolved: the nearest outlet that carried it, else the reporter itself.
     for hop in claim.chain[:-1]:
         if hop.kind == "outlet" and (key := outlets.find(hop.text) or normalise_outlet(hop.text)):
