@@ -100,7 +100,8 @@ STATE_VERSION = "1"
 # 2026-11-22-containment: the word bonus reads a long claim's share of words in the core (resolve/claims.py).
 # 2026-11-22-events-v4: sources credited to an outlet of the store are its origin, and its background when its own
 # mentions are (resolve/sources.py, assess/status.py).
-RESOLVER_RULES = "2026-11-22-events-v4"
+# 2026-11-22-attributions-v4 marks the switch of `default` to extract.attributions.minilm.v4 (contents move).
+RESOLVER_RULES = "2026-11-22-attributions-v4"
 
 
 def judgements_signature(store: Store, up_to: int | None = None) -> str:
