@@ -171,7 +171,9 @@ def test_routes_timeline_pages_give_dated_events_in_order_then_undated(live: Run
             for r in db.execute(f"SELECT id FROM events{where} ORDER BY date IS NULL, date, first_seen, id").fetchall()
         ]
         undated = {r[0] for r in db.execute(f"SELECT id FROM events WHERE date IS NULL{where.replace('WHERE', 'AND')}")}
-    assert undated and len(expected) > PAGE_SIZE  # the walk crosses pages, and from dated to undated events
+    assert undated  # the walk goes from dated to undated events
+    # and, with ?all=1, crosses pages (the demo's 44 asserted events fit on one)
+    assert len(expected) > PAGE_SIZE or not everything
     seen: list[str] = []
     page_number = 1
     while True:
