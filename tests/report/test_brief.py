@@ -89,6 +89,11 @@ def test_brief_timeline_lists_only_events_a_report_says_happened(store: Store, b
     assert briefing.timeline and all(asserted[t.id] for t in briefing.timeline)
     # the demanded release of 1 March (reported by several outlets) would otherwise rank among the first
     assert store.db.execute("SELECT COUNT(*) FROM events WHERE NOT asserted AND reports >= 3").fetchone()[0]
+    # the scope line counts them apart
+    total, happened = store.db.execute("SELECT COUNT(*), SUM(asserted) FROM events").fetchone()
+    assert any(
+        f"{total} events in scope ({happened} of them reported as happened)" in line for line in briefing.about_lines
+    )
 
 
 def test_brief_route_9_ambush_is_cited_to_both_reports(store: Store, briefing: Briefing) -> None:

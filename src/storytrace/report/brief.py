@@ -932,7 +932,8 @@ def build_briefing(store: Store, options: BriefOptions | None = None) -> Briefin
         + ".",
         f"The store holds {_plural(int(counts[0]), 'report')} from {_plural(int(counts[1]), 'outlet')}"
         + (f", published {str(counts[2])[:10]} to {str(counts[3])[:10]}" if counts[2] else "")
-        + f"; {_plural(len(rows), 'proposition')} and {_plural(len(events), 'event')} in scope.",
+        + f"; {_plural(len(rows), 'proposition')} and {_plural(len(events), 'event')} in scope"
+        + f" ({sum(1 for e in events if e['asserted'])} of them reported as happened).",
     ]
     return Briefing(
         title=title,
