@@ -257,3 +257,15 @@ def test_what_another_report_credits_to_a_backgrounded_outlet_is_background_too(
     # When the paper's own mention leads its report, the paper is an origin, and so is what is credited to it.
     paper.lead = "lede"
     assert status(announced, paper, credited).origins == 2
+
+
+def test_a_caveat_on_the_evidence_relays_no_origin() -> None:
+    """ "The official did not provide evidence", the Mirror adds under the wire's allegation: the Mirror relays no
+    origin of its own, so three reports of one official's allegation stay circular."""
+    official = Hop("a senior official", "anonymous")
+    alleged = claim("a", "supports", "outlet:wire", speaker=official)
+    relayed = claim("bb", "reports", "outlet:wire", speaker=official)
+    caveat = claim("ccc", "reports", "outlet:mirror")
+    caveat.text = "The official did not provide evidence"
+    p = status(alleged, relayed, caveat)
+    assert p.status == "circular" and not any("relayed without endorsement" in r for r in p.reasons)

@@ -342,6 +342,25 @@ def test_a_refutation_by_reference_joins_the_claim_it_points_to(embedder: Embedd
     assert "refers to" not in (stated.stance_reason or "")
 
 
+def test_a_caveat_on_the_evidence_goes_with_the_claim_it_qualifies(embedder: Embedder) -> None:
+    """ "He did not provide evidence" after two reports' different allegations: each caveat qualifies its own
+    report's allegation, relays it without endorsing it, and never makes a proposition of its own."""
+    official = Hop("a senior official", "anonymous")
+    boats = _at(claim("the navy had seized four smuggling boats off Cape Lorn", doc="doc_a", speaker=official), 0)
+    caveat_a = _at(claim("He did not provide evidence", doc="doc_a"), 80)
+    bribes = _at(claim("the mayor of Varn took bribes from a building firm", doc="doc_b", day=2, speaker=official), 0)
+    caveat_b = _at(claim("The official did not provide evidence", doc="doc_b", day=2), 70)
+    clusterer = ClaimClusterer(embedder=embedder)
+    clusterer.add_all([boats, caveat_a, bribes, caveat_b])
+    assert together(boats, caveat_a) and together(bribes, caveat_b) and not together(caveat_a, caveat_b)
+    assert caveat_a.stance == caveat_b.stance == "reports"
+    assert "a caveat on an earlier claim of the report" in (caveat_b.stance_reason or "")
+    # Alone in its report, a caveat has nothing to qualify: it stays a claim of its own.
+    lone = _at(claim("No evidence was offered", doc="doc_c"), 0)
+    ClaimClusterer(embedder=embedder).add_all([lone])
+    assert lone.proposition_id and lone.stance == "reports"
+
+
 def test_order_for_clustering_puts_a_headline_denial_after_its_denying_lede() -> None:
     headline = _at(claim("talks with rebels", doc="doc_o", polarity="denies"), 0, "headline")
     lede = _at(claim("its envoys met the rebels", doc="doc_o", polarity="denies"), 50, "lede")

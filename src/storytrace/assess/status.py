@@ -49,7 +49,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from storytrace.model.dossier import ClaimRecord, Hop, PropositionRecord
-from storytrace.resolve.stance import NONCOMMITTAL
+from storytrace.resolve.stance import CAVEAT, NONCOMMITTAL
 
 __all__ = ["CORRECTED", "STATUSES", "assess", "is_sure_refutation", "origin_label", "parties_of", "party_key"]
 
@@ -195,7 +195,8 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
     origins = sorted({o for c in supporting if c not in background and (o := origin_of(c))})
     # A refusal to comment relays nothing: its speaker is no origin of the proposition, even unendorsed.
     relay_origins = sorted(
-        {o for c in relaying if (o := origin_of(c)) and not NONCOMMITTAL.search(c.text)} - set(origins)
+        {o for c in relaying if (o := origin_of(c)) and not NONCOMMITTAL.search(c.text) and not CAVEAT.search(c.text)}
+        - set(origins)
     )
     reports = {c.copy_root or c.doc_id for c in claims}
     by_party = [c for c in refuting if _is_party(c, party_ids)]

@@ -26,7 +26,9 @@ The claim joins the best proposition when the score reaches ``threshold``, else 
 is a **refutation by reference** (``_referred``), which names what it refutes without stating it: a headline denial
 over a lede that denies too joins the lede's proposition (``order_for_clustering`` takes the lede first), and "that
 report" or "the story is invented" joins the proposition of the nearest earlier claim of its report that someone
-asserts (the refuter's own claims skipped); the claim's stance reason says so. Adding a
+asserts (the refuter's own claims skipped); the claim's stance reason says so. A **caveat on the evidence** ("He did
+not provide evidence", ``stance.CAVEAT``) always goes by reference, to the nearest earlier claim of its report that
+is not a caveat, however close it is to another report's caveat, and reports it (stance ``reports``). Adding a
 report later joins existing propositions without recomputing the others, and gives the same result as adding
 all at once in the same order, provided each claim's vector is the same: the int8 model moves a vector by up to
 0.03 with the other texts of its batch, so ``resolve`` embeds one claim at a time and keeps the vectors.
@@ -60,7 +62,7 @@ from storytrace.model import make_id
 from storytrace.model.dossier import ClaimRecord, PropositionRecord
 from storytrace.packs.names import name_key
 from storytrace.resolve.events import family_of
-from storytrace.resolve.stance import Stance, is_negated, stance_of
+from storytrace.resolve.stance import CAVEAT, Stance, is_negated, stance_of
 
 __all__ = [
     "ClaimClusterer",
@@ -380,7 +382,8 @@ class ClaimClusterer:
             if score > best_score or (score == best_score and index < best):
                 best, best_score = index, score
         referred = None
-        if best < 0 or best_score < self.threshold:
+        # A caveat on the evidence goes with the claim it qualifies, however close it is to another report's caveat.
+        if best < 0 or best_score < self.threshold or CAVEAT.search(claim.text):
             referred = self._referred(claim)
             if referred is not None:
                 best = referred[0]
@@ -414,9 +417,15 @@ class ClaimClusterer:
         ("called that report invented", "The story is invented"): the nearest earlier claim of the report whose
         proposition someone asserts (its anchor is an assertion), not the refuter's own.
         """
+        trail = self._trail.get(claim.doc_id, [])
+        if CAVEAT.search(claim.text):
+            for earlier, index in reversed(trail[-self.reference_window :]):
+                if not CAVEAT.search(earlier.text) and self._cluster(index).anchor.polarity == "asserts":
+                    quoted = earlier.text if len(earlier.text) <= 60 else earlier.text[:57] + "..."
+                    return index, f"a caveat on an earlier claim of the report: «{quoted}»"
+            return None
         if claim.polarity not in _REFUTING:
             return None
-        trail = self._trail.get(claim.doc_id, [])
         if claim.lead == "headline":
             lede = next(((c, index) for c, index in trail if c.lead == "lede"), None)
             if lede is not None and lede[0].polarity in _REFUTING:

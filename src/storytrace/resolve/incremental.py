@@ -101,7 +101,8 @@ STATE_VERSION = "1"
 # 2026-11-22-events-v4: sources credited to an outlet of the store are its origin, and its background when its own
 # mentions are (resolve/sources.py, assess/status.py).
 # 2026-11-22-attributions-v4 marks the switch of `default` to extract.attributions.minilm.v4 (contents move).
-RESOLVER_RULES = "2026-11-22-attributions-v4"
+# 2026-11-22-caveats: a caveat on the evidence goes with the claim it qualifies (resolve/claims.py, stance.py).
+RESOLVER_RULES = "2026-11-22-caveats"
 
 
 def judgements_signature(store: Store, up_to: int | None = None) -> str:

@@ -101,6 +101,7 @@ from storytrace.resolve.stance_encoder import TO_STANCE, default_stance_encoder
 from storytrace.resolve.stance_features import StanceModel, pair_features
 
 __all__ = [
+    "CAVEAT",
     "DENIAL_WORDS",
     "ENCODER_ASK_BELOW",
     "ENCODER_WEIGHT",
@@ -162,6 +163,15 @@ NONCOMMITTAL = re.compile(
     r"|no comment|refused to comment|would not (?:comment|confirm|say)"
     # the content of "X declined to comment on Y" when the claims layer left the refusal in the cue
     r"|^to (?:comment|confirm|discuss|elaborate)\b(?! that))\b",
+    re.IGNORECASE,
+)
+# A caveat on the evidence of the claim before it ("He did not provide evidence", "no evidence either way"): it
+# neither endorses nor refutes that claim; resolve/claims.py places it with it (``ClaimClusterer._referred``).
+CAVEAT = re.compile(
+    r"^(?:(?:the|an?|this|that)\s+)?(?:[\w'’-]+\s+){0,3}"
+    r"(?:did not|didn't|does not|has not|had not|gave no|offered no|provided no|presented no|cited no)\s+"
+    r"(?:(?:provide|offer|give|present|cite|show|produce)\s+)?(?:any\s+)?(?:evidence|proof)\b[^,;]*$"
+    r"|^no (?:evidence|proof)\b[^,;]*$",
     re.IGNORECASE,
 )
 HEDGE_WORDS = frozenset(
@@ -400,6 +410,8 @@ def _sure_rule(claim: ClaimRecord) -> Stance | None:
         return _same("refutes", 0.9, f"{verb} by {who}")
     if NONCOMMITTAL.search(claim.text):
         return _same("reports", 0.6, "non-committal (no comment or not confirmed)")
+    if CAVEAT.search(claim.text):
+        return _same("reports", 0.6, "a caveat: no evidence given for the claim it qualifies")
     # A group claiming an attack asserts it was done (its own deed): not the "X claims Y" of a rumour.
     if _RESPONSIBILITY.search(claim.text) and not claim.hedges and not is_negated(claim.text):
         return _same("supports", 0.8, "a claim of responsibility")
