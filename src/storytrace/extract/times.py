@@ -117,7 +117,7 @@ TIMEX3 guidelines mark that v4 missed or misread, most of them rare in both sets
   event's date, which the rules cannot know: a span with a wrong value lowers value F1), "the financial year"
   after "of" ("the very beginning of the financial year": a part of a year we cannot value; MEANTIME fell).
 
-v6 changes, measured the same way (value F1, TBAQ-cleaned 81.09 -> 81.37, MEANTIME 81.88 -> 82.44); the tense and
+v6 changes, measured the same way (value F1, TBAQ-cleaned 81.09 -> 81.42, MEANTIME 81.88 -> 82.44); the tense and
 the day of a clock time, and numbers that are not years:
 
 * the tense: a future marker after "had" or "had been" is a past ("It had been due to expire Friday evening": v5
@@ -750,6 +750,22 @@ def _weekday_day(weekday: int, ctx: _Context, position: int, modifier: str) -> d
     return reference - timedelta(days=delta)
 
 
+def _word_day(word: str, ctx: _Context, position: int) -> date | None:
+    """The day a lower-case weekday, "today", "yesterday" or "tomorrow" said at ``position`` names."""
+    if word in _WEEKDAYS:
+        return _weekday_day(_WEEKDAYS.index(word), ctx, position, "")
+    if ctx.reference is None:
+        return None
+    return ctx.reference + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[word])
+
+
+def _week_result(day: date, anchor: str) -> _Result:
+    """The ISO week holding ``day``, bounded Monday to Sunday."""
+    monday = day - timedelta(days=day.weekday())
+    value, precision = _value_at(day, "week")
+    return _Result("DATE", value, precision, anchor, monday, monday + timedelta(days=6))
+
+
 def _edge_range(edge: str, first: date, last: date) -> tuple[date, date, str]:
     edge = " ".join(edge.lower().split())
     span = (last - first).days + 1
@@ -816,22 +832,16 @@ def _month_day_year(m: re.Match[str], ctx: _Context) -> _Result | None:
 _RANGE_YEAR = re.compile(rf"\s*(?:-|\u2013|and|to|through|or)\s*{_DAY},?\s+(?P<y>{_YEAR})(?![\w/:\-]|[.,]\d)")
 
 
-@_rule(
-    "month-day",
-    rf"(?P<x>(?:{_WEEKDAY},?\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?![\d,]*\d)"
-    rf"|(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH}))(?![\w-])",
-    _HAS_MONTH,
-    _HAS_DIGIT,
-    until=4,
-)
-@_rule(
-    "month-day",
-    rf"(?P<x>(?:{_WEEKDAY},?\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?![\d,]*\d)"
-    rf"|(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH}))(?!\w|-(?!\d))",
-    _HAS_MONTH,
-    _HAS_DIGIT,
-    since=5,
-)
+def _month_day_pattern(after: str) -> str:
+    return (
+        rf"(?P<x>(?:{_WEEKDAY},?\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?![\d,]*\d)"
+        rf"|(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH})){after}"
+    )
+
+
+@_rule("month-day", _month_day_pattern(r"(?![\w-])"), _HAS_MONTH, _HAS_DIGIT, until=4)
+# v5: a hyphen and a digit may follow ("March 19-20": the month-day-range rule reads the second day).
+@_rule("month-day", _month_day_pattern(r"(?!\w|-(?!\d))"), _HAS_MONTH, _HAS_DIGIT, since=5)
 def _month_day(m: re.Match[str], ctx: _Context) -> _Result | None:
     month = _month_of(m["m1"] or m["m2"])
     day = int(re.sub(r"\D", "", m["d1"] or m["d2"]))
@@ -1186,24 +1196,20 @@ def _weekday_relative(m: re.Match[str], ctx: _Context) -> _Result | None:
     return _Result("DATE", day.isoformat(), "day", anchor or "doc:published", day, day)
 
 
-@_rule(
-    "clock-time",
-    rf"(?P<x>(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s?(?P<ap>[ap]\.?\s?m\b\.?)"
-    rf"|(?<=\bat\s)(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?!\d))"
-    rf"(?:\s+(?-i:[ECMP][SD]T|GMT|UTC))?(?:,?\s+(?P<wd>{_WEEKDAY}|today|yesterday|tomorrow)\b)?)",
-    _HAS_DIGIT,
-    _Need("regex", (r"\d\s?[ap]|:\d",)),  # "9 a.m.", "9pm", "at 14:30"
-    until=4,
-)
-@_rule(
-    "clock-time",
-    rf"(?P<x>(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s?(?P<ap>[ap]\.?\s?m\b\.?)"
-    rf"|(?<=\bat\s)(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?!\d))"
-    rf"(?:\s+(?-i:[ECMP][SD]?T|GMT|UTC))?(?:,?\s+(?P<wd>{_WEEKDAY}|today|yesterday|tomorrow)\b)?)",
-    _HAS_DIGIT,
-    _Need("regex", (r"\d\s?[ap]|:\d",)),
-    since=5,  # v5: "8 p.m. ET" keeps its zone (US news writes ET, PT, CT, MT)
-)
+def _clock_pattern(zone: str) -> str:
+    return (
+        rf"(?P<x>(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s?(?P<ap>[ap]\.?\s?m\b\.?)"
+        rf"|(?<=\bat\s)(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?!\d))"
+        rf"(?:\s+(?-i:{zone}|GMT|UTC))?(?:,?\s+(?P<wd>{_WEEKDAY}|today|yesterday|tomorrow)\b)?)"
+    )
+
+
+_CLOCK_NEEDS = (_HAS_DIGIT, _Need("regex", (r"\d\s?[ap]|:\d",)))  # "9 a.m.", "9pm", "at 14:30"
+
+
+@_rule("clock-time", _clock_pattern(r"[ECMP][SD]T"), *_CLOCK_NEEDS, until=4)
+# v5: "8 p.m. ET" keeps its zone (US news writes ET, PT, CT, MT).
+@_rule("clock-time", _clock_pattern(r"[ECMP][SD]?T"), *_CLOCK_NEEDS, since=5)
 def _clock(m: re.Match[str], ctx: _Context) -> _Result | None:
     if m.groupdict().get("h") is not None:  # the clock-utc rule has only the 24-hour groups
         hour, minute = int(m["h"]), int(m["mi"] or 0)
@@ -1222,10 +1228,7 @@ def _clock(m: re.Match[str], ctx: _Context) -> _Result | None:
             day, anchor = named, "doc:published"
     if word and ctx.reference is not None:
         anchor = "doc:published"
-        if word in _WEEKDAYS:
-            day = _weekday_day(_WEEKDAYS.index(word), ctx, m.start("x"), "")
-        else:
-            day = ctx.reference + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[word])
+        day = _word_day(word, ctx, m.start("x"))
     zone = "Z" if ctx.version >= 2 and re.search(r"\b(?:UTC|GMT)\b", m["x"]) else ""  # v2: UTC is ISO's "Z"
     if day is None:
         return _Result("TIME", f"XXXX-XX-XXT{hour:02d}:{minute:02d}{zone}", "minute")
@@ -1245,14 +1248,11 @@ def _day_after_clock(m: re.Match[str], ctx: _Context) -> date | None:
     if after is None:
         return None
     if after["wd"]:
-        return _weekday_day(_WEEKDAYS.index(after["wd"].lower()), ctx, after.start("wd"), "")
+        return _word_day(after["wd"].lower(), ctx, after.start("wd"))
     month = _month_of(after["mo"])
     if month is None:
         return None
-    try:
-        found, _ = _pick_year(month, int(re.sub(r"\D", "", after["d"])), ctx, after.start("mo"))
-    except ValueError:
-        return None
+    found, _ = _pick_year(month, int(re.sub(r"\D", "", after["d"])), ctx, after.start("mo"))
     return found
 
 
@@ -1311,10 +1311,7 @@ def _noon_day(m: re.Match[str], ctx: _Context) -> _Result | None:
     word = m["w"].lower()
     if ctx.reference is None:
         return _Result("TIME", f"XXXX-XX-XXT{clock}", "minute")
-    if word in _WEEKDAYS:
-        day = _weekday_day(_WEEKDAYS.index(word), ctx, m.start("x"), "")
-    else:
-        day = ctx.reference + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[word])
+    day = _word_day(word, ctx, m.start("x"))
     if day is None:
         return None
     return _Result("TIME", f"{day.isoformat()}T{clock}", "minute", "doc:published", day, day)
@@ -1517,16 +1514,7 @@ def _that_unit(m: re.Match[str], ctx: _Context) -> _Result | None:
     if m["u"].lower() == "week":
         if ctx.previous is None:
             return None
-        monday = ctx.previous - timedelta(days=ctx.previous.weekday()) + timedelta(weeks=step)
-        iso = monday.isocalendar()
-        return _Result(
-            "DATE",
-            f"{iso.year:04d}-W{iso.week:02d}",
-            "week",
-            f"previous:{ctx.previous.isoformat()}",
-            monday,
-            monday + timedelta(days=6),
-        )
+        return _week_result(ctx.previous + timedelta(weeks=step), f"previous:{ctx.previous.isoformat()}")
     if ctx.dated is None:
         return None  # nothing to refer to: "that year" is not the report's year
     year, month = int(ctx.dated[:4]), ctx.dated[5:7]
@@ -1895,10 +1883,7 @@ def _holiday_v5(m: re.Match[str], ctx: _Context) -> _Result | None:
         ahead = tense == "future" or (future - reference).days <= _NEAR_FUTURE_DAYS
         day = future if ahead and tense != "since" else past
     if name in _HOLIDAY_WEEKS:
-        iso = day.isocalendar()
-        monday = day - timedelta(days=day.weekday())
-        week = f"{iso.year:04d}-W{iso.week:02d}"
-        return _Result("DATE", week, "week", "doc:published", monday, monday + timedelta(days=6))
+        return _week_result(day, "doc:published")
     return _Result("DATE", day.isoformat(), "day", "doc:published", day, day)
 
 
@@ -1927,13 +1912,11 @@ def _the_weekend(m: re.Match[str], ctx: _Context) -> _Result | None:
         and ctx.is_future(m.start("x"))
     ):
         saturday = reference + timedelta(days=5 - reference.weekday())
-        iso = saturday.isocalendar()
-        return _Result(
-            "DATE", f"{iso.year:04d}-W{iso.week:02d}-WE", "weekend", "doc:published", saturday, saturday + timedelta(1)
-        )
-    saturday = reference - timedelta(days=(reference.weekday() - 5) % 7)
+        end = saturday + timedelta(days=1)
+    else:
+        saturday = reference - timedelta(days=(reference.weekday() - 5) % 7)
+        end = min(reference, saturday + timedelta(days=1))
     iso = saturday.isocalendar()
-    end = min(reference, saturday + timedelta(days=1))
     return _Result("DATE", f"{iso.year:04d}-W{iso.week:02d}-WE", "weekend", "doc:published", saturday, end)
 
 
@@ -2281,25 +2264,16 @@ _RATE = re.compile(
 _FREQUENCY = re.compile(rf"\b(?:once|twice|thrice|(?:{_NUM_V3}|\d+)\s+times)\s+$", re.IGNORECASE)
 
 
-@_rule(
-    "duration",
-    rf"(?P<x>\b(?:{_DURATION_MOD}\s+)?(?:the\s+)?(?P<n>{_NUM_V3})(?P<half>\s+and\s+a\s+half|\s+1/2)?\s+(?:{_DURATION_WORDS}\s+)?"
-    rf"(?P<u>{_UNIT})(?P<plural>s)?(?P<half2>\s+and\s+a\s+half)?)\b"
-    rf"(?!\s+(?:ago|earlier|later|afterwards|from\s+now|hence|old)\b)(?!\s+(?:before|after)\s*(?:[,.;:)]|$))(?!-)",
-    _HAS_UNIT,
-    _HAS_UNIT_WORD,
-    since=3,
-    until=4,
-)
-@_rule(
-    "duration",
-    rf"(?P<x>\b(?:{_DURATION_MOD}\s+)?(?:the\s+)?(?P<n>{_NUM_V5})(?P<half>\s+and\s+a\s+half|\s+1/2)?\s+(?:{_DURATION_WORDS}\s+)?"
-    rf"(?P<u>{_UNIT})(?P<plural>s)?(?P<half2>\s+and\s+a\s+half)?)\b"
-    rf"(?!\s+(?:ago|earlier|later|afterwards|from\s+now|hence|old)\b)(?!\s+(?:before|after)\s*(?:[,.;:)]|$))(?!-)",
-    _HAS_UNIT,
-    _HAS_UNIT_WORD,
-    since=5,
-)
+def _duration_pattern(number: str) -> str:
+    return (
+        rf"(?P<x>\b(?:{_DURATION_MOD}\s+)?(?:the\s+)?(?P<n>{number})(?P<half>\s+and\s+a\s+half|\s+1/2)?\s+"
+        rf"(?:{_DURATION_WORDS}\s+)?(?P<u>{_UNIT})(?P<plural>s)?(?P<half2>\s+and\s+a\s+half)?)\b"
+        rf"(?!\s+(?:ago|earlier|later|afterwards|from\s+now|hence|old)\b)(?!\s+(?:before|after)\s*(?:[,.;:)]|$))(?!-)"
+    )
+
+
+@_rule("duration", _duration_pattern(_NUM_V3), _HAS_UNIT, _HAS_UNIT_WORD, since=3, until=4)
+@_rule("duration", _duration_pattern(_NUM_V5), _HAS_UNIT, _HAS_UNIT_WORD, since=5)
 def _duration_rule_v3(m: re.Match[str], ctx: _Context) -> _Result | None:
     """v3: a length counted from an event ("two days before the vote", "72 hours after the blast") is a
     duration (v2 left it out: only a date ends "three days before."); "six straight days", "two more weeks";
@@ -2515,6 +2489,10 @@ def _year_end(m: re.Match[str], ctx: _Context) -> _Result | None:
     return _Result("DATE", f"{year:04d}", "range", "doc:published", date(year, 12, 1), date(year, 12, 31))
 
 
+# v5: a count right before a unit ("1,000 years ago", "a few years ago").
+_COUNT_BEFORE = re.compile(rf"(?:\b{_NUM_V5}|\d)\s+$", re.IGNORECASE)
+
+
 @_rule(
     "units-ago",
     r"(?P<x>\b(?P<u>year|month|week|day|decade|hour|minute)s\s+(?:ago|earlier))\b",
@@ -2526,8 +2504,7 @@ def _units_ago(m: re.Match[str], ctx: _Context) -> _Result | None:
     """v5: a count-less "years ago", "months earlier": PAST_REF; a count before it is the ago rule's ("three years
     ago"). "weeks later" is left out: it is past as often as future, and FUTURE_REF (v3's "a few days later")
     says the wrong thing when it tells of the past."""
-    before = ctx.sentence[: m.start("x")]
-    if re.search(rf"(?:\b{_NUM_V5}|\d)\s+$", before, re.IGNORECASE):
+    if _COUNT_BEFORE.search(ctx.sentence, 0, m.start("x")):
         return None  # "1,000 years ago", "a few years ago": the ago rule's longer span (or a count it refused)
     return _Result("DATE", "PAST_REF", "vague", "doc:published" if ctx.reference else "none")
 
@@ -2562,10 +2539,7 @@ def _edge_part_of_day(m: re.Match[str], ctx: _Context) -> _Result | None:
     day, anchor = _day_named(ctx)
     if word and ctx.reference is not None:
         anchor = "doc:published"
-        if word in _WEEKDAYS:
-            day = _weekday_day(_WEEKDAYS.index(word), ctx, m.start("x"), "")
-        else:
-            day = ctx.reference + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[word])
+        day = _word_day(word, ctx, m.start("x"))
     if day is None:
         return _Result("TIME", f"XXXX-XX-XXT{part}", "day-part")
     return _Result("TIME", f"{day.isoformat()}T{part}", "day-part", anchor, day, day)
@@ -2654,10 +2628,7 @@ def _week_of(m: re.Match[str], ctx: _Context) -> _Result | None:
         day = date(year, month, _month_length(year, month) - 3)
     else:
         day = date(year, month, 4) + timedelta(weeks=(_ordinal(m["o"]) or 1) - 1)
-    iso = day.isocalendar()
-    monday = day - timedelta(days=day.weekday())
-    anchor = "none" if m["y"] else "doc:published"
-    return _Result("DATE", f"{iso.year:04d}-W{iso.week:02d}", "week", anchor, monday, monday + timedelta(days=6))
+    return _week_result(day, "none" if m["y"] else "doc:published")
 
 
 # v5: a day of the month in digits ("the 16th"); spelled ones ("on the first") are too often not days.
@@ -2729,10 +2700,6 @@ def _this_past_weekend(m: re.Match[str], ctx: _Context) -> _Result | None:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Anchor-event days, built per document because the anchors are
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Rules added in v6
 
 
@@ -2751,10 +2718,7 @@ def _present_ordinal_day(m: re.Match[str], ctx: _Context) -> _Result | None:
     if ctx.reference is None or (_ordinal(m["o"]) or 0) < 1:
         return None
     if m["u"].lower() == "week":
-        iso = ctx.reference.isocalendar()
-        monday = ctx.reference - timedelta(days=ctx.reference.weekday())
-        value = f"{iso.year:04d}-W{iso.week:02d}"
-        return _Result("DATE", value, "week", "doc:published", monday, monday + timedelta(days=6))
+        return _week_result(ctx.reference, "doc:published")
     return _Result("DATE", ctx.reference.isoformat(), "day", "doc:published", ctx.reference, ctx.reference)
 
 
@@ -2763,6 +2727,10 @@ def _more_recently(m: re.Match[str], ctx: _Context) -> _Result | None:
     """v6: "more recently" is one PAST_REF, before a verb too ("and more recently has begun"; v2-v5 kept
     "recently" alone, and nothing before a verb)."""
     return _Result("DATE", "PAST_REF", "vague", "doc:published" if ctx.reference else "none")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Anchor-event days, built per document because the anchors are
 
 
 @functools.lru_cache(maxsize=64)
