@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -12,9 +13,11 @@ from storytrace.model import Document, Span
 from storytrace.pipeline import Pipeline
 
 
-def events(text: str, entities: list[Span] | None = None, times: list[Span] | None = None) -> list[dict[str, Any]]:
+def events(
+    text: str, entities: list[Span] | None = None, times: list[Span] | None = None, *, version: int = 2
+) -> list[dict[str, Any]]:
     out = []
-    for span in extract_events(text, split_sentences(text), entities or [], times or []):
+    for span in extract_events(text, split_sentences(text), entities or [], times or [], version=version):
         attrs = dict(span.attrs)
         assert text[span.start_char : span.end_char] == attrs["trigger"]
         assert span.label == attrs["type"]
@@ -389,13 +392,7 @@ def test_laying_down_arms_is_no_arms_transfer() -> None:
 # extract.events.rules.v3: occurrences an analyst can trust (v2 keeps its behaviour: stored reports name it)
 
 
-def events_v3(text: str, entities: list[Span] | None = None, times: list[Span] | None = None) -> list[dict[str, Any]]:
-    out = []
-    for span in extract_events(text, split_sentences(text), entities or [], times or [], version=3):
-        attrs = dict(span.attrs)
-        assert text[span.start_char : span.end_char] == attrs["trigger"]
-        out.append(attrs)
-    return out
+events_v3 = partial(events, version=3)
 
 
 def kinds(found: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -508,8 +505,10 @@ def test_events_v3_a_dateline_does_not_date_an_event_dated_in_the_sentence() -> 
     times = [date(text, "May 9", "2025-05-09"), date(text, "Friday", "2025-05-08")]
     (e,) = events_v3(text, times=times)
     assert e["type"] == "release" and e["time"]["value"] == "2025-05-08"
-    (alone,) = events_v3("DAR SALIM, May 9 (Wire) - A court released the activist.", times=None)
-    assert alone["time"] is None
+    # alone, the dateline still dates the sentence's event
+    alone = "DAR SALIM, May 9 (Wire) - A court released the activist."
+    (dated,) = events_v3(alone, times=[date(alone, "May 9", "2025-05-09")])
+    assert dated["time"]["value"] == "2025-05-09"
 
 
 def test_events_v3_modality_and_negation_read_after_a_noun_subject() -> None:

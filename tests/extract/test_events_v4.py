@@ -5,29 +5,19 @@ Each fix is pinned twice: v4 reads the sentence right, and v3 keeps its old read
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
 
-from storytrace.extract.events import extract_events, load_ontology
-from storytrace.extract.sentences import split_sentences
+from storytrace.extract.events import load_ontology
 from storytrace.model import Document, Span
 from storytrace.pipeline import Pipeline
+from storytrace.resolve.job import _mention_modality
+from tests.extract.test_events import date, kinds
+from tests.extract.test_events import events as events_of
 
-
-def events(
-    text: str, entities: list[Span] | None = None, times: list[Span] | None = None, *, version: int = 4
-) -> list[dict[str, Any]]:
-    out = []
-    for span in extract_events(text, split_sentences(text), entities or [], times or [], version=version):
-        attrs = dict(span.attrs)
-        assert text[span.start_char : span.end_char] == attrs["trigger"]
-        out.append(attrs)
-    return out
-
-
-def kinds(found: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    return [(e["type"], e["trigger"]) for e in found]
+events = partial(events_of, version=4)
 
 
 def one(text: str, trigger: str, **kwargs: Any) -> dict[str, Any]:
@@ -37,18 +27,13 @@ def one(text: str, trigger: str, **kwargs: Any) -> dict[str, Any]:
 
 
 def asserted(e: dict[str, Any]) -> bool:
-    """What the store's ``events.asserted`` reads from a mention (resolve/job.py ``_mention_modality``)."""
-    return not e["negated"] and e["modality"] == "asserted"
+    """What the store's ``events.asserted`` reads from a mention."""
+    return _mention_modality(e) is None
 
 
 def place(text: str, surface: str, label: str = "GPE", name: str | None = None) -> Span:
     start = text.index(surface)
     return Span(start, start + len(surface), label, (("entity_id", f"x:{surface}"), ("name", name or surface)))
-
-
-def date(text: str, surface: str, value: str) -> Span:
-    start = text.index(surface)
-    return Span(start, start + len(surface), "DATE", (("value", value), ("precision", "day")))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -213,13 +213,21 @@ def _overlay(entries: dict[str, dict[str, Any]], overlay: dict[str, Any]) -> Non
         entries[name] = dict(entry)
 
 
+@lru_cache(maxsize=1)
+def _read_ontology() -> dict[str, Any]:
+    """``event_types.yaml`` as parsed, read once for every version (``_entries`` works on copies of it)."""
+    raw: dict[str, Any] = yaml.safe_load(
+        resources.files("storytrace.extract").joinpath("event_types.yaml").read_text("utf-8")
+    )
+    return raw
+
+
 @lru_cache(maxsize=4)
 def load_ontology(version: int = 2) -> _Ontology:
-    """Read ``event_types.yaml`` once per version: the types and a first-word index of their triggers."""
-    raw = yaml.safe_load(resources.files("storytrace.extract").joinpath("event_types.yaml").read_text("utf-8"))
+    """The types of a version and a first-word index of their triggers, built once per version."""
     types: dict[str, EventType] = {}
     seen: dict[tuple[str, ...], _Trigger] = {}
-    for name, entry in _entries(raw, version).items():
+    for name, entry in _entries(_read_ontology(), version).items():
         if entry["quad"] not in QUADS or not FIGURE_KINDS.issuperset(entry.get("figures", [])):
             raise ValueError(f"event type {name!r} in event_types.yaml has a bad quad or figure kind")
         types[name] = EventType(
@@ -901,7 +909,7 @@ def _left_actor(text: str, sent: _Sentence, index: int) -> list[dict[str, Any]]:
     return args
 
 
-def _fill_args(text: str, sent: _Sentence, m: _Mention, onto: _Ontology | None = None) -> None:
+def _fill_args(text: str, sent: _Sentence, m: _Mention, onto: _Ontology) -> None:
     toks = sent.toks
     m.passive = _passive(sent, m)
     with_types = m.type in _WITH_TYPES
@@ -943,7 +951,7 @@ def _fill_args(text: str, sent: _Sentence, m: _Mention, onto: _Ontology | None =
             patient = m.type in _PATIENT_TYPES | {"aid", "release"}
             if patient and m.actors and toks[m.first].start - m.actors[-1]["end_char"] <= 3:
                 possessive = [m.actors.pop()]
-        if (onto or load_ontology()).types[m.type].violent or m.type in _ON_TYPES:
+        if onto.types[m.type].violent or m.type in _ON_TYPES:
             m.targets = _prep_phrase(text, sent, m, frozenset({"on", "against", "targeting", "targetting", "at"}))
         if not m.targets and with_types:
             m.targets = _prep_phrase(text, sent, m, frozenset({"with", "between"}))
@@ -956,10 +964,6 @@ def _fill_args(text: str, sent: _Sentence, m: _Mention, onto: _Ontology | None =
         m.place = m.targets.pop(0)
     # an "it"/"which" subject of a noun-led relative is no actor
     m.actors = [a for a in m.actors if a["text"].lower() not in {"which", "that", "who"}]
-
-
-def onto_type(name: str) -> EventType:
-    return load_ontology().types[name]
 
 
 def _noun_actor(text: str, sent: _Sentence, m: _Mention) -> list[dict[str, Any]]:
@@ -1112,8 +1116,7 @@ def _negation_and_modality(sent: _Sentence, m: _Mention, *, deny_sayings: bool =
         if toks[k].text in {";", ":"} or toks[k].low in {"but", "while", "although"}:
             break
         if toks[k].low in _DENY_SCOPE and m.type != "denial":
-            between = toks[k + 1 : m.first]
-            if deny_sayings or any(_is_ing_verb(t) or t.low == "that" for t in between):
+            if deny_sayings or any(_is_ing_verb(t) or t.low == "that" for t in toks[k + 1 : m.first]):
                 negated = True
             break
     if m.pos == "noun" and m.first >= 1 and toks[m.first - 1].low == "no":
@@ -1338,7 +1341,7 @@ _CONDITION_WORDS = frozenset("until unless once".split())
 _MODAL_AFTER = {"could": "possible", "may": "possible", "might": "possible", "will": "future", "'ll": "future",
                 "would": "conditional"}  # fmt: skip
 _STATEMENT_NOUNS = frozenset("statement statements communique announcement declaration".split())
-_NEGATIONS_V3 = _NEGATIONS | frozenset("nothing none nobody".split())
+_NEGATIVE_SUBJECTS = frozenset("nothing none nobody".split())
 
 
 def _np_start(sent: _Sentence, i: int) -> int:
@@ -1461,7 +1464,7 @@ def _negated_v3(sent: _Sentence, m: _Mention) -> bool:
     """ "nothing was signed", "none were arrested": a negative subject right before the trigger."""
     for k in range(m.first - 1, max(-1, m.first - 4), -1):
         low = sent.toks[k].low
-        if low in _NEGATIONS_V3 - _NEGATIONS:
+        if low in _NEGATIVE_SUBJECTS:
             return True
         if not _is_word(sent.toks[k]) or low in _CLAUSE:
             break
@@ -1508,7 +1511,6 @@ def _occurrences_v3(sent: _Sentence, mentions: list[_Mention]) -> list[_Mention]
 _SAYING_TYPES = frozenset({"accusation", "statement", "threat", "demand", "appeal", "denial"})
 _GENERIC_SUBJECTS = frozenset("everybody everyone anybody anyone somebody someone".split())
 _OBLIGATION = frozenset("should ought".split())
-_NEGATIVE_SUBJECTS = frozenset("nothing none nobody".split())
 _SUBJECT_SKIP = _AUX | frozenset("ever even yet".split())
 # "A prisoner release … remains the likeliest way out", "a deal … was within reach": a noun subject whose
 # predicate weighs it up has not happened.
@@ -1529,6 +1531,7 @@ _CLAUSE_OPENERS = frozenset(
     "and but or while whereas who whom whose which because although though as after before since until".split()
 )
 _CONTRAST = frozenset({",", "and", "but"})
+_CLAUSE_BUT_AND = _CLAUSE - {"and"}  # "a deal to end the siege and reopen the road was within reach"
 
 
 def _dropped_v4(sent: _Sentence, m: _Mention) -> bool:
@@ -1627,7 +1630,7 @@ def _weighed_v4(sent: _Sentence, m: _Mention) -> bool:
         tok = toks[k]
         if tok.low in _COPULAS:
             return any(t.low in _WEIGHING for t in toks[k + 1 : k + 6])
-        if tok.text in {",", ";", ":", "."} or tok.low in _CLAUSE - {"and"}:
+        if tok.text in {",", ";", ":", "."} or tok.low in _CLAUSE_BUT_AND:
             return False
         k += 1
     return False
@@ -1778,8 +1781,7 @@ def extract_events(
         violent = any(onto.types[m.type].violent for m in mentions)
         instruments = _instruments(text, sent) if violent and not _WEAPON_WORDS.isdisjoint(words) else []
         previous: _Mention | None = None
-        before: _Mention | None = None  # the previous mention of the sentence (v4's purpose rule)
-        for m in mentions:
+        for i, m in enumerate(mentions):
             _fill_args(text, sent, m, onto)
             m.negated, m.modality = _negation_and_modality(sent, m)
             if version >= 3:
@@ -1787,9 +1789,8 @@ def extract_events(
                 m.modality = _modality_v3(sent, m, m.modality)
             if version >= 4:
                 m.negated = _negated_v4(sent, m, m.negated)
-                m.modality = _modality_v4(sent, m, m.modality, before)
+                m.modality = _modality_v4(sent, m, m.modality, mentions[i - 1] if i else None)
                 m.dropped = _generic_v4(sent, m)
-                before = m
             _retype(text, sent, m, instruments, onto)
             # "visited Baghdad and met X": the second verb shares the first one's subject
             left = _skip_left(sent, m.first - 1)
