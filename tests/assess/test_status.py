@@ -269,3 +269,12 @@ def test_a_caveat_on_the_evidence_relays_no_origin() -> None:
     caveat.text = "The official did not provide evidence"
     p = status(alleged, relayed, caveat)
     assert p.status == "circular" and not any("relayed without endorsement" in r for r in p.reasons)
+
+
+def test_an_undated_report_is_never_earlier_than_a_dated_one() -> None:
+    """An undated copy quoting the ministry says nothing of when it was first reported: the paper's own-voice
+    mention stays an origin (an empty date sorts before every day)."""
+    ministry = Hop("the Interior Ministry", "named", "org/ministry")
+    undated = claim("a", "supports", "speaker:org/ministry", speaker=ministry)
+    undated.published_at = None
+    assert status(undated, claim("bb", "supports", "outlet:herald")).origins == 2

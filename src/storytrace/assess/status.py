@@ -45,6 +45,7 @@ background too.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Sequence
 
@@ -117,32 +118,38 @@ def _through_outlets(claims: Sequence[ClaimRecord]) -> dict[str, str]:
     }
 
 
-def _background(supporting: Sequence[ClaimRecord]) -> list[ClaimRecord]:
-    """The supporting claims that restate the proposition as background: in an outlet's own voice (or a copy of
-    it), outside the report's headline and lede while no claim of that report leads with the proposition, in a
-    report dated after another origin had already carried it. "He was detained in Harbal on 1 March", a week
-    after the ministry announced it, is what the outlet read, not an origin of its own."""
+def _background(supporting: Sequence[ClaimRecord]) -> set[str]:
+    """The ids of the supporting claims that restate the proposition as background: in an outlet's own voice (or a
+    copy of it), outside the report's headline and lede while no claim of that report leads with the proposition, in
+    a report dated after another origin had already carried it. "He was detained in Harbal on 1 March", a week
+    after the ministry announced it, is what the outlet read, not an origin of its own. Undated reports never
+    count as earlier. Linear in the claims: a proposition of a large pile holds hundreds."""
     leading = {c.doc_id for c in supporting if c.lead is not None}
+    firsts: dict[str, str] = {}  # origin -> the day it first carried the proposition
+    for claim in supporting:
+        day = (claim.published_at or "")[:10]
+        if claim.origin and day and (claim.origin not in firsts or day < firsts[claim.origin]):
+            firsts[claim.origin] = day
+    two = heapq.nsmallest(2, ((day, origin) for origin, day in firsts.items()))
 
     def restated(claim: ClaimRecord) -> bool:  # dated after another origin had carried the proposition
-        origin, day = claim.origin, (claim.published_at or "")[:10]
-        return bool(day) and any(
-            c.origin != origin and (c.published_at or "")[:10] < day for c in supporting if c.origin
-        )
+        day = (claim.published_at or "")[:10]
+        other = next((first for first, origin in two if origin != claim.origin), None)
+        return bool(day) and other is not None and other < day
 
-    out = [
-        c
+    out = {
+        c.id
         for c in supporting
         if c.voice == "outlet" and (c.origin or "").startswith("outlet:") and c.doc_id not in leading and restated(c)
-    ]
+    }
     # What another report credits to an outlet ("according to the Courier's sources, …") is that outlet's
     # background too, when every claim of the outlet's own reports here is background.
-    own: dict[str, list[ClaimRecord]] = {}
+    own: dict[str, bool] = {}  # outlet origin -> all its own claims are background
     for claim in supporting:
         if claim.source_id and claim.origin == f"outlet:{claim.source_id}":
-            own.setdefault(claim.origin, []).append(claim)
-    faded = {origin for origin, claims in own.items() if all(c in out for c in claims)}
-    out += [c for c in supporting if c.origin in faded and c not in out and c.doc_id not in leading and restated(c)]
+            own[claim.origin] = own.get(claim.origin, True) and claim.id in out
+    faded = {origin for origin, background in own.items() if background}
+    out |= {c.id for c in supporting if c.origin in faded and c.doc_id not in leading and restated(c)}
     return out
 
 
@@ -192,7 +199,7 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
         return folded.get(origin, origin)
 
     background = _background(supporting)
-    origins = sorted({o for c in supporting if c not in background and (o := origin_of(c))})
+    origins = sorted({o for c in supporting if c.id not in background and (o := origin_of(c))})
     # A refusal to comment relays nothing: its speaker is no origin of the proposition, even unendorsed.
     relay_origins = sorted(
         {o for c in relaying if (o := origin_of(c)) and not NONCOMMITTAL.search(c.text) and not CAVEAT.search(c.text)}
@@ -222,7 +229,7 @@ def assess(proposition: PropositionRecord, claims: Sequence[ClaimRecord], partie
         reasons.append(f"what reached us through {named([outlet])} is {behind}, as its own report says")
     if relay_origins:
         reasons.append(f"relayed without endorsement from {named(relay_origins)}")
-    if restated := sorted({o for c in background if (o := origin_of(c))} - set(origins)):
+    if restated := sorted({o for c in supporting if c.id in background and (o := origin_of(c))} - set(origins)):
         reasons.append(
             f"restated as background by {named(restated)}, after other origins had reported it: not counted as origins"
         )
