@@ -102,7 +102,8 @@ STATE_VERSION = "1"
 # mentions are (resolve/sources.py, assess/status.py).
 # 2026-11-22-attributions-v4 marks the switch of `default` to extract.attributions.minilm.v4 (contents move).
 # 2026-11-22-caveats: a caveat on the evidence goes with the claim it qualifies (resolve/claims.py, stance.py).
-RESOLVER_RULES = "2026-11-22-caveats"
+# 2026-11-22-undated: an undated report no longer counts as earlier when background is told (assess/status.py).
+RESOLVER_RULES = "2026-11-22-undated"
 
 
 def judgements_signature(store: Store, up_to: int | None = None) -> str:
