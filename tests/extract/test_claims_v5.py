@@ -8,7 +8,8 @@ from storytrace.extract.claims import extract_claims
 from storytrace.model import Document, make_id
 from storytrace.pipeline import Pipeline
 
-# The attribution component of `default`: the rules of `fast` read "has not said" as no speech at all.
+# A MiniLM attribution component (v3, in `default` when v5 was written; `default` now has v4): the rules of
+# `fast` read "has not said" as no speech at all.
 BEFORE = Pipeline.from_names(("extract.sentences.rules.v1", "extract.attributions.minilm.v3"))
 
 

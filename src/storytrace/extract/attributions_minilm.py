@@ -315,7 +315,7 @@ def make_attribution_minilm(model_dir: str | None = None, intra_op_num_threads: 
     return _tagger_component(
         lambda path, threads: load_attribution_tagger(path, threads, V1_CONTEXT),
         extract_attributions_minilm,
-        Path(model_dir).expanduser().resolve() if model_dir else DEFAULT_MODEL_DIR,
+        model_dir or DEFAULT_MODEL_DIR,
         intra_op_num_threads,
     )
 
@@ -323,12 +323,13 @@ def make_attribution_minilm(model_dir: str | None = None, intra_op_num_threads: 
 def _tagger_component(
     load: Callable[[Path, int], T],
     extract: Callable[[T, str, Sequence[Span]], dict[str, list[Span]]],
-    path: Path,
+    model_dir: str | Path,
     intra_op_num_threads: int | None,
 ) -> ComponentFn:
-    """A component that ``extract``s with the tagger ``load`` gives (once per process; loaded when the pipeline is
-    built, so that a missing model fails then, not on the first document). ``intra_op_num_threads`` defaults to 2,
-    or to ``STORYTRACE_ONNX_THREADS`` when that is set."""
+    """A component that ``extract``s with the tagger ``load`` gives for ``model_dir`` (once per process; loaded when
+    the pipeline is built, so that a missing model fails then, not on the first document). ``intra_op_num_threads``
+    defaults to 2, or to ``STORYTRACE_ONNX_THREADS`` when that is set."""
+    path = Path(model_dir).expanduser().resolve()
     threads = intra_op_num_threads or int(os.environ.get("STORYTRACE_ONNX_THREADS", "2"))
     load(path, threads)
 
@@ -438,6 +439,31 @@ def _records(layers: dict[str, list[Span]]) -> list[Record]:
         out.append((attribution, cue, layers["sources"][position : position + hops], content))
         position += hops
     return out
+
+
+def _layers(records: Sequence[Record]) -> dict[str, list[Span]]:
+    """The four attribution layers of ``records`` (the inverse of ``_records``)."""
+    return {
+        "attributions": [r[0] for r in records],
+        "cues": [r[1] for r in records],
+        "sources": [s for r in records for s in r[2]],
+        "contents": [r[3] for r in records],
+    }
+
+
+def _content_pieces(record: Record) -> list[tuple[int, int]]:
+    return [(int(a), int(b)) for a, b in dict(record[0].attrs)["content"]["pieces"]]
+
+
+def _spans_of(records: Sequence[Record]) -> list[tuple[int, int]]:
+    """The cues, sources and content pieces of ``records``: what a repair of another record must not take."""
+    taken = [(r[1].start_char, r[1].end_char) for r in records]
+    taken += [(h.start_char, h.end_char) for r in records for h in r[2]]
+    return taken + [piece for r in records for piece in _content_pieces(r)]
+
+
+def _sentence_index(starts: Sequence[int], position: int) -> int:
+    return bisect.bisect_right(starts, position) - 1
 
 
 def _speaker_fixed(record: Record) -> Record | None:
@@ -644,14 +670,8 @@ def with_rules_fallback(
     (``_quoted_as_saying``, ``_quoted_by``),
     and a one-word group speaker is anonymous (``_speaker_fixed``)."""
     starts = [s.start_char for s in sentences]
-
-    def sentence_of(position: int) -> int:
-        return bisect.bisect_right(starts, position) - 1
-
     records = [r for r in _records(layers) if not _is_empty_content(text, r[3])]
-    taken = [(r[1].start_char, r[1].end_char) for r in records]
-    taken += [(h.start_char, h.end_char) for r in records for h in r[2]]
-    taken += [(int(a), int(b)) for r in records for a, b in dict(r[0].attrs)["content"]["pieces"]]
+    taken = _spans_of(records)
     kept = [
         _quoted_by(
             text,
@@ -663,24 +683,19 @@ def with_rules_fallback(
         )
         for r in records
     ]
-    tagged_sentences = {sentence_of(r[1].start_char) for r in kept}
+    tagged_sentences = {_sentence_index(starts, r[1].start_char) for r in kept}
     contents = [(r[3].start_char, r[3].end_char) for r in kept]
     for record in _records(rules):
         cue, content = record[1], record[3]
         if (
             _CLEAR_CUE.fullmatch(text[cue.start_char : cue.end_char])
-            and sentence_of(cue.start_char) not in tagged_sentences
+            and _sentence_index(starts, cue.start_char) not in tagged_sentences
             and not any(a < content.end_char and content.start_char < b for a, b in contents)
         ):
             kept.append(record)
     kept = [fixed for fixed in map(_speaker_fixed, kept) if fixed is not None]
     kept.sort(key=lambda r: (r[1].start_char, r[1].end_char))
-    return {
-        "attributions": [r[0] for r in kept],
-        "cues": [r[1] for r in kept],
-        "sources": [s for r in kept for s in r[2]],
-        "contents": [r[3] for r in kept],
-    }
+    return _layers(kept)
 
 
 _GATED: dict[tuple[Path, int], GatedAttributionTagger] = {}
@@ -717,8 +732,9 @@ def make_attribution_minilm_v2(model_dir: str | None = None, intra_op_num_thread
 
     ``intra_op_num_threads`` defaults to 2, or to ``STORYTRACE_ONNX_THREADS`` when that is set.
     """
-    path = Path(model_dir).expanduser().resolve() if model_dir else V2_MODEL_DIR
-    return _tagger_component(load_gated_tagger, extract_attributions_minilm_v2, path, intra_op_num_threads)
+    return _tagger_component(
+        load_gated_tagger, extract_attributions_minilm_v2, model_dir or V2_MODEL_DIR, intra_op_num_threads
+    )
 
 
 # --- v3: a cascade (the CRF tags every paragraph; the encoder re-reads only the candidate sentences where the CRF
@@ -871,7 +887,7 @@ def _without_framing(text: str, record: Record) -> Record:
     _, cue, _, content = record
     if content.start_char < cue.end_char:
         return record
-    pieces = [(int(a), int(b)) for a, b in dict(record[0].attrs)["content"]["pieces"]]
+    pieces = _content_pieces(record)
     for k, (a, b) in enumerate(pieces):
         match = _FRAMING.search(text, a, b)
         if match is not None and not _in_quotes(text, match.start()):
@@ -896,7 +912,7 @@ def _to_clause_end(text: str, sentences: Sequence[Span], record: Record, taken: 
     its second week.") run on over the words that follow it, up to the next punctuation mark, quotation mark or
     span of an attribution, within its sentence: the small model leaves a clause's last words O."""
     _, cue, sources, _ = record
-    pieces = [(int(a), int(b)) for a, b in dict(record[0].attrs)["content"]["pieces"]]
+    pieces = _content_pieces(record)
     end = pieces[-1][1]
     if not (text[end - 1 : end].isalnum() or text[end - 1 : end] in _CLOSING_QUOTES):
         return record
@@ -915,7 +931,7 @@ def _to_clause_end(text: str, sentences: Sequence[Span], record: Record, taken: 
 def _content_after_dateline(text: str, record: Record) -> Record:
     """``record`` with a wire dateline that opens its content left out ("HARBAL, March 14 (Vell Wire) - The
     group …": the rules' content, which the grouping takes when the tagger found none, starts at the line)."""
-    pieces = [(int(a), int(b)) for a, b in dict(record[0].attrs)["content"]["pieces"]]
+    pieces = _content_pieces(record)
     match = _DATELINE.match(text, pieces[0][0], pieces[0][1])
     if match is None or (pieces[0][0] and text[pieces[0][0] - 1] != "\n"):
         return record
@@ -936,7 +952,7 @@ def _content_near_cue(text: str, starts: Sequence[int], record: Record, rules: S
     for rule in rules:
         if (rule[1].start_char, rule[1].end_char) != (cue.start_char, cue.end_char):
             continue
-        theirs = [(int(a), int(b)) for a, b in dict(rule[0].attrs)["content"]["pieces"]]
+        theirs = _content_pieces(rule)
         if all(bisect.bisect_right(starts, a) == sentence for a, _ in theirs):
             return _span_record(text, record, theirs)
     return record
@@ -972,18 +988,10 @@ def with_v3_repairs(
                 break
     out: list[Record] = []
     for k, record in enumerate(records):
-        others = [r for j, r in enumerate(records) if j != k]
-        taken = [(r[1].start_char, r[1].end_char) for r in others]
-        taken += [(h.start_char, h.end_char) for r in others for h in r[2]]
-        taken += [(int(a), int(b)) for r in others for a, b in dict(r[0].attrs)["content"]["pieces"]]
+        taken = _spans_of([r for j, r in enumerate(records) if j != k])
         record = _content_before_apposition(text, sentences, _content_after_dateline(text, record), taken)
         out.append(_without_framing(text, _to_clause_end(text, sentences, record, taken)))
-    return {
-        "attributions": [r[0] for r in out],
-        "cues": [r[1] for r in out],
-        "sources": [s for r in out for s in r[2]],
-        "contents": [r[3] for r in out],
-    }
+    return _layers(out)
 
 
 _CASCADES: dict[tuple[Path, int, float], CascadeAttributionTagger] = {}
@@ -1028,8 +1036,9 @@ def make_attribution_minilm_v3(model_dir: str | None = None, intra_op_num_thread
 
     ``intra_op_num_threads`` defaults to 2, or to ``STORYTRACE_ONNX_THREADS`` when that is set.
     """
-    path = Path(model_dir).expanduser().resolve() if model_dir else V3_MODEL_DIR
-    return _tagger_component(load_cascade_tagger, extract_attributions_minilm_v3, path, intra_op_num_threads)
+    return _tagger_component(
+        load_cascade_tagger, extract_attributions_minilm_v3, model_dir or V3_MODEL_DIR, intra_op_num_threads
+    )
 
 
 # --- v4: v3 and repairs of content boundaries after it, each counted on PolNeAR train (the gain and loss of
@@ -1047,26 +1056,13 @@ _CONNECTIVE = re.compile(
 _OPENING_QUOTES = frozenset("“\"'‘«")
 
 
-def _content_pieces(record: Record) -> list[tuple[int, int]]:
-    return [(int(a), int(b)) for a, b in dict(record[0].attrs)["content"]["pieces"]]
-
-
-def _sentence_index(starts: Sequence[int], position: int) -> int:
-    return bisect.bisect_right(starts, position) - 1
-
-
 def _free_of_others(records: Sequence[Record], k: int) -> Callable[[int, int], bool]:
     """Whether a span overlaps no cue, source or content of a record but the ``k``-th (a repair must not take
     them); checked only when a repair gets that far."""
 
     def free(start: int, end: int) -> bool:
-        for j, (_, cue, sources, _) in enumerate(records):
-            if j == k:
-                continue
-            spans = [(cue.start_char, cue.end_char), *((h.start_char, h.end_char) for h in sources)]
-            if any(a < end and start < b for a, b in [*spans, *_content_pieces(records[j])]):
-                return False
-        return True
+        others = [r for j, r in enumerate(records) if j != k]
+        return not any(a < end and start < b for a, b in _spans_of(others))
 
     return free
 
@@ -1125,7 +1121,12 @@ def _within_cue_sentence(text: str, starts: Sequence[int], sentences: Sequence[S
 
 
 def _with_next_quotation(
-    text: str, starts: Sequence[int], sentences: Sequence[Span], record: Record, free: Callable[[int, int], bool]
+    text: str,
+    starts: Sequence[int],
+    sentences: Sequence[Span],
+    quotes: _Quotes,
+    record: Record,
+    free: Callable[[int, int], bool],
 ) -> Record:
     """``record`` with the next sentence as a second piece of its content when the content is a quotation before
     the cue and the next sentence is wholly a quotation no other attribution took ("“A,” she said. “B.”": one
@@ -1136,7 +1137,6 @@ def _with_next_quotation(
     last_start, last_end = pieces[-1]
     if last_end > cue.start_char:
         return record
-    quotes = _quote_regions(text)
     if not any(a <= last_start and last_end <= b for a, b in quotes):
         return record
     k = _sentence_index(starts, cue.start_char)
@@ -1158,10 +1158,9 @@ def _from_partial_quotation(
     text: str, starts: Sequence[int], sentences: Sequence[Span], record: Record, free: Callable[[int, int], bool]
 ) -> Record:
     """``record`` with a content whose first piece is before its cue and opens with a quotation mark right after a
-    word (a partial
-    quotation: "… a clear message that a top priority “is raising taxes at the top,” the economist said") run
-    back to its sentence's start, when nothing before it in the sentence is quoted or taken. Train: 9 gained,
-    none lost (after a full stop, comma or colon instead: 1 gained, 17 lost, so left)."""
+    word (a partial quotation: "… a clear message that a top priority “is raising taxes at the top,” the economist
+    said") run back to its sentence's start, when nothing before it in the sentence is quoted or taken. Train: 9
+    gained, none lost (after a full stop, comma or colon instead: 1 gained, 17 lost, so left)."""
     cue = record[1]
     pieces = _content_pieces(record)
     first_start, first_end = pieces[0]
@@ -1197,25 +1196,23 @@ def with_v4_repairs(text: str, sentences: Sequence[Span], layers: dict[str, list
     """v3's layers with v4's content-boundary repairs, one pass each over all the attributions, in order: the
     piece before an interposed source (``_with_fronted_piece``), a content kept to its cue's sentence
     (``_within_cue_sentence``), the next sentence's quotation as a second piece (``_with_next_quotation``), a
-    leading connective dropped (``_without_connective``). A pass sees the spans the previous one left (a
-    content cut at its sentence's end frees the next sentence's quotation for its neighbour)."""
+    partial quotation run back to its sentence's start (``_from_partial_quotation``), a leading connective dropped
+    (``_without_connective``). A pass sees the spans the previous one left (a content cut at its sentence's end
+    frees the next sentence's quotation for its neighbour)."""
     starts = [s.start_char for s in sentences]
+    quotes = _quote_regions(text)
     records = _records(layers)
     records = [_with_fronted_piece(text, sentences, r, _free_of_others(records, k)) for k, r in enumerate(records)]
     records = [_within_cue_sentence(text, starts, sentences, r) for r in records]
     records = [
-        _with_next_quotation(text, starts, sentences, r, _free_of_others(records, k)) for k, r in enumerate(records)
+        _with_next_quotation(text, starts, sentences, quotes, r, _free_of_others(records, k))
+        for k, r in enumerate(records)
     ]
     records = [
         _from_partial_quotation(text, starts, sentences, r, _free_of_others(records, k)) for k, r in enumerate(records)
     ]
     records = [_without_connective(text, r) for r in records]
-    return {
-        "attributions": [r[0] for r in records],
-        "cues": [r[1] for r in records],
-        "sources": [s for r in records for s in r[2]],
-        "contents": [r[3] for r in records],
-    }
+    return _layers(records)
 
 
 def extract_attributions_minilm_v4(
@@ -1231,12 +1228,14 @@ def extract_attributions_minilm_v4(
     assigns=("spans.attributions", "spans.cues", "spans.sources", "spans.contents"),
     description="v3 (the CRF and v1's MiniLM in cascade, v2's and v3's repairs) and repairs of content "
     "boundaries counted on PolNeAR train: the piece before an interposed source, a content kept to its cue's "
-    "sentence, a following quotation as a second piece, no leading connective.",
+    "sentence, a following quotation as a second piece, a partial quotation run back to its sentence's start, no "
+    "leading connective.",
 )
 def make_attribution_minilm_v4(model_dir: str | None = None, intra_op_num_threads: int | None = None) -> ComponentFn:
     """v4 with the model in ``model_dir`` (default: v1's, with its ``gate_words.txt``), loaded when built.
 
     ``intra_op_num_threads`` defaults to 2, or to ``STORYTRACE_ONNX_THREADS`` when that is set.
     """
-    path = Path(model_dir).expanduser().resolve() if model_dir else V3_MODEL_DIR
-    return _tagger_component(load_cascade_tagger, extract_attributions_minilm_v4, path, intra_op_num_threads)
+    return _tagger_component(
+        load_cascade_tagger, extract_attributions_minilm_v4, model_dir or V3_MODEL_DIR, intra_op_num_threads
+    )
