@@ -45,15 +45,27 @@ PURITY_FLOOR = 0.9
 # not an origin); P04 still misses its second origin.
 ORIGINS_FLOOR = 0.85
 
-# Opt-in, to measure another attribution component in `default`'s place (unset: `default` unchanged), e.g.
-# STORYTRACE_GOLDEN_ATTRIBUTIONS=extract.attributions.minilm.v3 pytest -s tests/test_demo_dossier.py
-ATTRIBUTIONS = os.environ.get("STORYTRACE_GOLDEN_ATTRIBUTIONS")
+# Opt-in, to measure other components in `default`'s place (unset: `default` unchanged): each named component
+# replaces the one of the same stage (its name up to the version), e.g.
+# STORYTRACE_GOLDEN_SWAP=extract.attributions.minilm.v3,extract.claims.rules.v4 pytest -s tests/test_demo_dossier.py
+# (STORYTRACE_GOLDEN_ATTRIBUTIONS=NAME, the older form, swaps the attribution component only.)
+SWAP = [c for c in os.environ.get("STORYTRACE_GOLDEN_SWAP", "").split(",") if c]
+SWAP += [os.environ["STORYTRACE_GOLDEN_ATTRIBUTIONS"]] if os.environ.get("STORYTRACE_GOLDEN_ATTRIBUTIONS") else []
+
+
+def _swapped(component: str) -> str:
+    """The component of SWAP that takes ``component``'s place: the same name in another version, else the same
+    stage (``extract.claims``) when the pipeline has one component of that stage."""
+    for other in SWAP:
+        if other.rsplit(".", 1)[0] == component.rsplit(".", 1)[0]:
+            return other
+    stage = ".".join(component.split(".")[:2])
+    in_stage = [c for c in DEFAULT_INGEST_PIPELINE if c.startswith(stage + ".")]
+    return next((o for o in SWAP if o.startswith(stage + ".") and len(in_stage) == 1), component)
 
 
 def _pipeline() -> tuple[str, ...]:
-    if not ATTRIBUTIONS:
-        return DEFAULT_INGEST_PIPELINE
-    return tuple(ATTRIBUTIONS if c.startswith("extract.attributions.") else c for c in DEFAULT_INGEST_PIPELINE)
+    return tuple(_swapped(c) for c in DEFAULT_INGEST_PIPELINE)
 
 
 @pytest.fixture(scope="module")
