@@ -199,6 +199,31 @@ def test_routes_timeline_shows_what_an_unasserted_event_was_only_when_asked(live
     assert "not reported as happened: demanded" in html and 'name="all" value="1" checked>' in html
 
 
+def test_routes_event_link_finds_its_page_and_view_of_the_timeline(live: RunningServer) -> None:
+    # The reader links each event mention to /events/ID, which sends the browser to the timeline page that lists
+    # it: with ?all=1 for an event no report says happened, on a later page when earlier events fill the first.
+    with _db(live) as db:
+        ordered = [
+            (r[0], r[1])
+            for r in db.execute("SELECT id, asserted FROM events ORDER BY date IS NULL, date, first_seen, id")
+        ]
+    unasserted = [i for i, (_e, asserted) in enumerate(ordered) if not asserted]
+    late = next(i for i in unasserted if i >= PAGE_SIZE)  # on page 2 of the ?all=1 view
+    for index in (unasserted[0], late):
+        event_id = ordered[index][0]
+        response = _get(live, f"/events/{quote(event_id, safe='')}", follow_redirects=False)
+        assert response.status_code == 303
+        page = index // PAGE_SIZE + 1
+        expected = (f"?page={page}&all=1" if page > 1 else "?all=1") + f"#{event_id}"
+        assert response.headers["location"] == "/timeline" + expected
+        html = _get(live, response.headers["location"].split("#")[0]).text
+        assert f'<li id="{event_id}" class="event">' in html
+    asserted = [e for e, a in ordered if a]
+    response = _get(live, f"/events/{quote(asserted[0], safe='')}", follow_redirects=False)
+    assert response.headers["location"] == f"/timeline#{asserted[0]}"
+    assert _get(live, "/events/evt_0000").status_code == 404
+
+
 def test_routes_search_syntax_error_is_explained(live: RunningServer) -> None:
     response = _get(live, "/search", params={"q": '"unbalanced'})
     assert response.status_code == 200

@@ -258,7 +258,7 @@ def list_events_page(
         for r in store.db.execute(
             f"SELECT e.*, {PLACE_NAME} FROM events e WHERE date IS NOT NULL"
             + where
-            + " ORDER BY date, first_seen LIMIT ? OFFSET ?",
+            + " ORDER BY date, first_seen, id LIMIT ? OFFSET ?",
             [*params, size + 1, offset],
         )
     ]
@@ -269,7 +269,7 @@ def list_events_page(
             for r in store.db.execute(
                 f"SELECT e.*, {PLACE_NAME} FROM events e WHERE date IS NULL"
                 + where
-                + " ORDER BY first_seen LIMIT ? OFFSET ?",
+                + " ORDER BY first_seen, id LIMIT ? OFFSET ?",
                 [*params, size + 1 - len(rows), max(0, offset - dated)],
             )
         ]
@@ -285,6 +285,23 @@ def list_events_page(
             )
         ]
     return _page(rows, number, size)
+
+
+def event_place(store: Store, event_id: str, size: int = PAGE_SIZE) -> tuple[int, bool] | None:
+    """Where the timeline lists an event: its page, and whether only the ``everything`` view shows it (an event
+    no report says happened); None for an unknown id. Counts the events before it in ``list_events_page``'s order."""
+    row = store.db.execute("SELECT date, first_seen, id, asserted FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        return None
+    date, first_seen, _id, asserted = row
+    where = "" if not asserted else " AND asserted = 1"
+    if date is not None:
+        sql = "SELECT COUNT(*) FROM events WHERE date IS NOT NULL AND (date, first_seen, id) < (?, ?, ?)" + where
+        before = int(store.db.execute(sql, (date, first_seen, event_id)).fetchone()[0])
+    else:
+        sql = "SELECT COUNT(*) FROM events WHERE date IS NULL AND (first_seen, id) < (?, ?)" + where
+        before = _count_dated(store, where, []) + int(store.db.execute(sql, (first_seen, event_id)).fetchone()[0])
+    return before // size + 1, not asserted
 
 
 def _count_dated(store: Store, where: str, params: list[Any]) -> int:

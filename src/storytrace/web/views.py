@@ -28,7 +28,7 @@ def _links() -> dict[str, Any]:
     return {
         "entity": lambda i: f"/entities/{url_id(i)}",
         "proposition": lambda i: f"/propositions/{url_id(i)}",
-        "event": lambda i: f"/timeline#{url_id(i)}",
+        "event": lambda i: f"/events/{url_id(i)}",
     }
 
 
@@ -103,6 +103,18 @@ def build_app(workspace: Workspace, *, write_token: str | None = None) -> App:
             types = cached(store, "event types", lambda: _event_types(store))
         query = {"type": kind, "all": "1" if everything else None}
         return render("timeline.html", request, page=page, kind=kind, types=types, everything=everything, query=query)
+
+    @app.route("GET", "/events/{event_id}")
+    def event(request: Request) -> Response:
+        """An event's place on the timeline: its page, with the events that did not happen when it is one of them."""
+        event_id = request.params["event_id"]
+        with workspace.store() as store:
+            place = queries.event_place(store, event_id)
+        if place is None:
+            raise HTTPError(HTTPStatus.NOT_FOUND, f"no event {event_id!r}")
+        number, everything = place
+        query = "&".join(q for q in (f"page={number}" if number > 1 else "", "all=1" if everything else "") if q)
+        return Response.redirect(f"/timeline{'?' + query if query else ''}#{url_id(event_id)}")
 
     @app.route("GET", "/graph")
     def graph(request: Request) -> Response:
