@@ -52,7 +52,7 @@ _LIGHT = ("clean.language.py3langid.v1",)
 _FAST = (
     *_LIGHT,
     "extract.sentences.rules.v1",
-    "extract.times.rules.v6",
+    "extract.times.rules.v7",
     "extract.entities.gazetteer.v2",
     "extract.entities.merge.v3",
     "extract.events.rules.v4",
@@ -66,7 +66,7 @@ PIPELINES: dict[str, tuple[str, ...]] = {
     "default": (
         *_LIGHT,
         "extract.sentences.rules.v1",
-        "extract.times.rules.v6",
+        "extract.times.rules.v7",
         "extract.entities.gazetteer.v2",
         "extract.entities.minilm.v4",
         "extract.entities.merge.v3",
@@ -89,6 +89,7 @@ PACK_READERS = (
     "extract.times.rules.v4",
     "extract.times.rules.v5",
     "extract.times.rules.v6",
+    "extract.times.rules.v7",
     "extract.times.rules_crf.v1",
 )
 
