@@ -6,6 +6,8 @@
     python benchmarks/eval_claims.py --speed 100              # ms per 1,000 words on generated articles
     python benchmarks/eval_claims.py --json                   # machine-readable
     python benchmarks/eval_claims.py --claims extract.claims.rules.v4 --emergent test   # another version
+    python benchmarks/eval_claims.py --claims extract.claims.rules.v6 --against extract.claims.rules.v5 \
+        --inputs ../shared/seeds [--pipeline fast] [--pack DIR]     # which claims a version adds and drops
 
 **Fixture** (tests/fixtures/claims_dev.jsonl, sentences and snippets we wrote, with the claims we expect): a
 predicted claim matches a gold claim when their word tokens overlap with F1 >= 0.5 (one-to-one, greedy by
@@ -22,6 +24,10 @@ against 0.668, annotators mostly read it as "for".) This is *not* a stance class
 claim the headline is about); it measures whether our hedge, modality and polarity reading of a headline
 agrees with the annotators' "observing" (the article reports the claim without endorsing it) and "against".
 Anchors: majority class ("for") 46.9% on test; Ferreira & Vlachos's full model 73.3% (it sees the claim too).
+
+**Compare** (``--inputs PATH --against NAME``): runs a named pipeline without its claims stage over the reports
+under PATH, then both claims components, and lists the claims only one of them gives (report, voice, speaker,
+text). A diagnostic for reading, not a score: on reports the rules were written against it is in-sample.
 """
 
 from __future__ import annotations
@@ -35,8 +41,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from storytrace.model import Document, Span, make_id
-from storytrace.pipeline import Pipeline
+from storytrace.clean import clean_item
+from storytrace.ingest.files import ReadOptions, read_path
+from storytrace.model import Document, RawItem, Span, make_id
+from storytrace.pipeline import PIPELINES, Pipeline, get_component, pack_config
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "claims_dev.jsonl"
@@ -202,10 +210,12 @@ def score_emergent(data: Path, split: str, claims: str | None = None) -> dict[st
     }
 
 
-def measure_speed(count: int, seed: int = 7) -> dict[str, Any]:
-    """CPU ms per 1,000 words of the claims component alone (and, beside it, of attributions), on the generated
-    ~1,000-word articles of pipeline_speed.py, with their sentences, times, mentions and attributions already made.
+def measure_speed(count: int, seed: int = 7, claims: str | None = None) -> dict[str, Any]:
+    """CPU ms per 1,000 words of the claims component alone (``claims``, an ``extract.claims.rules`` version; v2
+    when None), and beside it of attributions, on the generated ~1,000-word articles of pipeline_speed.py, with
+    their sentences, times, mentions and attributions already made.
     """
+    version = int(claims.rsplit(".v", 1)[1]) if claims and claims.startswith("extract.claims.rules.v") else 2
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from pipeline_speed import articles
     from storytrace.extract.attributions import extract_attributions
@@ -227,21 +237,51 @@ def measure_speed(count: int, seed: int = 7) -> dict[str, Any]:
     best: dict[str, float] = {}
     for _ in range(3):  # best of three: the machine is shared
         for name, run in (
-            ("claims", lambda d: extract_claims(d)),
+            ("claims", lambda d: extract_claims(d, version=version)),
             ("attributions", lambda d: extract_attributions(d.text, d.spans["sentences"])),
         ):
             started = time.process_time()
             for doc in docs:
                 run(doc)
             best[name] = min(best.get(name, float("inf")), time.process_time() - started)
-    claims = sum(len(extract_claims(d)) for d in docs)
+    found = sum(len(extract_claims(d, version=version)) for d in docs)
     return {
         "articles": len(docs),
         "mean_words": round(words / len(docs)),
-        "claims_per_article": round(claims / len(docs), 1),
+        "claims_per_article": round(found / len(docs), 1),
         "claims_ms_per_1000_words": round(best["claims"] * 1e6 / words, 2),
         "attributions_ms_per_1000_words": round(best["attributions"] * 1e6 / words, 2),
     }
+
+
+def compare_claims(
+    inputs: Path, claims: str, against: str, pipeline: str = "default", packs: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The claims ``claims`` and ``against`` give on the reports under ``inputs``, after ``pipeline`` without its
+    claims stage: their counts, and the claims only one of them gives."""
+    before = Pipeline.from_names(
+        [c for c in PIPELINES[pipeline] if not c.startswith("extract.claims.")], pack_config(list(packs))
+    )
+    runs = {name: get_component(name).factory() for name in (claims, against)}
+    counts = Counter[str]()
+    only: dict[str, list[tuple[str, str, str | None, str]]] = {claims: [], against: []}
+    reports = 0
+    for item in read_path(inputs, ReadOptions()):
+        if not isinstance(item, RawItem) or item.kind == "feed":
+            continue  # an unreadable file or a feed (fetching is not this harness's business)
+        doc = before(clean_item(item))
+        reports += 1
+        found: dict[str, list[tuple[str, str, str | None, str]]] = {}
+        for name, run in runs.items():
+            spans = run(doc).spans["claims"]
+            found[name] = [
+                (Path(doc.locator).name, s.label, (dict(s.attrs)["speaker"] or {}).get("text"), doc.span_text(s))
+                for s in spans
+            ]
+            counts[name] += len(spans)
+        for name, other in ((claims, against), (against, claims)):
+            only[name] += [c for c in found[name] if c not in set(found[other])]
+    return {"reports": reports, "counts": dict(counts), "only": only}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -253,7 +293,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list the fixture's misses")
     parser.add_argument("--speed", type=int, metavar="N", help="also time the component on N generated articles")
     parser.add_argument("--claims", help=f"the claims component to score (default: {PIPELINE[-1]})")
+    parser.add_argument("--against", metavar="NAME", help="with --inputs: the claims component to compare with")
+    parser.add_argument("--inputs", type=Path, metavar="PATH", help="reports (a file or folder) to compare on")
+    parser.add_argument("--pipeline", choices=sorted(PIPELINES), default="default", help="with --inputs")
+    parser.add_argument("--pack", action="append", default=[], metavar="DIR", help="with --inputs: a domain pack")
     args = parser.parse_args(argv)
+    if args.inputs is not None:
+        if not (args.claims and args.against):
+            print("Error: --inputs needs --claims and --against (two claims components)", file=sys.stderr)
+            return 2
+        diff = compare_claims(args.inputs, args.claims, args.against, args.pipeline, tuple(args.pack))
+        if args.json:
+            print(json.dumps(diff, indent=2, ensure_ascii=False))
+            return 0
+        print(
+            f"{diff['reports']} reports, pipeline {args.pipeline}: "
+            + ", ".join(f"{name} {n} claims" for name, n in diff["counts"].items())
+        )
+        for name, claims in diff["only"].items():
+            print(f"\nOnly {name} ({len(claims)}):")
+            print("\n".join(f"  {report} | {voice} | {speaker} | {text}" for report, voice, speaker, text in claims))
+        return 0
     result: dict[str, Any] = {"fixture": score_fixture(args.fixture, args.claims)}
     if args.emergent:
         if not (args.data / "url-versions-2015-06-14-clean-train.csv").exists():
@@ -261,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         result["emergent"] = score_emergent(args.data, args.emergent, args.claims)
     if args.speed:
-        result["speed"] = measure_speed(args.speed)
+        result["speed"] = measure_speed(args.speed, claims=args.claims)
     if args.json:
         if not args.errors:
             result["fixture"].pop("errors")

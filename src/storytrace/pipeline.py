@@ -58,7 +58,7 @@ _FAST = (
     "extract.events.rules.v4",
     "extract.attributions.rules.v3",
     "extract.relations.rules.v1",
-    "extract.claims.rules.v5",
+    "extract.claims.rules.v6",
 )
 PIPELINES: dict[str, tuple[str, ...]] = {
     "light": _LIGHT,
@@ -73,7 +73,7 @@ PIPELINES: dict[str, tuple[str, ...]] = {
         "extract.events.rules.v4",
         "extract.attributions.minilm.v4",
         "extract.relations.rules.v1",
-        "extract.claims.rules.v5",
+        "extract.claims.rules.v6",
     ),
     "crf": (*_FAST[:4], "extract.entities.crf.v1", *_FAST[4:]),
 }

@@ -78,6 +78,46 @@ the speaker asserts nothing, and v4 read the question as the speaker's claim. Th
 either. A refusal to comment ("declined to comment on …") still gives its claim, which the stance reads as
 non-committal.
 
+**What is no proposition (v6).** Long-form reports showed the attribution layers taking any verb with an object for
+speech and cutting contents at the wrong place in long sentences; v6 reads each unquoted attributed content again:
+
+* a noun-phrase content is a claim only after a verb whose object is a fact the speaker vouches for or rejects
+  ("denied any involvement in the attack", "denied having agreed to …", "confirmed the death of …", "refuted the
+  claims", "accused X of …", "warned of …", "expect X to …") or after a verb of naming ("described X as Y", "called
+  the closure a betrayal"). After any other verb ("had declared the state of emergency", "has assumed the position
+  of …", "published an article about …", "wrote an update") and after a verb that never reports a proposition
+  ("praised X for attacking …", "thanked", "urged", "called on/for", "calling itself") it gives no claim and its
+  sentence is the outlet's own claim ("released"); after a verb of speech whose content is the speaker's own phrase
+  ("…, said a source who attended the talks") it gives none, and the sentence gives no outlet claim either.
+  Quotations, infinitives ("vowed to …"), indirect questions and that-clauses stay claims;
+* a content cut at the wrong place is repaired: a source's phrase, an addressee or an adjunct of the cue at its head
+  is cut off ("According to the source cited by “Shafaq”, X", "According to a report that is circulating online, X",
+  "told “Shafaq,” X", "explains in a post, X", "told lawmakers during a meeting that X"), and so is the end of a
+  phrase it starts in ("… near Gaza, the visit was canceled" gives "the visit was canceled"); a subject the layer read
+  with the addressee is given back ("told him it was a sting", "told the Post the ledger was forged"); a content ends
+  where another speaker's attribution or a participle of speech starts after a clause and a comma (", adding that
+  …", ", said a source …"; ", accusing X of Y" gives the same speaker the claim Y); a cue in a fronted subordinate
+  clause ends its content at the clause ("Before X declared the state of emergency, Y met Z": "Y met Z" is the
+  outlet's); a dangling end is cut ("… after they"), or continued past the cue's parenthesis ("a militia that,
+  according to X, “is closer to …”", one claim in two pieces; "cited X as saying that Y" gives Y); "that is not
+  the case" keeps its subject (v1-v5 cut "that" as a complementiser);
+* a fragment gives no claim: a content that opens on a verb with its subject elsewhere ("told the Post Ilse Varga
+  had signed …"; right after its cue the cue was the subject's noun, "Abou Fadak's warning appeared routine", and
+  the sentence is the outlet's; after a relative, "the attack, which officials said was planned", the predicate
+  stays as in v5), a fronted subordinate clause alone ("As news emerged of …"), a phrase after a preposition with no
+  head to cut (a passive's agent, "an official quoted by Meridian Wire, and Ibdara has denied it", leaves the
+  sentence to the outlet), a content that holds its own cue (the outlet's too) or is the speaker's phrase, an
+  unquoted content in an earlier sentence than its cue;
+* the outlet's voice gives no claim for a photo caption (", right,", "(L)"), a teaser ("something started to happen
+  in X"), what the writer cannot tell ("it remains difficult to verify who …", "it is unclear whether …", "Where
+  this may leave X is a key question"; not when ", but …" or ", although …" goes on), a sentence that only sources
+  the one before ("This is reported by X"), or the rest of a sentence cut by an attribution that ends mid-phrase
+  ("they have not yet spoken out on"). The writer's framing that asserts something stays a claim: most own-voice
+  sentences of a report are its claims ("It is difficult to differentiate between A and B" is a judgement other
+  reports can support or refute). "Take, for instance, X" keeps X; "So far, …" is no longer cut to "far, …";
+* v4's split: ", the visit was canceled at …" has its own subject (no participle), and after a pointer a main part
+  of five words or fewer with no verb keeps its clause ("Take, for instance, the militia, whose leader …").
+
 Beyond the layer spec, a claim carries ``pieces`` (its content pieces, one for an outlet claim) and
 ``headline`` (bool).
 
@@ -94,7 +134,14 @@ militia, which has held the roads since 3 March, did not respond") would stay in
 bridged unrelated claims in the demo, P08 purity 0.25); a clause is read up to its next comma ("arrested in Harbal,
 the capital, on 1 March" loses the date); the antecedent is the nearest name or definite phrase ("An officer with
 the escort, reached …" would read "the escort"; naming and source cues keep that case out); a participle needs a verb
-before it in the claim ("…, reopened on Monday" after a subject is the main verb).
+before it in the claim ("…, reopened on Monday" after a subject is the main verb). v6 reads verbs from word lists
+too: after a verb of speech a content of five words or more is taken for a clause, after any other verb a content
+whose only verb the lists miss is taken for a noun phrase and its sentence becomes the outlet's claim (its speaker
+lost); the attribution layer's speaker errors stay ("X, said a source" read with X's subject as the speaker gives no
+claim now, and the sentence is not re-attributed); a subject read with a named addressee is not recovered ("told the
+Mirror Kim would support …" gives no claim); a predicate after a relative ("a march, which organisers say will reach
+Harbal …") keeps v5's subjectless text, its antecedent not recovered; a caption's fact is dropped with the caption;
+"This is reported by X" does not pass X to the sentence before; sentences the splitter joins are read as one.
 """
 
 from __future__ import annotations
@@ -409,7 +456,7 @@ class _Context:
     has_events: bool
     version: int = 2  # 3: an official's negated statement about a named actor is a denial; "reported talks" hedged;
     # 4: a final relative or participial clause with its own fact is its own claim; 5: what a speaker would not
-    # say ("has not said whether …") is no claim
+    # say ("has not said whether …") is no claim; 6: what is no proposition is no claim
 
 
 def _words(text: str) -> list[str]:
@@ -962,13 +1009,630 @@ def _withheld(text: str, cue_text: str, start: int) -> bool:
     return _WITHHELD_CUE.search(cue_text) is not None and _WITHHELD_CONTENT.match(text, start) is not None
 
 
+# v6: what becomes a claim in long-form reports. The attribution layers take any verb with an object for speech
+# ("praised the factions for …", "had declared the state of emergency", "has effectively assumed the position of …")
+# and, in long sentences, cut a content mid-clause or start it inside the source's phrase; the outlet's own voice
+# holds teasers, captions and statements of what the writer cannot tell. Each rule reads English news syntax.
+
+# Verbs whose noun-phrase object is still a proposition the speaker vouches for or rejects: "denied any involvement
+# in the attack", "confirmed the death of …", "refuted the claims" (a refutation by reference, which
+# resolve/claims.py reads), "accused the militia of the attack", "warned of an impending war", "expect several
+# hundred people to walk …".
+_FACT_OBJECT_CUES = frozenset(
+    """deny denies denied denying reject rejects rejected rejecting refute refutes refuted refuting dismiss
+    dismisses dismissed dismissing debunk debunks debunked debunking disprove disproves disproved dispute disputes
+    disputed disputing contest contests contested question questions questioned questioning confirm confirms
+    confirmed confirming acknowledge acknowledges acknowledged acknowledging admit admits admitted admitting concede
+    concedes conceded verify verifies verified corroborate corroborates corroborated report reports reported
+    reporting claim claims claimed claiming allege alleges alleged alleging accuse accuses accused accusing blame
+    blames blamed blaming warn warns warned warning predict predicts predicted predicting expect expects expected
+    expecting estimate estimates estimated estimating""".split()
+)
+# Verbs of speech proper. When the content of one is no proposition the layer misread the sentence, but someone
+# still speaks in it: it gives no outlet claim either. Any other cue with such a content ("declared a state of
+# emergency", "praised the factions for …", "published an article about …") is an act the outlet reports, and the
+# sentence is the outlet's own claim ("released").
+_SPEECH_CUES = _FACT_OBJECT_CUES | frozenset(
+    """say says said saying tell tells told telling add adds added adding state states stated stating explain
+    explains explained explaining reveal reveals revealed revealing disclose discloses disclosed disclosing according
+    write writes wrote writing note notes noted noting insist insists insisted insisting stress stresses stressed
+    stressing emphasise emphasised emphasize emphasized quote quotes quoted quoting cite cites cited citing
+    reiterate reiterates reiterated reiterating recall recalls recalled recalling reply replies replied replying
+    argue argues argued arguing suggest suggests suggested suggesting believe believes believed think thinks thought
+    fear fears feared hope hopes hoped assure assures assured assuring comment comments commented commenting tweet
+    tweets tweeted""".split()
+)
+# Verbs that never report a proposition, whatever their object holds ("praised the factions for attacking troops
+# deployed in …", "thanked the premier for his support of the resolution, approved this week", "urged the council to
+# …"); "called on/for" likewise.
+_ACT_CUES = frozenset(
+    """praise praises praised praising thank thanks thanked thanking congratulate congratulates congratulated
+    commend commends commended hail hails hailed applaud applauds applauded salute salutes saluted welcome welcomes
+    welcomed welcoming condemn condemns condemned condemning denounce denounces denounced publish publishes
+    published task tasks tasked urge urges urged urging""".split()
+)
+_CALL_FORMS = frozenset("call calls called calling".split())
+_PREPOSITIONS = frozenset(
+    """of in on at near by for with from into to about against across towards toward under over through during
+    without within between among amid""".split()
+)
+_REFLEXIVES = frozenset("itself themselves himself herself".split())
+_RELATIVE_BEFORE_CUE = re.compile(r"\b(?:which|who|that|what)\s+[^,;:]{1,50}$", re.IGNORECASE)
+# "told him it was …", "told the Post the video is …": the layer read the subject with the addressee
+_PRONOUN_BEFORE = re.compile(r"\b(?:i|we|he|she|it|they|there)\s*$")
+_PHRASE_BEFORE = re.compile(
+    r"\b(?:the|a|an|this|that|these|those|his|her|its|their)(?:\s+(?!(?:i|we|he|she|it|they|there)\b)[a-z][\w'’-]*)"
+    r"{1,4}\s*$"
+)
+_OBJECT_PRONOUNS = _REFLEXIVES | frozenset("them him us me".split())
+_NOT_BEFORE_VERB = _PREPOSITIONS | frozenset("the a an its their his her this that these those our any some no".split())
+_RELATIVE_WORDS = frozenset("who whom whose which where".split())
+_ANAPHORS = frozenset("this that these those it so".split())  # a content that only points at the text before
+# A content that opens on a verb has lost its subject ("what it said was the inauguration …", "a warning that
+# appeared routine"): a fragment.
+_SUBJECTLESS = (_AUXILIARIES - {"having", "being"}) | frozenset(  # "denied having agreed to …": a gerund
+    "appeared appears seemed seems sounded sounds remained remains became becomes looked looks".split()
+)
+# A fronted subordinate clause ("As news emerged of …") whose main clause went to another piece.
+_CLAUSE_OPENERS = frozenset("as when while whilst although though because whereas".split())
+_NOT_CLAUSE_AS = frozenset("many much well far long soon".split())  # "As many as 40 people died …"
+# The speaker's phrase and its addressee come right after these cues: "According to the source cited by
+# “Shafaq”, X", "told “Shafaq,” X": a content that starts before that comma holds a piece of the source.
+_SOURCE_FIRST_CUES = frozenset("according citing cited quoting quoted told tells telling".split())
+# A content cut mid-clause ends on one of these: "an Iraqi militia that", "revenge attacks … after they".
+_SUBJECT_PRONOUNS = frozenset("i we he she they".split())
+_TRAILING_OPENERS = _CLAUSE_OPENERS | frozenset("after before since until once if unless".split())
+_DANGLING = frozenset(
+    """the a an and or but nor of its their his my our your whose which who whom that than because although what
+    where how""".split()
+)
+_PREDICATIVE_AS = re.compile(r"(?<!such )(?<!well )\bas\s+(?!saying\b|well\b|if\b|though\b)", re.IGNORECASE)
+# "Two weeks before X declared the state of emergency, an officer …": the cue sits in a fronted subordinate clause,
+# so its content ends at the clause's comma and what follows is the sentence's main clause.
+_SUBORDINATE_CUE = re.compile(
+    r"^[^\w“«\"]*(?:(?:[\w-]+\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|moments?)\s+|soon\s+|"
+    r"shortly\s+|just\s+|long\s+|even\s+|only\s+)?(?P<opener>before|after|since|when|once|until|while|as|although|"
+    r"though|because)\s+[^,;:“”«»\"]*$",
+    re.IGNORECASE,
+)  # ("As she explains in a post, X" is speech with its content after the comma: not for a verb of speech)
+# "that" opens a content as a complementiser, not as the subject of "that is not the case" (v1-v5 cut it)
+_THAT_V6 = re.compile(
+    r"that\s+(?!(?:is|was|are|were|has|had|would|will|could|may|might|must|should|can|did|does|remains?)\b)",
+    re.IGNORECASE,
+)
+_CONNECTIVE_V6 = re.compile(
+    r"(?:however|meanwhile|moreover|furthermore|in\s+addition|additionally|also|still|separately|nevertheless|"
+    r"nonetheless|indeed|in\s+turn|elsewhere|in\s+other\s+developments|but|and|yet|so(?!\s+far\b|-called\b))\b,?\s+",
+    re.IGNORECASE,
+)  # v1-v5 cut "So" off "So far, …" and left "far, …"
+# The writer's pointer, not a claim: "Take, for instance, the militia, whose leader …" keeps what follows.
+_FRAME = re.compile(r"(?:take|consider|imagine)\b,?\s+(?:for\s+(?:instance|example)\b,?\s+)?", re.IGNORECASE)
+# A photo caption: "X, right, meets Y, center, …", "X (L) and Y".
+_CAPTION_MARK = re.compile(
+    r",\s+(?:(?:far|second\s+from\s+(?:the\s+)?)?(?:left|right)|cent(?:er|re)|top|bottom|front|rear)\s*,"
+    r"|\((?:L|R|C|left|right|cent(?:er|re))\)"
+)
+_ADVERBIAL = r"(?P<adverbial>[^,;:“”«»\"]{1,60},\s+)?"
+# Scene-setting that asserts nothing checkable: "On the 27th day of the war, something started to happen in X".
+_TEASER = re.compile(
+    _ADVERBIAL + r"something\s+(?:(?:had|has|was|is)\s+)?(?:(?:started|starts|began|begins|seemed|seems|appeared|"
+    r"appears)\s+to\s+)?(?:happen(?:ed|ing|s)?|chang(?:e|ed|es|ing)|shift(?:ed|s|ing)?|stir(?:red|s|ring)?)"
+    r"(?:\s+(?:in|at|on|inside|within|across|behind)\b[^,;]{0,60})?$",
+    re.IGNORECASE,
+)
+# What the writer cannot tell asserts nothing (as v5 reads a speaker's "has not said whether"): "it remains
+# difficult to verify who this person was", "it is unclear whether …", "Where this may leave X is a key question".
+_UNKNOWING = re.compile(
+    _ADVERBIAL + r"(?:it\s+(?:is|was|remains|remained|has\s+been|had\s+been)\s+(?:still\s+)?(?:unclear|"
+    r"not\s+(?:yet\s+)?(?:clear|known)|unknown|uncertain|(?:difficult|hard|impossible|too\s+early|not\s+possible)\s+"
+    r"to\s+(?:independently\s+)?(?:say|tell|know|verify|confirm|determine|establish|predict|assess|ascertain))\s+"
+    r"(?:whether|if|who|whom|whose|what|when|where|why|how|which)\b|it\s+(?:remains|remained)\s+to\s+be\s+seen\b|"
+    r"(?:whether|how|why|who|what|where|when)\b[^;]{0,160}?\b(?:is|was|remains|remained)\s+"
+    r"(?:still\s+)?(?:unclear|unknown|uncertain|not\s+clear|to\s+be\s+seen|(?:a|an|the)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:question|mystery))\b)",
+    re.IGNORECASE,
+)
+_BUT = re.compile(r",?\s+but\s+|,\s+(?:although|though|while|whereas|yet)\s+|;")
+# A sentence that only sources the one before it: "This is reported by the X news agency, citing a source", "That
+# was first reported by Y" (a gap: the sentence before stays the outlet's own claim).
+_SOURCING = re.compile(
+    r"(?:this|that|it|the\s+(?:news|report|information))\s+(?:is|was|has\s+been|had\s+been)\s+(?:first\s+)?"
+    r"(?:reported|announced|revealed|stated|published|carried|disclosed)\s+(?:\w+\s+){0,2}?by\b",
+    re.IGNORECASE,
+)
+
+
+def _own_voice_asserts(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
+    """v6: does an outlet claim assert something checkable? Not a caption, a teaser, the writer's not knowing
+    (unless a ", but …" or ", although …" goes on to say something) or a sentence that only sources the one before."""
+    if _CAPTION_MARK.search(text, sentence[0], sentence[1]):
+        return False
+    claim = text[start:end]
+    if _SOURCING.match(claim):
+        return False
+    for pattern in (_TEASER, _UNKNOWING):
+        m = pattern.match(claim)
+        # a clause before the comma is a claim of its own ("X, which left 1,400 dead, …" has two commas anyway)
+        if m is not None and not _BUT.search(claim, m.end()) and not _has_verb(_words(m.group("adverbial") or "")):
+            return False
+    return True
+
+
+def _clause_verb(words: Sequence[str]) -> bool:
+    """A finite verb form, stricter than ``_has_verb``: a word in "-ed" first or after a determiner or preposition
+    is an adjective or a noun ("trusted sources", "in the bloodshed"), not a verb."""
+    for i, word in enumerate(words):
+        low = word.lower()
+        if (word != low and i > 0) or low in _PARTICIPLES:
+            continue
+        if len(low) > 4 and low.endswith("ed"):
+            if low not in _ED_NOT_VERBS and i > 0 and words[i - 1].lower() not in _NOT_BEFORE_VERB:
+                return True  # "a closed meeting", "trusted sources": an adjective
+        elif low in _VERB_FORMS:
+            return True
+    return False
+
+
+def _main_clause_words(content: str) -> list[str]:
+    """The words of ``content`` outside its relative clauses (from "who", "which" or a "that" after a noun to the
+    next comma or colon): "a source who attended the talks" has no verb of its own."""
+    out: list[str] = []
+    for chunk in re.split(r"[,;:]", content):
+        words = _words(chunk)
+        for i, word in enumerate(words):
+            low = word.lower()
+            if low in _RELATIVE_WORDS or (low == "that" and i > 0 and words[i - 1].lower() not in _VERB_FORMS):
+                break
+            out.append(word)
+    return out
+
+
+def _first_comma(text: str, start: int, end: int) -> int:
+    """The first comma of ``text[start:end]`` outside quotation marks (a comma just inside a closing quote, "told
+    “Shafaq,” …", counts) and numbers ("2,000"), or -1."""
+    depth = 0
+    for i in range(start, end):
+        c = text[i]
+        if c == "," and text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit():
+            continue
+        if c == ",":
+            if depth == 0 or (i + 1 < end and text[i + 1] in _CLOSE_QUOTES):
+                return i
+        elif c in "“«":
+            depth += 1
+        elif c in "”»":
+            depth = max(0, depth - 1)
+    return -1
+
+
+def _cut_head(text: str, start: int, end: int, max_words: int = 6) -> int | None:
+    """Past a short verbless head and its comma ("Gaza, the visit was canceled" -> "the visit was canceled"), when a
+    clause of three words or more follows; None when the content has no such head."""
+    comma = _first_comma(text, start, end)
+    if comma < 0:
+        return None
+    head = _words(text[start:comma])
+    rest = comma + 1
+    while rest < end and text[rest] in " ”»\"'’":
+        rest += 1
+    tail = _words(text[rest:end])
+    if not head or len(head) > max_words or _clause_verb(head) or not _is_clause(tail):
+        return None
+    if tail[0].lower() in {"and", "but", "or", "nor", "yet"}:
+        return None  # "X, and Y has denied it": the comma joins two clauses of the sentence
+    return rest
+
+
+def _cut_at_that(text: str, start: int, end: int) -> int | None:
+    """Past a verbless head and its "that" ("during a closed-door meeting that a cyst was found …" -> "a cyst was
+    found …"), when a clause follows; None otherwise."""
+    m = re.compile(r"\bthat\s+").search(text, start, min(end, start + 90))
+    if m is None or _clause_verb(_words(text[start : m.start()])):
+        return None
+    return m.end() if _is_clause(_words(text[m.end() : end])) else None
+
+
+def _is_clause(words: list[str]) -> bool:
+    """Three words or more with a verb, not opening on a relative word ("which are armed, attacked": an apposition
+    of the phrase before the comma, not a clause after it) or on a verb ("…, was rushed to hospital": no subject)."""
+    if words and words[0].lower() in {"and", "but", "or"}:
+        words = words[1:]  # "…, and gave birth afterwards" is a predicate; "…, and the army withdrew" a clause
+    if len(words) < 3 or words[0].lower() in _RELATIVE_WORDS | {"that"}:
+        return False
+    first = words[0]
+    if first in _AUXILIARIES or first in _IRREGULAR or (len(first) > 4 and first.endswith("ed")):
+        return False  # a verb first: no subject
+    return first.lower() in _SUBJECT_PRONOUNS | {"it", "there"} or _has_verb(words)  # "I heard …": a subject
+
+
+def _main_clause_after(text: str, start: int, end: int) -> bool:
+    """Does a clause follow a comma in ``text[start:end]`` ("As news emerged of X, the visit was canceled")?"""
+    comma = _first_comma(text, start, end)
+    while comma >= 0:
+        if _is_clause(_words(text[comma + 1 : end])):
+            return True
+        comma = _first_comma(text, comma + 1, end)
+    return False
+
+
+def _opens_on_preposition(words: Sequence[str]) -> bool:
+    """ "by Meridian Wire, …", "at the conference": a preposition first, but not the "to" of an infinitive."""
+    if not words or words[0].lower() not in _PREPOSITIONS:
+        return False
+    second = words[1].lower() if len(words) > 1 else ""
+    if (
+        second[:1].isdigit()
+        or second in _NUMBER_WORDS
+        or second in {"least", "most", "dozens", "hundreds", "thousands"}
+    ):
+        return False  # "about 300 people", "at least four rounds", "over 40": a quantity, not a phrase
+    return not (words[0].lower() == "to" and len(words) > 1 and words[1].islower() and words[1] not in _NOT_BEFORE_VERB)
+
+
+def _is_main_clause(words: Sequence[str]) -> bool:
+    """A verb, and not a fronted subordinate clause or phrase ("While he was absent, Mr Kim continued …", "Despite
+    government claims of a ceasefire, gunmen …", "based on records, the box is believed …")."""
+    if not words or words[0].lower() in _TRAILING_OPENERS | _PREPOSITIONS | {"despite", "amid", "following"}:
+        return False
+    return _clause_verb(words) and not any(w.lower() in {"despite", "amid"} for w in words[:3])
+
+
+def _cue_word(attribution: Span) -> str:
+    words = _words(str((dict(attribution.attrs).get("cue") or {}).get("text", "")))
+    return words[-1].lower() if words else ""
+
+
+def _attr_starts(attribution: Span) -> list[int]:
+    attrs = dict(attribution.attrs)
+    return [int(h["start_char"]) for h in (attrs.get("cue"), attrs.get("speaker")) if h and "start_char" in h]
+
+
+@dataclass(slots=True)
+class _Reading:
+    """How v6 reads an attribution's content: its repaired ``pieces`` and a ``verdict`` (``keep``; ``drop``: no
+    claim, the text stays the speaker's; ``release``: no claim, the sentence is the outlet's own); ``rest``, where the
+    sentence's main clause starts when a subordinate cue's content was cut short of it (that rest is the outlet's);
+    ``speech``, the content of a participle of speech after it and the participle (", accusing X of Y")."""
+
+    pieces: list[tuple[int, int]]
+    verdict: str
+    rest: int | None = None
+    speech: tuple[tuple[int, int], str] | None = None
+
+
+# Participles that open a speaker's own clause (", adding that …", ", declaring that …"); not ", calling himself X".
+_SPEECH_PARTICIPLES = frozenset(
+    """saying adding accusing arguing claiming insisting warning noting explaining stressing alleging denying
+    declaring announcing vowing threatening promising pledging confirming telling""".split()
+)
+_SPEECH_PARTICIPLE = re.compile(
+    r",\s+(saying|adding|accusing|arguing|claiming|insisting|warning|noting|explaining|stressing|alleging|denying)"
+    r"\s+(?:that\s+)?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class _Anchors:
+    """Where each attribution of a document starts (its cue and its speaker), sorted, with its index and cue word:
+    made once per document, so that reading a content does not walk every other attribution."""
+
+    at: list[int]
+    who: list[tuple[int, str]]  # (attribution index, cue word), parallel to ``at``
+
+    @classmethod
+    def of(cls, attributions: list[Span]) -> _Anchors:
+        found = sorted((x, i, _cue_word(b)) for i, b in enumerate(attributions) for x in _attr_starts(b))
+        return cls([x for x, _, _ in found], [(i, word) for _, i, word in found])
+
+    def between(self, start: int, end: int, skip: int) -> list[tuple[int, str]]:
+        """(position, cue word) of the other attributions that start in ``start``–``end`` (exclusive)."""
+        lo, hi = bisect.bisect_right(self.at, start), bisect.bisect_left(self.at, end)
+        return [(self.at[k], self.who[k][1]) for k in range(lo, hi) if self.who[k][0] != skip]
+
+
+def _v6_content(
+    ctx: _Context,
+    attribution: Span,
+    index: int,
+    attributions: list[Span],
+    anchors: _Anchors,
+    pieces: list[tuple[int, int]],
+    cue: dict[str, Any],
+    sentences: list[Span],
+    starts: list[int],
+    refuting: bool,
+) -> _Reading:
+    """v6: how a content reads (see ``_Reading``); ``index`` is the attribution's in ``attributions``."""
+    text = ctx.text
+    cue_start, cue_end = int(cue.get("start_char", -1)), int(cue.get("end_char", -1))
+    cue_words = {w.lower() for w in _words(str(cue.get("text", "")))}
+    is_speech = not cue_words.isdisjoint(_SPEECH_CUES)
+    # The layer's content holds its own cue: it is the sentence, which the outlet reports.
+    if any(s <= cue_start < e for s, e in pieces):
+        return _Reading(pieces, "release")
+    # A piece that is the speaker's own phrase ("the militia had reported via Telegram the opening of …" read with
+    # the militia as a piece of what it reported) is no content.
+    speaker = dict(attribution.attrs).get("speaker") or {}
+    speaker_span = (int(speaker.get("start_char", -1)), int(speaker.get("end_char", -1)))
+    pieces = [(s, e) for s, e in pieces if not (speaker_span[0] <= s and e <= speaker_span[1])]
+    if not pieces:
+        return _Reading(pieces, "drop")
+    # Another attribution starts after a comma inside a piece (", adding that …", ", said a source who …"): its own.
+    # A participle of speech the layer did not read (", accusing the government of …") is the same speaker's.
+    cut: list[tuple[int, int]] = []
+    speech: tuple[tuple[int, int], str] | None = None
+    for ps, pe in pieces:
+        inner = [
+            (x, word in _SPEECH_PARTICIPLES)
+            for x, word in anchors.between(ps, pe, index)
+            if word in _SPEECH_CUES or word in _SPEECH_PARTICIPLES or not word
+        ]
+        # after a comma, and a participle (", adding that …") or after a clause ("X said A, the army said B"; not
+        # after a fronted adverbial: "said that at the conference, all the agents agreed to …" is one content)
+        stop = next(
+            (
+                x
+                for x, participle in inner
+                if text[ps:x].rstrip(" ”»\"'’").endswith(",") and (participle or _is_main_clause(_words(text[ps:x])))
+            ),
+            None,
+        )
+        said = _SPEECH_PARTICIPLE.search(text, ps, pe)
+        if said is not None and (stop is None or said.start() < stop) and said.group(1).lower() not in cue_words:
+            after = _strip(text, said.end(), stop if stop is not None else pe)
+            if len(_words(text[after[0] : after[1]])) >= 3:
+                speech = (after, said.group(1).lower())
+            cut.append(_strip(text, ps, said.start()))
+            break
+        if stop is not None:
+            end = text.rfind(",", ps, stop)
+            opened = max(text.rfind(q, ps, end) for q in "“«")
+            if opened > max(text.rfind(q, ps, end) for q in "”»"):
+                end = opened  # "… a common sight. «Half of the people …,» said a shopkeeper": the quotation is his
+            cut.append(_strip(text, ps, end))
+            break
+        cut.append((ps, pe))
+    was_cut = cut != pieces
+    pieces = [p for p in cut if p[1] > p[0]]
+    if not pieces:
+        return _Reading(pieces, "drop", speech=speech)
+    rest_start: int | None = None
+    sentence = _sentence_range(sentences, starts, cue_start, cue_end)
+    if pieces[-1][1] <= sentence[0] and attribution.label != "direct":
+        return _Reading(pieces, "drop", speech=speech)  # "… could be placed. According to X, Y": X speaks for Y only
+    ps, pe = pieces[0]
+    # A cue in a fronted subordinate clause: its content ends at the clause's comma.
+    quoted = attribution.label == "direct" or text[ps - 1 : ps] in _OPEN_QUOTES
+    fronted = _SUBORDINATE_CUE.match(text[sentence[0] : cue_start]) if cue_start > sentence[0] else None
+    if not quoted and ps >= cue_end and fronted and not (fronted.group("opener").lower() == "as" and is_speech):
+        comma = _first_comma(text, ps, pe)
+        if comma > ps and _is_clause(_words(text[comma + 1 : pe])):
+            rest_start = comma + 1
+            while rest_start < pe and text[rest_start] in " ”»\"'’":
+                rest_start += 1
+            pieces = [_strip(text, ps, comma)]
+            ps, pe = pieces[0]
+            was_cut = True
+    between = text[cue_end:ps] if 0 <= cue_end <= ps else None
+    # The content starts inside the source's phrase ("According to the source cited by “Shafaq”, X") or on the
+    # addressee ("told “Shafaq,” X"), or in mid-phrase after a preposition ("… near Gaza, the visit was …").
+    head_cut: int | None = None
+    source_first = between is not None and not cue_words.isdisjoint(_SOURCE_FIRST_CUES)
+    if source_first and between is not None and "," not in between and "according" in cue_words:
+        # the source's phrase runs to the first comma, whatever it holds ("According to a report that is
+        # circulating online, X"; "According to the source cited by “Shafaq”, X")
+        comma = _first_comma(text, ps, pe)
+        if comma > 0 and _is_clause(_words(text[comma + 1 : pe])):
+            head_cut = _skip_marks(text, comma, pe)
+            while head_cut < pe and text[head_cut] in _CLOSE_QUOTES:
+                head_cut = _skip_marks(text, head_cut + 1, pe)
+    if source_first and between is not None and "," not in between and not re.search(r"\bthat\b", between):
+        # "told 730AM in Lansing, Mich., on Friday that X": a phrase of the telling, then its "that"
+        opens_on_preposition = _opens_on_preposition(_words(text[ps:pe]))
+        if head_cut is None and opens_on_preposition:
+            head_cut = _cut_at_that(text, ps, pe)
+        if head_cut is None:
+            head_cut = _cut_head(text, ps, pe)
+        if head_cut is None and opens_on_preposition:
+            # "an official quoted by Meridian Wire, and Ibdara has denied it": a passive's agent, no content here;
+            # the sentence is the outlet's
+            by = _words(text[ps:pe])[0].lower() == "by"
+            return _Reading(pieces, "release" if by else "drop", speech=speech)
+    lead = ps - 1 if text[ps - 1 : ps] in _OPEN_QUOTES else ps  # "the opening of an “office of …"
+    before = _words(text[max(sentence[0], lead - 30) : lead])
+    after_cue = between is not None and len(_words(between)) <= 2  # "warned of X", "called on X": the cue's own
+    # (a quotation is the speaker's words wherever it starts: "… someone like him to “modernize the house”")
+    mid_phrase = attribution.label != "direct" and before and before[-1].lower() in _PREPOSITIONS | {"the", "a", "an"}
+    if head_cut is None and mid_phrase and text[lead - 1 : lead].isspace() and text[lead - 2 : lead - 1].isalnum():
+        if after_cue:
+            pass  # "warned of X", "called on X": the preposition is the cue's own
+        elif (head_cut := _cut_head(text, ps, pe) or _cut_at_that(text, ps, pe)) is None:
+            # no clause of its own: the verb was no speech ("Foley reported in Syria for GlobalPost as a freelancer")
+            verdict = "drop" if _clause_verb(_words(text[ps:pe])) else "release"
+            return _Reading(pieces, verdict, speech=speech)
+    right_after = between is not None and len(_words(between)) <= 3
+    if head_cut is None and not quoted and right_after and _opens_on_preposition(_words(text[ps:pe])):
+        # the cue's adjunct ("explains in a Facebook post, X", "told lawmakers during a meeting that X"); a content
+        # before its cue keeps its own ("In 2009, X was arrested …, officials said")
+        head_cut = _cut_head(text, ps, pe) or _cut_at_that(text, ps, pe)
+    if head_cut is not None:
+        if anchors.between(head_cut - 1, head_cut + 40, index):
+            # "In a statement posted on its channel, the group said X": what is left is another attribution's
+            return _Reading(pieces, "drop", speech=speech)
+        pieces[0] = _strip(text, head_cut, pe)
+    # A content cut mid-clause: "revenge attacks … after they", "an Iraqi militia that" (its clause goes on after
+    # the cue's parenthesis: "that, according to X, “is closer to …”"), "cited X as saying that" (the quotation
+    # after it is the content). A quotation is whole as quoted ("… give up on that,” he said").
+    ls, le = pieces[-1]
+    after_end = text[le : le + 3].lstrip(_TRAIL)[:1]
+    quoted_end = after_end in "”»›" or (after_end == '"' and (text[ls - 1 : ls] == '"' or text.count('"', ls, le) % 2))
+    tail = [] if attribution.label == "direct" or quoted_end else list(_WORD.finditer(text, ls, le))
+    k = len(tail)
+    if k and tail[-1].group(0).lower() in _SUBJECT_PRONOUNS:
+        k -= 1
+        if k and tail[k - 1].group(0).lower() in _TRAILING_OPENERS:
+            k -= 1
+    if k and k == len(tail) and tail[k - 1].group(0).lower() in {"that", "which", "who"}:
+        continuation = _continuation(text, attribution, attributions, sentences, starts)
+        if continuation is not None:
+            if k > 1 and tail[k - 2].group(0).lower() in _SPEECH_CUES:  # "as saying that": the content follows
+                return _Reading([continuation], "keep")
+            return _Reading([*pieces, continuation], "keep")
+    while k and tail[k - 1].group(0).lower() in _DANGLING:
+        if tail[k - 1].group(0).lower() == "that" and k > 1 and tail[k - 2].group(0).lower() in _VERB_FORMS:
+            break  # "… he denied that": a demonstrative object
+        k -= 1
+    if k < len(tail):
+        pieces[-1] = _strip(text, ls, tail[k - 1].end()) if k else (ls, ls)
+        pieces = [p for p in pieces if p[1] > p[0]]
+    if not pieces or sum(len(_words(text[s:e])) for s, e in pieces) < 2:
+        return _Reading(pieces, "drop", rest_start, speech)
+    first_word = _words(text[pieces[0][0] : pieces[0][1]])[:1]
+    if first_word and first_word[0] in _SUBJECTLESS and between is not None and not quoted:
+        subject = _PRONOUN_BEFORE.search(text, cue_end, pieces[0][0]) or _PHRASE_BEFORE.search(
+            text, cue_end, pieces[0][0]
+        )
+        if subject is not None and subject.start() > cue_end:
+            pieces[0] = (subject.start() + (text[subject.start()] == " "), pieces[0][1])
+    # A quotation is speech whatever its form ("“A disaster,” he said"; "the headline: “Student scores $72M”"),
+    # unless quotation marks open a content after a verb that is no speech ("they enjoy “immunity.” They …").
+    opened = text[max(0, pieces[0][0] - 1)] in _OPEN_QUOTES and (":" in str(cue.get("text", "")) or is_speech)
+    if attribution.label == "direct" or opened:
+        return _Reading(pieces, "keep", rest_start, speech)
+    verdict = _v6_verdict(
+        text, pieces, cue_words, (cue_start, cue_end), sentence, refuting, sentences, starts, speaker_span, was_cut
+    )
+    return _Reading(pieces, verdict, rest_start, speech)
+
+
+def _v6_verdict(
+    text: str,
+    pieces: list[tuple[int, int]],
+    cue_words: set[str],
+    cue_span: tuple[int, int],
+    sentence: tuple[int, int],
+    refuting: bool,
+    sentences: list[Span],
+    starts: list[int],
+    speaker_span: tuple[int, int],
+    was_cut: bool,
+) -> str:
+    """Is an unquoted content a proposition (``keep``)? If not: ``drop`` after a verb of speech, else ``release``.
+    ``was_cut``: v6 cut the content short (what is left of it must show its own verb to pass for a clause)."""
+    cue_start, cue_end = cue_span
+    speaker_end = speaker_span[1] if speaker_span[1] >= 0 else -10
+    content = " ".join(text[s:e] for s, e in pieces)
+    words = _words(content)
+    first = words[0].lower() if words else ""
+    is_speech = not cue_words.isdisjoint(_SPEECH_CUES)
+    inverted = (
+        first in {"had", "were", "should"}
+        and len(words) > 1
+        and (words[1][0].isupper() or words[1] in {"the", "it", "they", "he", "she", "we", "there"})
+    )
+    # the subject of "the attack, which officials said was planned" is the relative's ("which … said was …" keeps it)
+    relative = _RELATIVE_BEFORE_CUE.search(text, max(0, cue_start - 60), max(0, cue_start)) is not None
+    if first in _SUBJECTLESS and words[0] == first and not inverted and not relative:  # "had X been …": inverted
+        # right after its cue, the cue was the subject's noun ("Abou Fadak's warning appeared routine …", "thousands
+        # of tweets are being posted …"): the sentence is the outlet's; else a fragment ("a statement that sounded …")
+        return "release" if cue_end >= 0 and not text[cue_end : pieces[0][0]].strip() else "drop"
+    # A fronted subordinate clause alone ("As news emerged of X" when "…, the visit was canceled" went elsewhere).
+    if (
+        first in _CLAUSE_OPENERS
+        and (len(words) < 2 or words[1].lower() not in _NOT_CLAUSE_AS)
+        and _sentence_range(sentences, starts, pieces[0][0], pieces[0][0] + 1)[0] >= pieces[0][0] - 2
+        and not _main_clause_after(text, pieces[0][0], pieces[-1][1])
+    ):
+        return "drop"
+    infinitive = first == "to" and len(words) > 1 and words[1].islower() and words[1] not in _NOT_BEFORE_VERB
+    if infinitive or first in {"whether", "if"} or first in _WH_WORDS:
+        return "keep"  # an intention ("vowed to …"; not "posted to YouTube") or a question: modality and v5 read those
+    if _words(text[max(0, pieces[0][0] - 6) : pieces[0][0]])[-1:] == ["that"]:
+        return "keep"  # "reports, first published by X, that Y": a complement clause, whatever the cue
+    if refuting or _PREDICATIVE_AS.search(content):
+        return "keep"  # "described X as Y", "dismissed the reports as false"
+    is_act = (
+        not cue_words.isdisjoint(_ACT_CUES)
+        or not cue_words.isdisjoint(_REFLEXIVES)  # "a group calling itself X": naming
+        or (
+            not cue_words.isdisjoint(_CALL_FORMS)
+            and (first in {"on", "for"} or "on" in cue_words or "for" in cue_words)
+        )
+    )
+    # "…, said a source who attended the talks": after a finite cue that follows its clause, the content is the
+    # speaker ("…, accusing X of Y" is a participle: its content is Y)
+    post_posed = (
+        cue_end <= pieces[0][0]
+        and not text[cue_end : pieces[0][0]].strip()
+        and text[sentence[0] : cue_start].rstrip().endswith((",", *_CLOSE_QUOTES))
+        and not any(w.endswith("ing") for w in cue_words)
+        and not (0 <= cue_start - speaker_end <= 3)  # "X, an opposition lawmaker, said Y": the speaker is before
+    )
+    if is_act or first in _OBJECT_PRONOUNS:
+        clause = False  # "calling itself X emerged": the cue's object, not a clause's subject
+    elif (
+        cue_end <= pieces[0][0]
+        and _opens_on_preposition(words)
+        and not _main_clause_after(text, pieces[0][0], pieces[-1][1])
+    ):
+        # after its cue, "complained of stomach pain, was rushed to hospital" is a phrase, its verbs the sentence's
+        # (before it, "On Saturday night a car bomb killed eight people, police said" opens on its own adverbial)
+        clause = False
+    elif post_posed:
+        clause = _clause_verb(_main_clause_words(content))
+    elif is_speech:
+        # the verb list is short ("the government owed the public …" has none it knows): after a verb of speech
+        # a content of five words or more is taken for a clause, unless v6 cut it short ("has quoted fighters
+        # familiar with X, saying …") or it opens on a preposition
+        clause = _has_verb(words) or (len(words) >= 5 and not was_cut and first not in _PREPOSITIONS)
+    else:
+        clause = _clause_verb(words)
+    if clause:
+        return "keep"
+    if not is_act and not cue_words.isdisjoint(_CALL_CUES) and first not in _PREPOSITIONS | _REFLEXIVES:
+        return "keep"  # "called the incident a “failure of leadership”": a predication, like "described X as Y"
+    # "warned of an impending war": the preposition right after the cue is the cue's own
+    own_preposition = cue_end <= pieces[0][0] and not text[cue_end : pieces[0][0]].strip()
+    noun_phrase = (first not in _PREPOSITIONS or own_preposition) and first not in _OBJECT_PRONOUNS
+    if not is_act and not post_posed and noun_phrase and not cue_words.isdisjoint(_FACT_OBJECT_CUES):
+        return "keep"  # "denied any involvement in the attack", "confirmed the death of …"
+    # the speaker's own phrase: someone speaks in the sentence; any other object ("wrote an update", "Repetition adds
+    # volume, not evidence") makes the verb an act the outlet reports
+    return "drop" if post_posed and is_speech else "release"
+
+
+def _continuation(
+    text: str, attribution: Span, attributions: list[Span], sentences: list[Span], starts: list[int]
+) -> tuple[int, int] | None:
+    """What follows the attribution in its sentence ("…, according to X, “is closer to …”"), when no other
+    attribution holds it and it has three words or more."""
+    end = attribution.end_char
+    sentence_end = _sentence_range(sentences, starts, end - 1, end)[1]
+    start = _skip_marks(text, end, sentence_end)
+    quoted = text[start : start + 1] in _OPEN_QUOTES
+    start, stop = _strip(text, start, sentence_end)
+    words = _words(text[start:stop])
+    if len(words) < 3 or not (quoted or _has_verb(words)):
+        return None  # "…,” he said in a broadcast interview": how it was said, not more of it
+    for other in attributions:
+        if other is not attribution and other.start_char < stop and start < other.end_char:
+            return None
+    return start, stop
+
+
 def _attributed_claims(
     ctx: _Context, attributions: list[Span], sentences: list[Span], starts: list[int], headline: tuple[int, int] | None
-) -> tuple[list[Span], list[tuple[int, int]]]:
-    """The attributed claims, and the stretches of text they speak for (an outlet claim does not repeat them)."""
+) -> tuple[list[Span], list[tuple[int, int]], list[int], set[int]]:
+    """The attributed claims, the stretches of text they speak for (an outlet claim does not repeat them), and (v6)
+    the cues of the attributions that speak no proposition and where a main clause was handed to the outlet."""
     text = ctx.text
     claims: list[Span] = []
     covered: list[tuple[int, int]] = []
+    released: list[int] = []
+    carved: list[tuple[int, int]] = []
+    handed: set[int] = set()
+    anchors: _Anchors | None = None  # v6, made on first use
     seen: set[tuple[int, int]] = set()
     headline_tail = headline is not None and _REPORT_TAIL.search(text, headline[0], headline[1]) is not None
     for index, attribution in enumerate(attributions):
@@ -996,7 +1660,13 @@ def _attributed_claims(
                 pe = m.start()
             if n == 0:
                 # "called that report invented": there "that" is a determiner, not a complementiser
-                front = _FRONT[:3] if cue_word in _CALL_CUES else _FRONT
+                front: tuple[re.Pattern[str], ...] = _FRONT[:3] if cue_word in _CALL_CUES else _FRONT
+                if ctx.version >= 6:
+                    front = tuple(
+                        _CONNECTIVE_V6 if p is _CONNECTIVE else (_THAT_V6 if p is _THAT else p) for p in front
+                    )
+                    if text[ps - 1 : ps] in _OPEN_QUOTES:
+                        front = tuple(p for p in front if p is not _THAT_V6)  # "“That conversation never happened”"
                 ps, pe, kicker_hedges = _trim_front(text, ps, pe, front)
                 m = _LEADING_FALSE.match(text, ps, pe)
                 if m:
@@ -1015,7 +1685,39 @@ def _attributed_claims(
         # A denial needs no clause: "dismissed the allegations as baseless" still says which claim it rejects.
         min_words = 2 if refuting or cue_word in _DENY_CUES | _DISMISS_CUES | _REFUTE_CUES else 3
         if not pieces or sum(len(_words(text[s:e])) for s, e in pieces) < min_words:
+            if ctx.version >= 6 and pieces and _words(text[pieces[0][0] : pieces[-1][1]])[0].lower() in _ANAPHORS:
+                covered.append((attribution.start_char, cover_end))  # "This is reported by X": sourcing, no claim
             continue  # and its text stays open to an outlet claim: "the search continued …" is no attribution
+        if ctx.version >= 6 and not (headline is not None and headline[0] <= pieces[0][0] < headline[1]):
+            if anchors is None:
+                anchors = _Anchors.of(attributions)
+            reading = _v6_content(
+                ctx, attribution, index, attributions, anchors, pieces, cue, sentences, starts, refuting
+            )
+            pieces, verdict, rest = reading.pieces, reading.verdict, reading.rest
+            if reading.speech is not None:
+                (ss, se), participle = reading.speech
+                covered.append((pieces[-1][1] if pieces else ss, se))  # from the participle's comma
+                if (ss, se) not in seen:
+                    seen.add((ss, se))
+                    claims.extend(
+                        _attributed_claim(
+                            ctx, attribution, index, group, sentences, starts, headline, participle, [], False, False
+                        )
+                        for group in _propositions([(ss, se)], starts)
+                    )
+            if verdict == "release":
+                released.append(int(cue.get("start_char", attribution.start_char)))
+                stretch = (min(attribution.start_char, pieces[0][0]), max(int(cue.get("end_char", 0)), pieces[-1][1]))
+                if not any(b is not attribution and _holds(b, *stretch) for b in attributions):
+                    carved.append(stretch)  # "X had announced the end of …, explaining that …": X's act is the outlet's
+                continue
+            if rest is not None:
+                cover_end = min(cover_end, rest)
+                handed.add(rest)
+            if verdict == "drop":
+                covered.append((attribution.start_char, cover_end))
+                continue
         covered.append((attribution.start_char, cover_end))
         if _ANONYMITY.match(text, pieces[0][0]):
             continue
@@ -1041,7 +1743,39 @@ def _attributed_claims(
                     headline_tail,
                 )
             )
-    return claims, covered
+    if carved:  # v6: the released stretches leave the other attributions' coverage too
+        covered = [piece for a, b in covered for piece in _uncovered(a, b, sorted(carved), _running_max(carved))]
+    return claims, covered, released, handed
+
+
+def _holds_released(text: str, start: int, end: int, released: list[int]) -> bool:
+    """v6: does a stretch hold the cue of a released attribution and open on its clause ("In a statement posted on
+    …" is a preposition's phrase: no claim)?"""
+    words = _words(text[start:end])
+    if not words or words[0].lower() in _TRAILING_OPENERS:
+        return False
+    if _opens_on_preposition(words) and not _main_clause_after(text, start, end):
+        return False  # "On Saturday, a forum posted a message" stays
+    return _holds_cue(start, end, released)
+
+
+def _holds_cue(start: int, end: int, released: list[int]) -> bool:
+    return any(start <= x < end for x in released)
+
+
+def _running_max(stretches: list[tuple[int, int]]) -> list[int]:
+    return list(itertools.accumulate((b for _, b in sorted(stretches)), max))
+
+
+def _holds(attribution: Span, start: int, end: int) -> bool:
+    """Does one of the attribution's content pieces overlap ``start``–``end``, or its speaker's phrase hold it ("Ryan
+    Roche, whose victory was captured in a video posted to YouTube, said …")?"""
+    attrs = dict(attribution.attrs)
+    content = attrs.get("content") or {}
+    pieces = content.get("pieces") or [[content.get("start_char", 0), content.get("end_char", 0)]]
+    speaker = attrs.get("speaker") or {}
+    inside = int(speaker.get("start_char", end)) <= start and end <= int(speaker.get("end_char", -1))
+    return inside or any(int(a) < end and start < int(b) for a, b in pieces)
 
 
 def _outlet_claim(
@@ -1053,12 +1787,15 @@ def _outlet_claim(
     is_headline: bool,
     min_words: int,
     rest: bool = False,
+    verbed: bool = False,
 ) -> Span | None:
     text = ctx.text
     while start < end and text[start] in " ,;—–-\n":
         start += 1  # what is left after an attribution: ", and a second convoy left …"
     start, end = _strip(text, start, end)
-    front = (*_FRONT[:3], _SUBORDINATOR) if rest else _FRONT[:3]
+    front: tuple[re.Pattern[str], ...] = (*_FRONT[:3], _SUBORDINATOR) if rest else _FRONT[:3]
+    if ctx.version >= 6:
+        front = (*(_CONNECTIVE_V6 if p is _CONNECTIVE else p for p in front), _FRAME)
     start, end, kicker_hedges = _trim_front(text, start, end, front)
     if rest and re.match(r"not\b", text[start:end]):
         return None  # "…, but not its leader": an elliptical rest of the reported content
@@ -1071,8 +1808,12 @@ def _outlet_claim(
     question = text[start:end].rstrip().endswith("?") or text[end : sentence[1]].lstrip().startswith("?")
     start, end = _strip(text, start, end)
     words = _words(text[start:end])
-    if question or len(words) < min_words or (not is_headline and not _has_verb(words, finite=rest)):
+    if question or len(words) < min_words or (not is_headline and not verbed and not _has_verb(words, finite=rest)):
         return None
+    if ctx.version >= 6 and not is_headline and not _own_voice_asserts(text, start, end, sentence):
+        return None
+    if ctx.version >= 6 and rest and words[-1].lower() in _PREPOSITIONS | _DANGLING | _TRAILING_OPENERS | _WH_WORDS:
+        return None  # "…, they have not yet spoken out on" the rest of the sentence another attribution holds
     for word in _hedges(text, sentence[0], sentence[1]):
         if word not in hedges:
             hedges.append(word)
@@ -1232,6 +1973,8 @@ def _clause_splits(ctx: _Context, start: int, end: int, attributions: list[Span]
             if word in _ED_NOT_PARTICIPLES:
                 continue
             pred = m.start(1)
+            if ctx.version >= 6 and _has_verb(_words(text[comma:pred])):
+                continue  # v6: ", the visit was abruptly canceled at …" is a clause with its own subject
         stop = _clause_end(text, m.end(), end)
         predicate = _words(text[pred:stop])
         if len(predicate) < 2 or _NAMING.match(text, pred):
@@ -1295,8 +2038,13 @@ def _split_clauses(ctx: _Context, claims: list[Span], attributions: list[Span]) 
         lead, comma, pred, stop = split
         kept = [(last_start, comma) if k == len(pieces) - 1 else piece for k, piece in enumerate(pieces)]
         kept = [(a, b) for a, b in (_strip(text, _skip_marks(text, a, b), b) for a, b in kept) if b > a]
-        if len([w for a, b in kept for w in _words(text[a:b])]) < 3:  # too short to stand alone: the clause's
+        kept_words = [w for a, b in kept for w in _words(text[a:b])]
+        if len(kept_words) < 3:  # too short to stand alone: the clause's
             out.append(claim)
+            continue
+        pointed = _FRAME.match(text, int(attrs["sentence"][0])) is not None
+        if ctx.version >= 6 and pointed and len(kept_words) <= 5 and not _has_verb(kept_words):
+            out.append(claim)  # v6: "Take, for instance, the militia, whose leader …": nothing without its clause
             continue
         sentence = (int(attrs["sentence"][0]), int(attrs["sentence"][1]))
         hint = _word_set(text[sentence[0] : sentence[1]])
@@ -1347,7 +2095,8 @@ def extract_claims(doc: Document, events: list[Span] | None = None, *, version: 
     ``extract.claims.rules.v<version>`` reads it: 3 also reads an official's negated statement about a named actor
     as a denial (``_official_negates``) and "reported" before a noun as a hedge (``_REPORTED_BEFORE_NOUN``); 4 also
     gives a clause that ends a claim and states its own fact its own claim (``_split_clauses``); 5 also gives no
-    claim for what a speaker would not say (``_withheld``)."""
+    claim for what a speaker would not say (``_withheld``); 6 also reads what is no proposition (``_v6_content``,
+    ``_own_voice_asserts``)."""
     text = doc.text
     sentences = sorted(doc.spans.get("sentences", []), key=lambda s: s.start_char)
     if not sentences:
@@ -1376,7 +2125,7 @@ def extract_claims(doc: Document, events: list[Span] | None = None, *, version: 
     )
     h = _headline_sentence(doc, sentences)
     headline = (sentences[h].start_char, sentences[h].end_char) if h is not None else None
-    claims, covered = _attributed_claims(ctx, attributions, sentences, starts, headline)
+    claims, covered, released, handed = _attributed_claims(ctx, attributions, sentences, starts, headline)
     covered.sort()
     max_ends = list(itertools.accumulate((b for _, b in covered), max))
     for i, sentence in enumerate(sentences):
@@ -1390,18 +2139,27 @@ def extract_claims(doc: Document, events: list[Span] | None = None, *, version: 
             continue  # someone else's words, even when no attribution was found for them
         pieces = _uncovered(s, e, covered, max_ends)
         if pieces == [(s, e)]:
-            claim = _outlet_claim(ctx, s, e, (s, e), is_headline=is_headline, min_words=3 if is_headline else 5)
+            min_words = 3 if is_headline else 5
+            verbed = _holds_cue(s, e, released)  # the layer read a verb there (the lists may not know it)
+            claim = _outlet_claim(ctx, s, e, (s, e), is_headline=is_headline, min_words=min_words, verbed=verbed)
             if claim is not None:
                 claims.append(claim)
             continue
         for ps, pe in pieces:
             # Only a clause after the attribution stands on its own: "…, officials said, and a convoy left …".
             lead = text[ps:pe].lstrip(" ,;—–-")
-            if ps == s or not (
+            own = ps != s and bool(
                 text[ps:pe].lstrip().startswith(";") or _CONNECTIVE.match(lead) or _SUBORDINATOR.match(lead)
-            ):
+            )
+            # v6: a stretch whose verb was no speech ("X praised Y, adding that …") or a main clause after a
+            # subordinate cue ("Before X declared a state of emergency, Y met Z") is the outlet's own too
+            if version >= 6 and not own:
+                own = _holds_released(text, ps, pe, released) or _skip_marks(text, ps, pe) in handed
+            if not own:
                 continue
-            claim = _outlet_claim(ctx, ps, pe, (s, e), is_headline=False, min_words=5, rest=True)
+            claim = _outlet_claim(
+                ctx, ps, pe, (s, e), is_headline=False, min_words=5, rest=True, verbed=_holds_cue(ps, pe, released)
+            )
             if claim is not None:
                 claims.append(claim)
     claims.extend(_social_relays(ctx, sentences, attributions, claims))
@@ -1460,3 +2218,16 @@ def make_claim_extractor_v4() -> ComponentFn:
 )
 def make_claim_extractor_v5() -> ComponentFn:
     return _claims_component(version=5)
+
+
+@register(
+    "extract.claims.rules.v6",
+    requires=("spans.sentences", "spans.attributions"),
+    assigns=("spans.claims",),
+    description="v5, and what is no proposition is no claim: the noun-phrase object of a verb that reports no "
+    "proposition ('praised the factions for …', 'declared a state of emergency'; the sentence is the outlet's), "
+    "contents cut mid-clause or holding the source's phrase (repaired or dropped), and own-voice teasers, captions "
+    "and what the writer cannot tell ('it remains difficult to verify who …').",
+)
+def make_claim_extractor_v6() -> ComponentFn:
+    return _claims_component(version=6)
