@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -235,7 +236,7 @@ def test_find_times_spans_in_bounds_and_inside_sentences(text: str, reference: d
             inside = [s for s in sentences if s.end_char > expr.start_char and s.start_char < expr.end_char]
             assert inside and inside[0].start_char <= expr.start_char and expr.end_char <= inside[-1].end_char
             # v7 reads a line wrapped mid-sentence as one sentence: only a line break may join two of the splitter's
-            gaps = [text[a.end_char : b.start_char] for a, b in zip(inside, inside[1:], strict=False)]
+            gaps = [text[a.end_char : b.start_char] for a, b in pairwise(inside)]
             assert len(inside) == 1 or (version >= 7 and all(g.isspace() and "\n" in g for g in gaps))
             assert expr.type in ("DATE", "TIME", "DURATION", "SET")
             assert isinstance(expr.to_span(), Span)
