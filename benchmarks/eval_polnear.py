@@ -8,6 +8,7 @@
     python benchmarks/eval_polnear.py --split dev --component minilm3  # extract.attributions.minilm.v3
     python benchmarks/eval_polnear.py --split dev --component minilm3 --unsure-below 0.8   # v3's cascade threshold
     python benchmarks/eval_polnear.py --split dev --component minilm4  # extract.attributions.minilm.v4
+    python benchmarks/eval_polnear.py --split dev --component minilm5  # extract.attributions.minilm.v5
     python benchmarks/eval_polnear.py --split dev --json     # machine-readable
     python benchmarks/eval_polnear.py --data ../shared/data/polnear --split train
 
@@ -48,6 +49,7 @@ COMPONENTS = {
     "minilm2": "extract.attributions.minilm.v2",
     "minilm3": "extract.attributions.minilm.v3",
     "minilm4": "extract.attributions.minilm.v4",
+    "minilm5": "extract.attributions.minilm.v5",
 }
 Extractor = Callable[[str, list[Span]], dict[str, list[Span]]]
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
@@ -183,18 +185,23 @@ def make_extractor(
     """The function behind ``--component``: the rules, or a tagger with its shipped model (or ``model``)."""
     if component == "rules":
         return extract_attributions
-    if component in {"minilm3", "minilm4"}:
+    if component in {"minilm3", "minilm4", "minilm5"}:
         from storytrace.extract.attributions_minilm import (
             V3_MODEL_DIR,
             V3_UNSURE_BELOW,
             extract_attributions_minilm_v3,
             extract_attributions_minilm_v4,
+            extract_attributions_minilm_v5,
             load_cascade_tagger,
         )
 
         threshold = V3_UNSURE_BELOW if unsure_below is None else unsure_below
         cascade = load_cascade_tagger(model or V3_MODEL_DIR, threads=1, unsure_below=threshold)
-        extract = extract_attributions_minilm_v4 if component == "minilm4" else extract_attributions_minilm_v3
+        extract = {
+            "minilm3": extract_attributions_minilm_v3,
+            "minilm4": extract_attributions_minilm_v4,
+            "minilm5": extract_attributions_minilm_v5,
+        }[component]
         return lambda text, sentences: extract(cascade, text, sentences)
     if component == "minilm2":
         from storytrace.extract.attributions_minilm import (
@@ -263,13 +270,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--model",
         type=Path,
-        help="with --component crf (a model file) or minilm, minilm2, minilm3, minilm4 (a folder): not the shipped one",
+        help="with --component crf (a model file) or minilm, minilm2 … minilm5 (a folder): not the shipped one",
     )
     parser.add_argument(
         "--unsure-below",
         type=float,
-        help="with --component minilm3 or minilm4: the CRF marginal under which a sentence is re-read by the encoder "
-        "(0.5)",
+        help="with --component minilm3, minilm4 or minilm5: the CRF marginal under which a sentence is re-read by the "
+        "encoder (0.5)",
     )
     parser.add_argument("--context", type=int, help="with --component minilm: context wordpieces per side (v1: 24)")
     args = parser.parse_args(argv)

@@ -71,7 +71,7 @@ PIPELINES: dict[str, tuple[str, ...]] = {
         "extract.entities.minilm.v4",
         "extract.entities.merge.v3",
         "extract.events.rules.v4",
-        "extract.attributions.minilm.v4",
+        "extract.attributions.minilm.v5",
         "extract.relations.rules.v1",
         "extract.claims.rules.v6",
     ),

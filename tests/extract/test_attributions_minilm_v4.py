@@ -136,4 +136,4 @@ def test_v4_component_is_registered_v3_is_kept_and_default_uses_v4() -> None:
         assert info.requires == ("spans.sentences",)
         assert set(info.assigns) == {f"spans.{layer}" for layer in ("attributions", "cues", "sources", "contents")}
     attribution_components = [c for c in PIPELINES["default"] if c.startswith("extract.attributions.")]
-    assert attribution_components == ["extract.attributions.minilm.v4"]
+    assert attribution_components == ["extract.attributions.minilm.v5"]  # v4's repairs and more since session 16

@@ -380,7 +380,9 @@ REPORT = (
 )
 
 
-@pytest.mark.parametrize("component", ["extract.attributions.rules.v3", "extract.attributions.minilm.v4"])
+@pytest.mark.parametrize(
+    "component", ["extract.attributions.rules.v3", "extract.attributions.minilm.v4", "extract.attributions.minilm.v5"]
+)
 def test_v6_on_the_attribution_layers_of_fast_and_default(component: str) -> None:
     doc = Pipeline.from_names(("extract.sentences.rules.v1", component))(
         Document(id=make_id("doc", REPORT), text=REPORT, locator="test")

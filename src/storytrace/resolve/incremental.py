@@ -103,7 +103,8 @@ STATE_VERSION = "1"
 # 2026-11-22-attributions-v4 marks the switch of `default` to extract.attributions.minilm.v4 (contents move).
 # 2026-11-22-caveats: a caveat on the evidence goes with the claim it qualifies (resolve/claims.py, stance.py).
 # 2026-11-22-undated: an undated report no longer counts as earlier when background is told (assess/status.py).
-RESOLVER_RULES = "2026-11-22-undated"
+# 2026-11-22-platforms: "the group" never resolves to a platform ("a statement on Telegram") (resolve/job.py).
+RESOLVER_RULES = "2026-11-22-platforms"
 
 
 def judgements_signature(store: Store, up_to: int | None = None) -> str:

@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storytrace.assess.status import CORRECTED, assess, parties_of
-from storytrace.extract.attributions import _INSTITUTIONS, _OUTLET_NAME_WORDS, _OUTLET_NOUNS
+from storytrace.extract.attributions import _INSTITUTIONS, _OUTLET_NAME_WORDS, _OUTLET_NOUNS, _SOCIAL_WORDS
 from storytrace.extract.entity_merge import entity_spans
 from storytrace.extract.sentences import is_headline
 from storytrace.model import Document, Span, make_id
@@ -208,7 +208,8 @@ def _entity_at(entities: EntityResolution, doc: Document, start: int, end: int) 
 # "The group said", "the militia says": a description that stands for the armed group named before it.
 _GROUP_HEADS = frozenset("group militia faction movement organisation organization brigade brigades".split())
 # Names that are not such a group: institutions and outlets ("the Interior Ministry", "The Tesra Courier").
-_NOT_A_GROUP = (_INSTITUTIONS - _GROUP_HEADS) | _OUTLET_NAME_WORDS | _OUTLET_NOUNS
+# A platform is where a group speaks, not the group ("they said in a statement on Telegram").
+_NOT_A_GROUP = (_INSTITUTIONS - _GROUP_HEADS) | _OUTLET_NAME_WORDS | _OUTLET_NOUNS | _SOCIAL_WORDS
 _ANTECEDENT_REACH = 1500  # characters back from the speaker
 
 
