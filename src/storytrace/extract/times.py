@@ -624,6 +624,18 @@ def _number(text: str) -> int | None:
     return None
 
 
+def _whole_year(year: int) -> _Result:
+    """A year as a date of year precision spanning the whole year."""
+    return _Result("DATE", f"{year:04d}", "year", start=date(year, 1, 1), end=date(year, 12, 31))
+
+
+def _four_digit_year(two_digits: int, reference: date | None, ahead: int) -> int:
+    """A two-digit year in full: this century's when that is at most ``ahead`` years after the report's, else the
+    last century's (no report date: 2000 counts as the report's year)."""
+    this_year = reference.year if reference else 2000
+    return two_digits + (2000 if 2000 + two_digits <= this_year + ahead else 1900)
+
+
 def _ordinal(text: str) -> int | None:
     word = text.lower().replace("-", " ").strip()
     digits = re.match(r"\d+", word)
@@ -1090,7 +1102,7 @@ def _year_range_start(m: re.Match[str], ctx: _Context) -> _Result | None:
     """v3: the first year of "from 1991 to 1997" (the year rule refuses a number before "to <number>": "1500 to
     2000 troops" is a count); the second is a year as any other."""
     year = int(m["x"])
-    return _Result("DATE", f"{year:04d}", "year", start=date(year, 1, 1), end=date(year, 12, 31))
+    return _whole_year(year)
 
 
 _UNITS_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
@@ -1124,7 +1136,7 @@ def _spoken_year(m: re.Match[str], ctx: _Context) -> _Result | None:
     if month is not None:
         first, last = _month_bounds(year, month)
         return _Result("DATE", f"{year:04d}-{month:02d}", "month", start=first, end=last)
-    return _Result("DATE", f"{year:04d}", "year", start=date(year, 1, 1), end=date(year, 12, 31))
+    return _whole_year(year)
 
 
 @_rule(
@@ -1198,7 +1210,7 @@ def _short_year(m: re.Match[str], ctx: _Context) -> _Result | None:
         year = 2000 + yy if 2000 + yy <= ctx.reference.year else 1900 + yy
     else:
         year = 1900 + yy if yy >= 30 else 2000 + yy
-    return _Result("DATE", f"{year:04d}", "year", start=date(year, 1, 1), end=date(year, 12, 31))
+    return _whole_year(year)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1784,7 +1796,7 @@ def _year_quarter(m: re.Match[str], ctx: _Context) -> _Result | None:
     if ctx.quarter is not None:
         return _Result("DATE", f"{year:04d}-Q{ctx.quarter[-1]}", "quarter", f"previous:{ctx.quarter}")
     if m["u"].lower() == "period" or ctx.reference is None:
-        return _Result("DATE", f"{year:04d}", "year", start=date(year, 1, 1), end=date(year, 12, 31))
+        return _whole_year(year)
     day = ctx.reference - timedelta(days=45)
     return _Result("DATE", f"{year:04d}-Q{(day.month - 1) // 3 + 1}", "quarter", "doc:published")
 
@@ -2029,10 +2041,13 @@ def _ago(m: re.Match[str], ctx: _Context) -> _Result | None:
     if base is None:
         return _Result("DATE", "XXXX-XX-XX" if unit.startswith(("day", "night")) else "XXXX", "vague")
     day = _shift(base, amount if forward else -amount, unit)
-    if ctx.version >= 7 and (m["half"] or m["half2"]) and _unit_code(unit) in ("Y", "M"):
+    if ctx.version >= 7 and (m["half"] or m["half2"]):
         # v7: "two and a half years ago" is 30 months back ("a month and a half" 45 days)
-        day = _shift(day, 6 if forward else -6, "month") if _unit_code(unit) == "Y" else day
-        day = day + timedelta(days=15 if forward else -15) if _unit_code(unit) == "M" else day
+        sign = 1 if forward else -1
+        if _unit_code(unit) == "Y":
+            day = _shift(day, 6 * sign, "month")
+        elif _unit_code(unit) == "M":
+            day += timedelta(days=15 * sign)
     value, precision = _value_at(day, unit)
     return _Result("DATE", value, precision, anchor, day if precision == "day" else None, None)
 
@@ -2873,8 +2888,7 @@ def _numeric_date_v7(m: re.Match[str], ctx: _Context) -> _Result | None:
     settles the order."""
     first, second, year = int(m["a"]), int(m["b"]), int(m["y"])
     if year < 100:
-        this_year = ctx.reference.year if ctx.reference else 2000
-        year += 2000 if 2000 + year <= this_year + 1 else 1900
+        year = _four_digit_year(year, ctx.reference, ahead=1)
     orders = [(second, first)] if m["sep"] == "." else [(first, second), (second, first)]
     readings: list[date] = []
     for month, day in orders:
@@ -2896,9 +2910,9 @@ def _numeric_date_v7(m: re.Match[str], ctx: _Context) -> _Result | None:
 
 # v7: a day of the month in words, as transcripts write it ("March eighth", "the twenty-first of June").
 _DAY_WORDS = (
-    r"(?:twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirty[- ]first|"
-    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
-    r"fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
+    r"(?:(?:twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirty[- ]first|"
+    + "|".join(sorted((w for w, n in _ORDINAL_WORDS.items() if n <= 31), key=len, reverse=True))
+    + "))"
 )
 
 
@@ -2940,9 +2954,8 @@ def _fiscal_year_code(m: re.Match[str], ctx: _Context) -> _Result | None:
     """v7: "FY2013", "FY 13": the year, as "fiscal 2013" is since v2."""
     year = int(m["y"])
     if year < 100:
-        this_year = ctx.reference.year if ctx.reference else 2000
-        year += 2000 if 2000 + year <= this_year + 5 else 1900
-    return _Result("DATE", f"{year:04d}", "year", start=date(year, 1, 1), end=date(year, 12, 31))
+        year = _four_digit_year(year, ctx.reference, ahead=5)  # a fiscal year is often named ahead
+    return _whole_year(year)
 
 
 # v7: the second year of a span of years written with a hyphen, a dash or a slash ("1980-88", "2012-13",
@@ -2972,7 +2985,7 @@ def _year_span_start(m: re.Match[str], ctx: _Context) -> _Result | None:
     if _year_span(m) is None:
         return None
     year = int(m["y1"])
-    return _Result("DATE", f"{year:04d}", "year", start=date(year, 1, 1), end=date(year, 12, 31))
+    return _whole_year(year)
 
 
 @_rule(
@@ -2989,7 +3002,7 @@ def _year_span_end(m: re.Match[str], ctx: _Context) -> _Result | None:
     if span is None:
         return None
     year = span[1]
-    return _Result("DATE", f"{year:04d}", "year", start=date(year, 1, 1), end=date(year, 12, 31))
+    return _whole_year(year)
 
 
 # ---------------------------------------------------------------------------------------------------------------
